@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { Accelerator, LessonId, ProbeId, RunId } from './ids.js';
+
+/**
+ * A run is a stream of these events. The server keeps each run's events in order,
+ * so any number of clients (the learner's tabs today, an instructor's dashboard
+ * tomorrow) can watch a run from its start. Program output is not here: it travels
+ * as binary frames (see output-frame.ts) between these events.
+ */
+
+/** escape checks try to read the outside secret; service checks prove the jail still does its job. */
+export const CheckKind = z.enum(['escape', 'service']);
+export type CheckKind = z.infer<typeof CheckKind>;
+
+export const CheckInfo = z.object({
+  index: z.number().int().min(0),
+  id: ProbeId,
+  kind: CheckKind,
+  title: z.string(),
+  /** One sentence for learners: what this check tries. */
+  summary: z.string(),
+});
+export type CheckInfo = z.infer<typeof CheckInfo>;
+
+export const Diagnostic = z.object({
+  severity: z.enum(['error', 'warning', 'note']),
+  message: z.string(),
+  /** 1-based, in the learner's source. */
+  line: z.number().int().min(1),
+  column: z.number().int().min(1),
+  endLine: z.number().int().min(1),
+  endColumn: z.number().int().min(1),
+  /** The warning flag, e.g. -Wunused-variable, when gcc names one. */
+  option: z.string().optional(),
+});
+export type Diagnostic = z.infer<typeof Diagnostic>;
+
+/**
+ * Verdicts. For escape checks: escaped (the outside secret showed up — the verdict
+ * never trusts a probe's claim), contained (the probe ran and got nothing), error
+ * (the probe could not be judged: it never started, or a limit stopped the run).
+ * For service checks: passed / failed / error.
+ */
+export const Verdict = z.enum(['escaped', 'contained', 'passed', 'failed', 'error']);
+export type Verdict = z.infer<typeof Verdict>;
+
+/** Which limit stopped a program, if any. */
+export const LimitKind = z.enum(['time', 'memory', 'processes', 'output']);
+export type LimitKind = z.infer<typeof LimitKind>;
+
+export const ExitStatus = z.object({
+  code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+});
+export type ExitStatus = z.infer<typeof ExitStatus>;
+
+export const RunOutcome = z.enum(['passed', 'failed', 'compile-error', 'error', 'cancelled']);
+export type RunOutcome = z.infer<typeof RunOutcome>;
+
+export const RunEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('created'),
+    runId: RunId,
+    lessonId: LessonId,
+    checks: z.array(CheckInfo),
+    createdAt: z.string(),
+  }),
+  z.object({ type: z.literal('queued'), position: z.number().int().min(0) }),
+  z.object({ type: z.literal('compile-started') }),
+  z.object({
+    type: z.literal('compile-finished'),
+    ok: z.boolean(),
+    diagnostics: z.array(Diagnostic),
+    /** gcc's own text, for the terminal; bounded by the server. */
+    text: z.string(),
+    durationMs: z.number(),
+    cached: z.boolean(),
+  }),
+  z.object({ type: z.literal('vm-ready'), accelerator: Accelerator, waitedMs: z.number() }),
+  z.object({ type: z.literal('check-started'), index: z.number().int().min(0) }),
+  z.object({
+    type: z.literal('check-finished'),
+    index: z.number().int().min(0),
+    verdict: Verdict,
+    /** For an escape: what proves it (the line where the secret appeared). */
+    evidence: z.string().nullable(),
+    /** Why, in a sentence: how it escaped, what stopped it, or what went wrong. */
+    reason: z.string(),
+    exit: ExitStatus,
+    limit: LimitKind.nullable(),
+    durationMs: z.number(),
+  }),
+  z.object({ type: z.literal('vm-fault'), message: z.string(), retrying: z.boolean() }),
+  z.object({
+    type: z.literal('finished'),
+    outcome: RunOutcome,
+    message: z.string(),
+    accelerator: Accelerator.nullable(),
+    durationMs: z.number(),
+  }),
+]);
+export type RunEvent = z.infer<typeof RunEvent>;
+export type RunEventType = RunEvent['type'];

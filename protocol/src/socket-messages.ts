@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { Accelerator, LessonId, RunId } from './ids.js';
+import { MAX_SOURCE_BYTES } from './limits.js';
+import { RunEvent } from './run-events.js';
+
+/**
+ * JSON control messages on the one WebSocket each browser tab opens.
+ * Both ends parse with these schemas; anything else is answered with an
+ * `error` message and never crashes either side.
+ */
+
+/** Client-chosen correlation id, echoed in replies. */
+const RequestId = z.string().min(1).max(64);
+
+/** The anonymous learner's secret, kept in the browser's localStorage. */
+export const LearnerToken = z.string().regex(/^[A-Za-z0-9_-]{32,64}$/);
+
+export const Source = z
+  .string()
+  .refine((s) => new TextEncoder().encode(s).length <= MAX_SOURCE_BYTES, {
+    message: `the source is larger than ${MAX_SOURCE_BYTES / 1024} KiB`,
+  });
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  /** First message on every socket: who am I (or make me someone new). */
+  z.object({ type: z.literal('hello'), learnerToken: LearnerToken.optional() }),
+  z.object({ type: z.literal('run'), requestId: RequestId, lessonId: LessonId, source: Source }),
+  z.object({ type: z.literal('cancel'), runId: RunId }),
+  /** Watch an existing run from its first event (after a reconnect, or from another tab). */
+  z.object({ type: z.literal('watch'), requestId: RequestId, runId: RunId }),
+  /** Flow control: this many output bytes have been written to the terminal. */
+  z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(1 << 30) }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export const ErrorCode = z.enum([
+  'bad-message',
+  'not-hello',
+  'unknown-lesson',
+  'unknown-run',
+  'source-too-large',
+  'busy',
+  'rate-limited',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ServerLimits = z.object({
+  maxSourceBytes: z.number(),
+  wallTimeMsPerCheck: z.number(),
+  memoryBytes: z.number(),
+  processes: z.number(),
+  outputBytesPerCheck: z.number(),
+});
+export type ServerLimits = z.infer<typeof ServerLimits>;
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('welcome'),
+    learnerId: z.string(),
+    /** Only sent when the server created a new learner: the browser must keep it. */
+    learnerToken: LearnerToken.optional(),
+    accelerator: Accelerator.nullable(),
+    limits: ServerLimits,
+  }),
+  /**
+   * A run this socket asked for (or watches) got a channel number: its events
+   * arrive as `run-event` messages and its output as binary frames tagged with it.
+   */
+  z.object({ type: z.literal('run-accepted'), requestId: RequestId, runId: RunId, channel: z.number().int().min(0) }),
+  z.object({ type: z.literal('run-event'), channel: z.number().int().min(0), seq: z.number().int().min(0), event: RunEvent }),
+  z.object({ type: z.literal('error'), requestId: RequestId.optional(), code: ErrorCode, message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -1,0 +1,148 @@
+/*
+ * jaillab-agent: PID 1 of every JailLab guest. It prepares the system, says
+ * READY on the virtio-serial port, and then serves one job: the host stages the
+ * learner's program, the probes and the jail tree, then asks for checks one by
+ * one. A VM serves exactly one job and is then destroyed by the host.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/random.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "runner.h"
+#include "util.h"
+#include "wire.h"
+#include "world.h"
+
+#define PORT_PATH "/dev/vport0p1"
+
+static void mount_or_die(const char *src, const char *dst, const char *type, unsigned long flags, const char *data) {
+  mkdir_p(dst, 0755);
+  if (mount(src, dst, type, flags, data) != 0 && errno != EBUSY) die("mount %s on %s: %m", type, dst);
+}
+
+static void setup_system(void) {
+  mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  mount_or_die("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  mount_or_die("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+  mount_or_die("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+  unlink("/dev/ptmx");
+  symlink("pts/ptmx", "/dev/ptmx");
+  mount_or_die("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777");
+  cgroup_setup();
+  /* The learner's program may exhaust memory; the kernel must pick it, never us. */
+  write_file("/proc/self/oom_score_adj", "-1000", 5, 0644);
+}
+
+static int open_port(void) {
+  for (int i = 0; i < 2000; i++) {
+    int fd = open(PORT_PATH, O_RDWR | O_CLOEXEC);
+    if (fd >= 0) return fd;
+    if (errno != ENXIO && errno != ENOENT) die("open %s: %m", PORT_PATH);
+    usleep(5000);
+  }
+  die("%s never appeared", PORT_PATH);
+}
+
+static void send_simple(int port, uint8_t type, uint8_t tag, const char *text) {
+  struct wire_out o = {0};
+  wire_begin(&o, type);
+  if (text) wire_put_str(&o, tag, text);
+  if (wire_send(port, &o) != 0) die("writing to the host: %m");
+  free(o.buf);
+}
+
+static void apply_job(const struct wire_msg *m) {
+  uint64_t ns = wire_get_u64(m, T_TIME_NS, 0);
+  if (ns) {
+    /* Restored clones wake with the template's clock: take the host's. */
+    struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000ull), .tv_nsec = (long)(ns % 1000000000ull)};
+    clock_settime(CLOCK_REALTIME, &ts);
+  }
+  const struct wire_field *e = wire_get(m, T_ENTROPY);
+  if (e && e->len > 0 && e->len <= 512) {
+    /* Every clone starts with the template's RNG state: mix in the host's randomness, credited. */
+    struct {
+      int entropy_count;
+      int buf_size;
+      unsigned char buf[512];
+    } pool;
+    pool.entropy_count = (int)e->len * 8;
+    pool.buf_size = (int)e->len;
+    memcpy(pool.buf, e->data, e->len);
+    int fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      if (ioctl(fd, RNDADDENTROPY, &pool) != 0) logmsg("RNDADDENTROPY: %m");
+      close(fd);
+    }
+  }
+  world_reset();
+}
+
+static void handle(int port, int sigchld_fd, const struct wire_msg *m) {
+  char *err = NULL;
+  switch (m->type) {
+    case MSG_JOB:
+      apply_job(m);
+      send_simple(port, MSG_JOB_READY, 0, NULL);
+      break;
+    case MSG_FILE:
+      if (world_stage_file(m, &err) != 0) send_simple(port, MSG_ERROR, T_MESSAGE, err);
+      break;
+    case MSG_CHECK: {
+      struct check c;
+      if (check_from_msg(m, &c, &err) != 0) send_simple(port, MSG_ERROR, T_MESSAGE, err);
+      else run_check(port, sigchld_fd, &c);
+      check_free(&c);
+      break;
+    }
+    default:
+      err = xasprintf("unknown message type %u", m->type);
+      send_simple(port, MSG_ERROR, T_MESSAGE, err);
+  }
+  free(err);
+}
+
+int main(void) {
+  if (getpid() != 1) logmsg("not PID 1: orphans will not be reaped by us");
+  setup_system();
+
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  int sigchld_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (sigchld_fd < 0) die("signalfd: %m");
+  signal(SIGPIPE, SIG_IGN);
+
+  int port = open_port();
+  world_reset();
+  send_simple(port, MSG_READY, T_VERSION, AGENT_VERSION);
+
+  struct wire_in in = {0};
+  struct wire_msg msg;
+  for (;;) {
+    while (wire_peek(&in, &msg)) {
+      handle(port, sigchld_fd, &msg);
+      wire_consume(&in);
+    }
+    struct pollfd p = {.fd = port, .events = POLLIN};
+    if (poll(&p, 1, 1000) < 0 && errno != EINTR) die("poll: %m");
+    long n = wire_fill(&in, port);
+    if (n < 0) die("reading from the host: %m");
+    /* 0 means no host is connected yet (a fresh clone before the pool attaches): wait, do not spin. */
+    if (n == 0) usleep(2000);
+  }
+}

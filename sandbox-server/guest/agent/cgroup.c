@@ -1,0 +1,84 @@
+#define _GNU_SOURCE
+#include "cgroup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static int cg_write(const char *name, const char *file, const char *value) {
+  char *path = xasprintf("%s/%s/%s", CGROUP_ROOT, name, file);
+  int rc = write_file(path, value, strlen(value), 0644);
+  free(path);
+  return rc;
+}
+
+void cgroup_setup(void) {
+  mkdir_p(CGROUP_ROOT, 0755);
+  if (mount("cgroup2", CGROUP_ROOT, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0 && errno != EBUSY)
+    die("mount cgroup2: %m");
+  const char *ctl = "+memory +pids";
+  char *path = xasprintf("%s/cgroup.subtree_control", CGROUP_ROOT);
+  if (write_file(path, ctl, strlen(ctl), 0644) != 0) die("enable cgroup controllers: %m");
+  free(path);
+}
+
+int cgroup_create(const char *name, uint64_t mem_bytes, uint32_t pids) {
+  char *dir = xasprintf("%s/%s", CGROUP_ROOT, name);
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    free(dir);
+    return -1;
+  }
+  free(dir);
+  char buf[32];
+  snprintf(buf, sizeof buf, "%llu", (unsigned long long)mem_bytes);
+  if (cg_write(name, "memory.max", buf) != 0) return -1;
+  /* No swap in the guest, but say so: a hog must hit the limit, not page out. */
+  cg_write(name, "memory.swap.max", "0");
+  /* Kill the whole group when one process hits the limit, so a hog cannot limp on. */
+  cg_write(name, "memory.oom.group", "1");
+  snprintf(buf, sizeof buf, "%u", pids);
+  return cg_write(name, "pids.max", buf);
+}
+
+int cgroup_enter(const char *name) {
+  return cg_write(name, "cgroup.procs", "0");
+}
+
+void cgroup_kill(const char *name) {
+  cg_write(name, "cgroup.kill", "1");
+}
+
+int cgroup_populated(const char *name) {
+  return cgroup_stat(name, "cgroup.events", "populated") > 0;
+}
+
+long long cgroup_stat(const char *name, const char *file, const char *key) {
+  char *path = xasprintf("%s/%s/%s", CGROUP_ROOT, name, file);
+  char *text = read_file(path, 4096, NULL);
+  free(path);
+  if (!text) return 0;
+  long long value = 0;
+  size_t klen = strlen(key);
+  for (char *line = text; line && *line;) {
+    if (!strncmp(line, key, klen) && line[klen] == ' ') {
+      value = atoll(line + klen + 1);
+      break;
+    }
+    line = strchr(line, '\n');
+    if (line) line++;
+  }
+  free(text);
+  return value;
+}
+
+void cgroup_remove(const char *name) {
+  char *dir = xasprintf("%s/%s", CGROUP_ROOT, name);
+  rmdir(dir);
+  free(dir);
+}

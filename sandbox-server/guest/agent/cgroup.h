@@ -1,0 +1,25 @@
+/*
+ * Per-check limits inside the guest, with cgroup v2: memory.max, pids.max and
+ * cgroup.kill (which takes a fork bomb down in one write). The program is root
+ * in the VM and could leave its cgroup; these limits exist to give a clear
+ * reason. The hard limits are the VM's: its RAM, and the host killing QEMU.
+ */
+#ifndef JAILLAB_CGROUP_H
+#define JAILLAB_CGROUP_H
+
+#include <stdint.h>
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+void cgroup_setup(void);
+/* Creates (or empties and reuses) CGROUP_ROOT/name with the given limits. */
+int cgroup_create(const char *name, uint64_t mem_bytes, uint32_t pids);
+/* Moves the calling process into the cgroup (used in the child before exec). */
+int cgroup_enter(const char *name);
+void cgroup_kill(const char *name);
+int cgroup_populated(const char *name);
+/* Reads `key N` from a flat-keyed file such as memory.events; 0 if absent. */
+long long cgroup_stat(const char *name, const char *file, const char *key);
+void cgroup_remove(const char *name);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * The host <-> guest wire format on the virtio-serial port.
+ *
+ * frame := u32 length (little endian, counts type + body) | u8 type | body
+ * body  := field*           field := u8 tag | u32 length | bytes
+ *
+ * Fields are tagged so either side can add fields (a tracer, say) without
+ * breaking the other. sandbox-server/src/vm/agent-wire.ts is the host side;
+ * a unit test checks that the numbers below match it.
+ */
+#ifndef JAILLAB_WIRE_H
+#define JAILLAB_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_MAX_FRAME (32u << 20)
+
+/* host -> guest */
+#define MSG_JOB 0x01        /* T_TIME_NS, T_ENTROPY: start of a run */
+#define MSG_FILE 0x02       /* T_PATH, T_KIND, T_MODE, T_DATA: stage a file below /run/jaillab */
+#define MSG_CHECK 0x03      /* run one check; see T_* below */
+
+/* guest -> host */
+#define MSG_READY 0x81      /* T_VERSION: agent is up and waiting */
+#define MSG_OUTPUT 0x82     /* T_INDEX, T_DATA: bytes the check printed */
+#define MSG_CHECK_DONE 0x83 /* T_INDEX, T_EXIT_CODE, T_SIGNAL, T_LIMIT, T_WALL_MS, T_PROOF, T_DETAIL */
+#define MSG_ERROR 0x84      /* T_MESSAGE: the job could not go on */
+#define MSG_JOB_READY 0x85  /* the job header was applied (clock set, entropy mixed in) */
+
+/* field tags */
+#define T_TIME_NS 1     /* u64 host wall clock, ns since the epoch */
+#define T_ENTROPY 2     /* bytes from the host's CSPRNG: every clone starts with the same RNG state */
+#define T_PATH 3        /* string */
+#define T_KIND 4        /* u8: FILE_KIND_* */
+#define T_MODE 5        /* u32 */
+#define T_DATA 6        /* bytes */
+#define T_INDEX 7       /* u32 check index */
+#define T_PROBE 8       /* string: staged path of the probe binary */
+#define T_PROBE_NAME 9  /* string: the probe's file name in the jail's /bin */
+#define T_SECRET 10     /* string: written to /outside/secret */
+#define T_NONCE 11      /* string: argv[1] of the probe; proof of a write escape */
+#define T_PLANT 12      /* string, repeatable: a path in the jail that gets T_TOKEN */
+#define T_TOKEN 13      /* string */
+#define T_WALL_MS 14    /* u32 */
+#define T_MEM_BYTES 15  /* u32 */
+#define T_PIDS 16       /* u32 */
+#define T_OUTPUT_BYTES 17 /* u32 */
+#define T_ACCOMPLICE 18 /* string, repeatable: staged path of a helper started outside the jail */
+#define T_EXIT_CODE 19  /* i32, -1 when killed by a signal */
+#define T_SIGNAL 20     /* u32, 0 when it exited */
+#define T_LIMIT 21      /* u8: LIMIT_* */
+#define T_PROOF 22      /* bytes: what /outside/proof held after the check */
+#define T_DETAIL 23     /* string: agent notes for the host's log */
+#define T_MESSAGE 24    /* string */
+#define T_VERSION 25    /* string */
+
+#define FILE_KIND_FILE 0
+#define FILE_KIND_DIR 1
+#define FILE_KIND_SYMLINK 2
+
+#define LIMIT_NONE 0
+#define LIMIT_TIME 1
+#define LIMIT_MEMORY 2
+#define LIMIT_PROCESSES 3
+#define LIMIT_OUTPUT 4
+
+/* A decoded frame: fields point into the frame's buffer. */
+#define WIRE_MAX_FIELDS 64
+struct wire_field {
+  uint8_t tag;
+  uint32_t len;
+  const uint8_t *data;
+};
+struct wire_msg {
+  uint8_t type;
+  int nfields;
+  struct wire_field fields[WIRE_MAX_FIELDS];
+};
+
+/* Outgoing frames are built in a growable buffer, then written in one go. */
+struct wire_out {
+  uint8_t *buf;
+  size_t len, cap;
+};
+
+void wire_begin(struct wire_out *o, uint8_t type);
+void wire_put(struct wire_out *o, uint8_t tag, const void *data, uint32_t len);
+void wire_put_u32(struct wire_out *o, uint8_t tag, uint32_t v);
+void wire_put_str(struct wire_out *o, uint8_t tag, const char *s);
+/* Writes the frame to fd (all of it, retrying on EINTR/EAGAIN); returns 0 or -1. */
+int wire_send(int fd, struct wire_out *o);
+
+/* Parses body into msg; returns 0, or -1 if the body is malformed. */
+int wire_parse(uint8_t type, const uint8_t *body, uint32_t len, struct wire_msg *msg);
+const struct wire_field *wire_get(const struct wire_msg *m, uint8_t tag);
+/* Copies a string field into a fresh NUL-terminated buffer; NULL if absent. */
+char *wire_get_str(const struct wire_msg *m, uint8_t tag);
+uint32_t wire_get_u32(const struct wire_msg *m, uint8_t tag, uint32_t fallback);
+uint64_t wire_get_u64(const struct wire_msg *m, uint8_t tag, uint64_t fallback);
+
+/*
+ * Incoming frames: bytes from the port are appended to a buffer and whole frames
+ * are taken from its front. The runner reads the port while a check runs (so a
+ * future interactive shell can take input), hence the split between filling and
+ * taking.
+ */
+struct wire_in {
+  uint8_t *buf;
+  size_t len, cap;
+  size_t peeked; /* size of the frame wire_peek returned, consumed by wire_consume */
+};
+/* Reads what is available from fd into the buffer. Returns bytes read, 0 on EOF/no data, -1 on error. */
+long wire_fill(struct wire_in *in, int fd);
+/* If a whole frame is buffered, parses it into msg and returns 1 (msg valid until the next wire_consume). */
+int wire_peek(struct wire_in *in, struct wire_msg *msg);
+void wire_consume(struct wire_in *in);
+
+#endif

@@ -1,0 +1,173 @@
+#define _GNU_SOURCE
+#include "world.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void world_reset(void) {
+  rm_rf(STAGE_DIR);
+  if (mkdir_p(STAGE_DIR, 0700) != 0) die("mkdir %s: %m", STAGE_DIR);
+}
+
+int world_stage_file(const struct wire_msg *m, char **err) {
+  char *rel = wire_get_str(m, T_PATH);
+  const struct wire_field *data = wire_get(m, T_DATA);
+  uint32_t kind = 0;
+  const struct wire_field *k = wire_get(m, T_KIND);
+  if (k && k->len == 1) kind = k->data[0];
+  uint32_t mode = wire_get_u32(m, T_MODE, 0644) & 07777;
+  if (!rel || !safe_relative_path(rel)) {
+    *err = xasprintf("refusing to stage a file at an unsafe path");
+    free(rel);
+    return -1;
+  }
+  char *path = xasprintf("%s/%s", STAGE_DIR, rel);
+  char *slash = strrchr(path, '/');
+  *slash = 0;
+  int rc = mkdir_p(path, 0755);
+  *slash = '/';
+  if (rc == 0) {
+    if (kind == FILE_KIND_DIR) {
+      rc = mkdir(path, mode) == 0 || errno == EEXIST ? chmod(path, mode) : -1;
+    } else if (kind == FILE_KIND_SYMLINK) {
+      char *target = data ? strndup((const char *)data->data, data->len) : xstrdup("");
+      rc = symlink(target, path);
+      free(target);
+    } else {
+      rc = write_file(path, data ? data->data : (const uint8_t *)"", data ? data->len : 0, mode);
+    }
+  }
+  if (rc != 0) *err = xasprintf("staging %s: %s", rel, strerror(errno));
+  free(path);
+  free(rel);
+  return rc;
+}
+
+static int plant_token(const char *jail_path, const char *token, char **err) {
+  char *path = xasprintf("%s%s", JAIL_DIR, jail_path);
+  char *slash = strrchr(path, '/');
+  *slash = 0;
+  int rc = mkdir_p(path, 0755);
+  *slash = '/';
+  char *line = xasprintf("%s\n", token);
+  if (rc == 0) rc = write_file(path, line, strlen(line), 0644);
+  if (rc != 0) *err = xasprintf("planting %s: %s", jail_path, strerror(errno));
+  free(line);
+  free(path);
+  return rc;
+}
+
+int world_prepare_check(const struct check *c, char **err) {
+  /* A previous check ran as root and may have changed anything: rebuild what the verdict relies on. */
+  if (rm_rf(JAIL_DIR) != 0 || rm_rf(OUTSIDE_DIR) != 0) {
+    *err = xasprintf("cleaning the previous check's world: %s", strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (stat(STAGE_TREE, &st) == 0) {
+    if (copy_tree(STAGE_TREE, JAIL_DIR) != 0) {
+      *err = xasprintf("building the jail tree: %s", strerror(errno));
+      return -1;
+    }
+  } else if (mkdir(JAIL_DIR, 0755) != 0) {
+    *err = xasprintf("mkdir %s: %s", JAIL_DIR, strerror(errno));
+    return -1;
+  }
+  chmod(JAIL_DIR, 0755);
+  mkdir_p(JAIL_DIR "/bin", 0755);
+
+  char *probe_src = xasprintf("%s/%s", STAGE_DIR, c->probe);
+  char *probe_dst = xasprintf("%s/bin/%s", JAIL_DIR, c->probe_name);
+  int rc = copy_tree(probe_src, probe_dst);
+  if (rc == 0) rc = chmod(probe_dst, 0755);
+  if (rc != 0) *err = xasprintf("installing probe %s: %s", c->probe_name, strerror(errno));
+  free(probe_src);
+  free(probe_dst);
+  if (rc != 0) return -1;
+
+  for (int i = 0; i < c->nplants; i++)
+    if (plant_token(c->plants[i], c->token ? c->token : "", err) != 0) return -1;
+
+  /* World-readable on purpose: whether the jail hides outside files is the question, not file permissions. */
+  if (mkdir(OUTSIDE_DIR, 01777) != 0 || chmod(OUTSIDE_DIR, 01777) != 0) {
+    *err = xasprintf("mkdir %s: %s", OUTSIDE_DIR, strerror(errno));
+    return -1;
+  }
+  char *line = xasprintf("%s\n", c->secret);
+  rc = write_file(SECRET_PATH, line, strlen(line), 0644);
+  free(line);
+  if (rc != 0) {
+    *err = xasprintf("writing the canary: %s", strerror(errno));
+    return -1;
+  }
+
+  unlink(PROGRAM_PATH);
+  if (mkdir_p("/usr/local/sbin", 0755) != 0 || copy_tree(STAGE_PROGRAM, PROGRAM_PATH) != 0 || chmod(PROGRAM_PATH, 0755) != 0) {
+    *err = xasprintf("installing the jail program: %s", strerror(errno));
+    return -1;
+  }
+  mkdir_p(PROGRAM_CWD, 0700);
+  /* The mknod probe reads the secret off the disk's blocks: make sure they are on the disk. */
+  sync();
+  return 0;
+}
+
+char *world_read_proof(size_t *len) {
+  return read_file(PROOF_PATH, MAX_PROOF_BYTES, len);
+}
+
+static int take_str(const struct wire_msg *m, uint8_t tag, char **out, const char *name, char **err) {
+  *out = wire_get_str(m, tag);
+  if (*out) return 0;
+  *err = xasprintf("check is missing %s", name);
+  return -1;
+}
+
+int check_from_msg(const struct wire_msg *m, struct check *c, char **err) {
+  memset(c, 0, sizeof *c);
+  c->index = wire_get_u32(m, T_INDEX, 0);
+  if (take_str(m, T_PROBE, &c->probe, "the probe", err) || take_str(m, T_PROBE_NAME, &c->probe_name, "the probe name", err) ||
+      take_str(m, T_SECRET, &c->secret, "the secret", err) || take_str(m, T_NONCE, &c->nonce, "the nonce", err))
+    return -1;
+  c->token = wire_get_str(m, T_TOKEN);
+  if (!safe_relative_path(c->probe) || !safe_relative_path(c->probe_name) || strchr(c->probe_name, '/')) {
+    *err = xasprintf("unsafe probe path");
+    return -1;
+  }
+  for (int i = 0; i < m->nfields; i++) {
+    const struct wire_field *f = &m->fields[i];
+    char *s = strndup((const char *)f->data, f->len);
+    if (f->tag == T_PLANT && c->nplants < 16 && s[0] == '/' && safe_relative_path(s + 1)) {
+      c->plants[c->nplants++] = s;
+    } else if (f->tag == T_ACCOMPLICE && c->naccomplices < 8 && safe_relative_path(s)) {
+      c->accomplices[c->naccomplices++] = s;
+    } else {
+      free(s);
+      if (f->tag == T_PLANT || f->tag == T_ACCOMPLICE) {
+        *err = xasprintf("unsafe or too many plant/accomplice paths");
+        return -1;
+      }
+    }
+  }
+  c->wall_ms = wire_get_u32(m, T_WALL_MS, 5000);
+  c->mem_bytes = wire_get_u32(m, T_MEM_BYTES, 64u << 20);
+  c->pids = wire_get_u32(m, T_PIDS, 64);
+  c->output_bytes = wire_get_u32(m, T_OUTPUT_BYTES, 256u << 10);
+  return 0;
+}
+
+void check_free(struct check *c) {
+  free(c->probe);
+  free(c->probe_name);
+  free(c->secret);
+  free(c->nonce);
+  free(c->token);
+  for (int i = 0; i < c->nplants; i++) free(c->plants[i]);
+  for (int i = 0; i < c->naccomplices; i++) free(c->accomplices[i]);
+  memset(c, 0, sizeof *c);
+}

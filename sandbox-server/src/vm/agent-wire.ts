@@ -1,0 +1,150 @@
+/**
+ * The host side of the wire format spoken with the guest agent over
+ * virtio-serial. The C side is sandbox-server/guest/agent/wire.h; a unit test
+ * checks that every number here matches it.
+ *
+ * frame := u32 length (LE, counts type + body) | u8 type | body
+ * body  := field*     field := u8 tag | u32 length (LE) | bytes
+ */
+
+export const MAX_FRAME_BYTES = 32 << 20;
+
+export const Msg = {
+  JOB: 0x01,
+  FILE: 0x02,
+  CHECK: 0x03,
+  READY: 0x81,
+  OUTPUT: 0x82,
+  CHECK_DONE: 0x83,
+  ERROR: 0x84,
+  JOB_READY: 0x85,
+} as const;
+
+export const Tag = {
+  TIME_NS: 1,
+  ENTROPY: 2,
+  PATH: 3,
+  KIND: 4,
+  MODE: 5,
+  DATA: 6,
+  INDEX: 7,
+  PROBE: 8,
+  PROBE_NAME: 9,
+  SECRET: 10,
+  NONCE: 11,
+  PLANT: 12,
+  TOKEN: 13,
+  WALL_MS: 14,
+  MEM_BYTES: 15,
+  PIDS: 16,
+  OUTPUT_BYTES: 17,
+  ACCOMPLICE: 18,
+  EXIT_CODE: 19,
+  SIGNAL: 20,
+  LIMIT: 21,
+  PROOF: 22,
+  DETAIL: 23,
+  MESSAGE: 24,
+  VERSION: 25,
+} as const;
+
+export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2 } as const;
+export const WireLimit = { NONE: 0, TIME: 1, MEMORY: 2, PROCESSES: 3, OUTPUT: 4 } as const;
+
+export type FieldValue = string | number | bigint | Uint8Array;
+export type Field = [tag: number, value: FieldValue];
+
+function fieldBytes(value: FieldValue, tag: number): Buffer {
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  if (typeof value === 'bigint') {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(value);
+    return b;
+  }
+  if (typeof value === 'number') {
+    // KIND and LIMIT are single bytes on the wire; every other number is a u32.
+    if (tag === Tag.KIND || tag === Tag.LIMIT) return Buffer.from([value]);
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(value >>> 0);
+    return b;
+  }
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+export function encodeFrame(type: number, fields: Field[]): Buffer {
+  const parts = fields.map(([tag, value]) => {
+    const data = fieldBytes(value, tag);
+    const head = Buffer.alloc(5);
+    head.writeUInt8(tag, 0);
+    head.writeUInt32LE(data.byteLength, 1);
+    return Buffer.concat([head, data]);
+  });
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(5);
+  head.writeUInt32LE(body.byteLength + 1, 0);
+  head.writeUInt8(type, 4);
+  return Buffer.concat([head, body]);
+}
+
+/** A decoded frame. Fields keep their order; repeatable tags appear more than once. */
+export class Frame {
+  constructor(
+    readonly type: number,
+    readonly fields: ReadonlyArray<readonly [number, Buffer]>,
+  ) {}
+
+  bytes(tag: number): Buffer | undefined {
+    return this.fields.find(([t]) => t === tag)?.[1];
+  }
+  str(tag: number): string | undefined {
+    return this.bytes(tag)?.toString('utf8');
+  }
+  u32(tag: number): number | undefined {
+    const b = this.bytes(tag);
+    return b && b.byteLength === 4 ? b.readUInt32LE(0) : undefined;
+  }
+  i32(tag: number): number | undefined {
+    const b = this.bytes(tag);
+    return b && b.byteLength === 4 ? b.readInt32LE(0) : undefined;
+  }
+  u8(tag: number): number | undefined {
+    const b = this.bytes(tag);
+    return b && b.byteLength === 1 ? b.readUInt8(0) : undefined;
+  }
+}
+
+export class WireError extends Error {}
+
+/** Splits a byte stream into frames. Throws WireError on a malformed stream: the VM is then not to be trusted. */
+export class FrameDecoder {
+  private buf = Buffer.alloc(0);
+
+  push(chunk: Buffer): Frame[] {
+    this.buf = this.buf.byteLength ? Buffer.concat([this.buf, chunk]) : chunk;
+    const frames: Frame[] = [];
+    for (;;) {
+      if (this.buf.byteLength < 5) break;
+      const len = this.buf.readUInt32LE(0);
+      if (len < 1 || len > MAX_FRAME_BYTES) throw new WireError(`bad frame length ${len}`);
+      if (this.buf.byteLength < 4 + len) break;
+      frames.push(parseFrame(this.buf.subarray(4, 4 + len)));
+      this.buf = this.buf.subarray(4 + len);
+    }
+    return frames;
+  }
+}
+
+function parseFrame(frame: Buffer): Frame {
+  const type = frame.readUInt8(0);
+  const fields: Array<[number, Buffer]> = [];
+  let at = 1;
+  while (at < frame.byteLength) {
+    if (frame.byteLength - at < 5) throw new WireError(`truncated field in frame type ${type}`);
+    const tag = frame.readUInt8(at);
+    const len = frame.readUInt32LE(at + 1);
+    if (len > frame.byteLength - at - 5) throw new WireError(`field ${tag} overruns frame type ${type}`);
+    fields.push([tag, frame.subarray(at + 5, at + 5 + len)]);
+    at += 5 + len;
+  }
+  return new Frame(type, fields);
+}

@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import type { Accelerator } from '@jaillab/protocol';
+import type { GuestImage } from '../../guest/image/build-image.js';
+import { type AcceleratorChoice, acceleratorsToTry } from './accelerator.js';
+import type { AgentChannel } from './agent-channel.js';
+import { startClone } from './clone.js';
+import type { QemuProcess, VmExit } from './guest-vm.js';
+import { discardTemplate, ensureTemplate, type VmTemplate } from './template.js';
+import type { GuestVm, VmBackend, VmBackendStats } from './vm-backend.js';
+
+export interface PoolOptions {
+  image: GuestImage;
+  accelerator: AcceleratorChoice;
+  /** How many paused, ready VMs to keep. */
+  size: number;
+  memoryMiB: number;
+  dataDir: string;
+  runDir: string;
+  log: (line: string) => void;
+}
+
+class PooledVm implements GuestVm {
+  constructor(private readonly process: QemuProcess) {}
+  get id(): string {
+    return this.process.id;
+  }
+  get accelerator(): Accelerator {
+    return this.process.accelerator;
+  }
+  get channel(): AgentChannel {
+    return this.process.channel!;
+  }
+  get exited(): Promise<VmExit> {
+    return this.process.exited;
+  }
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+  destroy(): Promise<VmExit> {
+    return this.process.destroy();
+  }
+}
+
+const KVM_FAULT = /KVM internal error|kvm run failed|KVM_RUN|emulation failure|kvm: .*error/i;
+
+/**
+ * Keeps `size` VMs restored from the template and paused, so a run never waits
+ * for a boot. Every VM serves one run and is destroyed; the pool refills in the
+ * background.
+ */
+export class VmPool implements VmBackend {
+  private template: VmTemplate | null = null;
+  private readonly ready: QemuProcess[] = [];
+  private readonly waiters: Array<{ resolve: (vm: QemuProcess) => void; reject: (e: Error) => void }> = [];
+  private starting = 0;
+  private inUse = 0;
+  private created = 0;
+  private failed = 0;
+  private consecutiveFailures = 0;
+  private startedAt = 0;
+  private firstReadyMs: number | null = null;
+  private closed = false;
+  private rebuilding: Promise<void> | null = null;
+  private readonly live = new Set<QemuProcess>();
+
+  constructor(private readonly o: PoolOptions) {}
+
+  async start(): Promise<void> {
+    this.startedAt = Date.now();
+    const candidates = acceleratorsToTry(this.o.accelerator);
+    for (const [i, accelerator] of candidates.entries()) {
+      try {
+        this.template = await this.makeTemplate(accelerator);
+        break;
+      } catch (e) {
+        if (i === candidates.length - 1) throw e;
+        this.o.log(`vm: a test boot with ${accelerator} failed (${(e as Error).message}); falling back to ${candidates[i + 1]}`);
+      }
+    }
+    this.o.log(`vm: accelerator ${this.template!.accelerator}; keeping ${this.o.size} VMs ready`);
+    this.fill();
+  }
+
+  async acquire(signal?: AbortSignal): Promise<GuestVm> {
+    if (this.closed) throw new Error('the VM pool is shut down');
+    let vm = this.ready.shift();
+    if (!vm) {
+      vm = await new Promise<QemuProcess>((resolve, reject) => {
+        const waiter = { resolve, reject };
+        this.waiters.push(waiter);
+        signal?.addEventListener('abort', () => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
+        });
+      });
+    }
+    this.fill();
+    this.inUse++;
+    void vm.exited.then(() => this.inUse--);
+    try {
+      await vm.qmp!.execute('cont');
+    } catch (e) {
+      await vm.destroy();
+      throw e;
+    }
+    return new PooledVm(vm);
+  }
+
+  async reportFault(vm: GuestVm, exit: VmExit): Promise<boolean> {
+    if (vm.accelerator !== 'kvm' || !KVM_FAULT.test(exit.stderrTail + exit.consoleTail)) return false;
+    if (this.template?.accelerator === 'tcg') return true;
+    this.o.log('vm: KVM faulted under a run; switching to TCG for all runs from now on');
+    await this.replaceTemplate(() => this.makeTemplate('tcg'));
+    return true;
+  }
+
+  stats(): VmBackendStats {
+    return {
+      accelerator: this.template?.accelerator ?? null,
+      ready: this.ready.length,
+      starting: this.starting,
+      inUse: this.inUse,
+      created: this.created,
+      failed: this.failed,
+      firstReadyMs: this.firstReadyMs,
+    };
+  }
+
+  /** PIDs of every QEMU this pool owns (for tests and the soak's leak check). */
+  qemuPids(): number[] {
+    return [...this.live].map((p) => p.pid).filter((p): p is number => p !== undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.reject(new Error('the VM pool is shut down'));
+    await Promise.all([...this.live].map((vm) => vm.destroy()));
+  }
+
+  private makeTemplate(accelerator: Accelerator): Promise<VmTemplate> {
+    return ensureTemplate({ image: this.o.image, accelerator, memoryMiB: this.o.memoryMiB, dataDir: this.o.dataDir, runDir: this.o.runDir, log: this.o.log });
+  }
+
+  private async replaceTemplate(make: () => Promise<VmTemplate>): Promise<void> {
+    this.rebuilding ??= (async () => {
+      try {
+        this.template = await make();
+        for (const vm of this.ready.splice(0)) void vm.destroy();
+      } finally {
+        this.rebuilding = null;
+      }
+    })();
+    await this.rebuilding;
+    this.fill();
+  }
+
+  private fill(): void {
+    while (!this.closed && !this.rebuilding && this.template && this.ready.length + this.starting < this.o.size + this.waiters.length) {
+      this.startOne(this.template);
+    }
+  }
+
+  private startOne(template: VmTemplate): void {
+    this.starting++;
+    const id = `vm-${randomBytes(4).toString('hex')}`;
+    startClone(template, this.o.runDir, id).then(
+      (vm) => {
+        this.starting--;
+        this.created++;
+        this.consecutiveFailures = 0;
+        this.live.add(vm);
+        void vm.exited.then(() => {
+          this.live.delete(vm);
+          const i = this.ready.indexOf(vm);
+          if (i >= 0) {
+            this.ready.splice(i, 1);
+            this.fill();
+          }
+        });
+        if (this.closed || template !== this.template) {
+          void vm.destroy();
+          return;
+        }
+        this.firstReadyMs ??= Date.now() - this.startedAt;
+        const waiter = this.waiters.shift();
+        if (waiter) waiter.resolve(vm);
+        else this.ready.push(vm);
+        this.fill();
+      },
+      (e: Error) => {
+        this.starting--;
+        this.failed++;
+        this.consecutiveFailures++;
+        if (this.closed) return;
+        this.o.log(`vm: starting a VM failed: ${e.message}`);
+        if (this.consecutiveFailures >= 3) {
+          // The template itself is suspect (damaged files): boot a new one.
+          this.consecutiveFailures = 0;
+          const accelerator = template.accelerator;
+          void this.replaceTemplate(async () => {
+            await discardTemplate(template);
+            return await this.makeTemplate(accelerator);
+          }).catch((err: Error) => {
+            this.o.log(`vm: rebuilding the template failed: ${err.message}`);
+            for (const w of this.waiters.splice(0)) w.reject(new Error(`no VM can be started: ${err.message}`));
+          });
+        } else {
+          setTimeout(() => this.fill(), 200 * this.consecutiveFailures);
+        }
+      },
+    );
+  }
+}

@@ -1,0 +1,153 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Accelerator } from '@jaillab/protocol';
+import type { GuestImage } from '../../guest/image/build-image.js';
+import { exec } from '../../guest/image/exec.js';
+import { Msg } from './agent-wire.js';
+import { describeExit, QemuProcess } from './guest-vm.js';
+import { kernelCommandLine, qemuArgs } from './qemu-args.js';
+
+/**
+ * A template is one guest booted until its agent said READY, then frozen: its
+ * RAM stays in a file and its device state in another. Clones map the RAM file
+ * copy-on-write and load the device state, so a ready VM costs tens of
+ * milliseconds and a few MiB instead of a multi-second boot. Templates are
+ * cached on disk by a hash of everything that shaped them, and never modified
+ * once written: clones map their RAM.
+ */
+export interface VmTemplate {
+  key: string;
+  dir: string;
+  accelerator: Accelerator;
+  memoryMiB: number;
+  image: GuestImage;
+  ramPath: string;
+  /** QEMU's device state, streamed into every clone. */
+  state: Buffer;
+}
+
+export interface TemplateOptions {
+  image: GuestImage;
+  accelerator: Accelerator;
+  memoryMiB: number;
+  dataDir: string;
+  runDir: string;
+  log: (line: string) => void;
+}
+
+let qemuVersion: Promise<string> | null = null;
+function getQemuVersion(): Promise<string> {
+  qemuVersion ??= exec('qemu-system-x86_64', ['--version']).then((r) => r.stdout.toString().split('\n')[0] ?? '');
+  return qemuVersion;
+}
+
+async function templateKey(o: TemplateOptions): Promise<string> {
+  const args = qemuArgs({ accelerator: o.accelerator, memoryMiB: o.memoryMiB, kernel: 'K', initramfs: 'I', ramPath: 'R', role: 'template', agentSocket: 'A', qmpSocket: 'Q' });
+  return createHash('sha256')
+    .update([o.image.id, o.accelerator, o.memoryMiB, await getQemuVersion(), args.join(' '), kernelCommandLine(o.accelerator)].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+async function loadCached(dir: string, o: TemplateOptions, key: string): Promise<VmTemplate | null> {
+  const ramPath = join(dir, 'ram');
+  const statePath = join(dir, 'state');
+  if (!existsSync(join(dir, 'complete'))) return null;
+  try {
+    if ((await stat(ramPath)).size !== o.memoryMiB * 1024 * 1024) return null;
+    return { key, dir, accelerator: o.accelerator, memoryMiB: o.memoryMiB, image: o.image, ramPath, state: await readFile(statePath) };
+  } catch {
+    return null;
+  }
+}
+
+/** Streams a stopped VM's device state out through a unix socket (QEMU's own seccomp filter forbids exec: migration). */
+async function saveState(vm: QemuProcess, socketPath: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const received = new Promise<void>((resolve, reject) => {
+    const server = createServer((conn) => {
+      conn.on('data', (d: Buffer) => chunks.push(d));
+      conn.on('end', () => {
+        server.close();
+        resolve();
+      });
+      conn.on('error', reject);
+    });
+    server.listen(socketPath);
+  });
+  const qmp = vm.qmp!;
+  await qmp.execute('migrate-set-capabilities', { capabilities: [{ capability: 'x-ignore-shared', state: true }] });
+  await qmp.execute('migrate', { uri: `unix:${socketPath}` });
+  await received;
+  for (;;) {
+    const info = await qmp.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');
+    if (info.status === 'completed') break;
+    if (info.status === 'failed') throw new Error(`saving the template failed: ${info['error-desc'] ?? 'unknown error'}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return Buffer.concat(chunks);
+}
+
+async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): Promise<VmTemplate> {
+  const started = Date.now();
+  const tmpDir = join(o.dataDir, 'vm', 'templates', `tmp-${randomBytes(4).toString('hex')}`);
+  const runDir = join(o.runDir, `template-${randomBytes(3).toString('hex')}`);
+  await mkdir(tmpDir, { recursive: true });
+  await mkdir(runDir, { recursive: true });
+  const vm = new QemuProcess('template', {
+    accelerator: o.accelerator,
+    memoryMiB: o.memoryMiB,
+    kernel: o.image.kernel,
+    initramfs: o.image.initramfs,
+    ramPath: join(tmpDir, 'ram'),
+    role: 'template',
+    agentSocket: join(runDir, 'agent.sock'),
+    qmpSocket: join(runDir, 'qmp.sock'),
+  }, runDir);
+  try {
+    const bootTimeoutMs = o.accelerator === 'kvm' ? 20_000 : 90_000;
+    await vm.attach(10_000);
+    const ready = await Promise.race([
+      vm.channel!.receive(Date.now() + bootTimeoutMs),
+      vm.exited.then((e) => Promise.reject(new Error(`the guest died while booting (${describeExit(e)}); console: ${e.consoleTail.trim().slice(-500)}`))),
+    ]);
+    if (ready.type !== Msg.READY) throw new Error(`the guest agent sent message type ${ready.type} instead of READY`);
+    await vm.qmp!.execute('stop');
+    const state = await saveState(vm, join(runDir, 'migrate.sock'));
+    await vm.qmp!.execute('quit').catch(() => {});
+    await vm.exited;
+    await writeFile(join(tmpDir, 'state'), state);
+    await writeFile(join(tmpDir, 'complete'), JSON.stringify({ key, accelerator: o.accelerator, image: o.image.id, bootMs: Date.now() - started }));
+    try {
+      await rename(tmpDir, finalDir);
+    } catch {
+      // Another server made the same template meanwhile: use theirs, it is identical in every way that matters.
+      await rm(tmpDir, { recursive: true, force: true });
+      const theirs = await loadCached(finalDir, o, key);
+      if (theirs) return theirs;
+      throw new Error(`could not store the VM template in ${finalDir}`);
+    }
+    o.log(`vm: ${o.accelerator} template booted and saved in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { key, dir: finalDir, accelerator: o.accelerator, memoryMiB: o.memoryMiB, image: o.image, ramPath: join(finalDir, 'ram'), state };
+  } catch (e) {
+    await vm.destroy();
+    await rm(tmpDir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+export async function ensureTemplate(o: TemplateOptions): Promise<VmTemplate> {
+  const key = await templateKey(o);
+  const dir = join(o.dataDir, 'vm', 'templates', key);
+  return (await loadCached(dir, o, key)) ?? (await bootTemplate(o, key, dir));
+}
+
+/** Throws away a template that clones cannot load (a half-written or damaged file). */
+export async function discardTemplate(t: VmTemplate): Promise<void> {
+  await rm(t.dir, { recursive: true, force: true });
+}

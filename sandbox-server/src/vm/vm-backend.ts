@@ -1,0 +1,44 @@
+import type { Accelerator } from '@jaillab/protocol';
+import type { AgentChannel } from './agent-channel.js';
+import type { VmExit } from './guest-vm.js';
+
+/**
+ * The one small interface between runs and virtual machines. Today the QEMU
+ * snapshot pool implements it; a back end that hands out VMs on other machines
+ * (through a remote engine) would implement the same three calls.
+ */
+
+/** A fresh guest with a ready agent, used by exactly one run and then destroyed. */
+export interface GuestVm {
+  readonly id: string;
+  readonly accelerator: Accelerator;
+  readonly channel: AgentChannel;
+  /** Resolves when the VM is gone, for whatever reason. */
+  readonly exited: Promise<VmExit>;
+  destroy(): Promise<VmExit>;
+}
+
+export interface VmBackendStats {
+  accelerator: Accelerator | null;
+  ready: number;
+  starting: number;
+  inUse: number;
+  created: number;
+  failed: number;
+  /** Milliseconds from start() to the first ready VM. */
+  firstReadyMs: number | null;
+}
+
+export interface VmBackend {
+  start(): Promise<void>;
+  /** Resolves with a never-used VM, waiting for one if none is ready. */
+  acquire(signal?: AbortSignal): Promise<GuestVm>;
+  /**
+   * A VM died under a run for a reason that may be the host's (a KVM fault).
+   * Returns true if the back end changed something (e.g. fell back to TCG), so
+   * a retry can succeed where the first attempt failed.
+   */
+  reportFault(vm: GuestVm, exit: VmExit): Promise<boolean>;
+  stats(): VmBackendStats;
+  close(): Promise<void>;
+}
