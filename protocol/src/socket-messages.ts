@@ -15,16 +15,48 @@ const RequestId = z.string().min(1).max(64);
 /** The anonymous learner's secret, kept in the browser's localStorage. */
 export const LearnerToken = z.string().regex(/^[A-Za-z0-9_-]{32,64}$/);
 
+/** UTF-8 length without TextEncoder, which this package's no-DOM, no-node typing does not have. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
 export const Source = z
   .string()
-  .refine((s) => new TextEncoder().encode(s).length <= MAX_SOURCE_BYTES, {
+  .refine((s) => utf8Length(s) <= MAX_SOURCE_BYTES, {
     message: `the source is larger than ${MAX_SOURCE_BYTES / 1024} KiB`,
   });
 
+/** The server's instructor secret (JAILLAB_INSTRUCTOR_TOKEN): never sent to a learner's browser. */
+export const InstructorToken = z.string().min(16).max(256);
+
+/** A probe an instructor is trying out before it is in a lesson (`jaillab run --probe file.c`). */
+export const ExtraProbe = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'a probe name is lowercase words joined by -'),
+  source: Source,
+});
+export type ExtraProbe = z.infer<typeof ExtraProbe>;
+
 export const ClientMessage = z.discriminatedUnion('type', [
   /** First message on every socket: who am I (or make me someone new). */
-  z.object({ type: z.literal('hello'), learnerToken: LearnerToken.optional() }),
-  z.object({ type: z.literal('run'), requestId: RequestId, lessonId: LessonId, source: Source }),
+  z.object({ type: z.literal('hello'), learnerToken: LearnerToken.optional(), instructorToken: InstructorToken.optional() }),
+  z.object({
+    type: z.literal('run'),
+    requestId: RequestId,
+    lessonId: LessonId,
+    source: Source,
+    /** Instructors only: extra escape probes run after the lesson's own. */
+    extraProbes: z.array(ExtraProbe).max(8).optional(),
+  }),
   z.object({ type: z.literal('cancel'), runId: RunId }),
   /** Watch an existing run from its first event (after a reconnect, or from another tab). */
   z.object({ type: z.literal('watch'), requestId: RequestId, runId: RunId }),
@@ -38,6 +70,8 @@ export const ErrorCode = z.enum([
   'not-hello',
   'unknown-lesson',
   'unknown-run',
+  'forbidden',
+  'probe-compile-error',
   'source-too-large',
   'busy',
   'rate-limited',
@@ -60,6 +94,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     learnerId: z.string(),
     /** Only sent when the server created a new learner: the browser must keep it. */
     learnerToken: LearnerToken.optional(),
+    instructor: z.boolean(),
     accelerator: Accelerator.nullable(),
     limits: ServerLimits,
   }),

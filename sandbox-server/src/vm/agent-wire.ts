@@ -117,7 +117,7 @@ export class WireError extends Error {}
 
 /** Splits a byte stream into frames. Throws WireError on a malformed stream: the VM is then not to be trusted. */
 export class FrameDecoder {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): Frame[] {
     this.buf = this.buf.byteLength ? Buffer.concat([this.buf, chunk]) : chunk;

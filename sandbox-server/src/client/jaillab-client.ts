@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { decodeOutputFrame, type ExtraProbe, type RunEvent, ServerMessage } from '@jaillab/protocol';
+import WebSocket from 'ws';
+
+/**
+ * A Node client for JailLab's socket API: the same messages the browser sends.
+ * The CLI, the benchmark and the integration tests all drive the server
+ * through it, so they exercise the path learners use.
+ */
+
+export type Welcome = Extract<ServerMessage, { type: 'welcome' }>;
+export type FinishedEvent = Extract<RunEvent, { type: 'finished' }>;
+
+export interface RunResult {
+  runId: string;
+  events: RunEvent[];
+  /** Output by check index. */
+  output: Map<number, Buffer>;
+  finished: FinishedEvent;
+}
+
+export interface RunOptions {
+  extraProbes?: ExtraProbe[];
+  onEvent?: (event: RunEvent) => void;
+  onOutput?: (checkIndex: number, data: Buffer) => void;
+}
+
+export class ServerError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  requestId: string;
+  channel: number | null;
+  runId: string | null;
+  result: { events: RunEvent[]; output: Map<number, Buffer> };
+  opts: RunOptions;
+  resolve: (r: RunResult) => void;
+  reject: (e: Error) => void;
+}
+
+export class JailLabClient {
+  private readonly pending = new Map<string, Pending>();
+  private readonly byChannel = new Map<number, Pending>();
+
+  private constructor(
+    private readonly ws: WebSocket,
+    readonly welcome: Welcome,
+  ) {
+    ws.on('message', (data: Buffer, isBinary) => this.onMessage(data, isBinary));
+    ws.on('close', () => {
+      for (const p of this.pending.values()) p.reject(new Error('the connection to the server closed'));
+      this.pending.clear();
+    });
+  }
+
+  static async connect(baseUrl: string, opts: { learnerToken?: string; instructorToken?: string } = {}): Promise<JailLabClient> {
+    const url = baseUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/ws';
+    const ws = new WebSocket(url, { origin: baseUrl.replace(/\/$/, '') });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const welcome = await new Promise<Welcome>((resolve, reject) => {
+      ws.once('message', (data: Buffer) => {
+        const msg = ServerMessage.parse(JSON.parse(data.toString()));
+        if (msg.type === 'welcome') resolve(msg);
+        else reject(new ServerError(msg.type === 'error' ? msg.code : 'protocol', msg.type === 'error' ? msg.message : `expected welcome, got ${msg.type}`));
+      });
+      ws.send(JSON.stringify({ type: 'hello', ...opts }));
+    });
+    return new JailLabClient(ws, welcome);
+  }
+
+  /** Starts a run and resolves with everything it produced once it has finished. */
+  run(lessonId: string, source: string, opts: RunOptions = {}): Promise<RunResult> {
+    const requestId = randomBytes(6).toString('hex');
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { requestId, channel: null, runId: null, result: { events: [], output: new Map() }, opts, resolve, reject });
+      this.ws.send(JSON.stringify({ type: 'run', requestId, lessonId, source, ...(opts.extraProbes ? { extraProbes: opts.extraProbes } : {}) }));
+    });
+  }
+
+  cancel(runId: string): void {
+    this.ws.send(JSON.stringify({ type: 'cancel', runId }));
+  }
+
+  /** Sends anything at all: the tests use this to send what a well-behaved client never would. */
+  sendRaw(data: string | Buffer): void {
+    this.ws.send(data);
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      const frame = decodeOutputFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (!frame) return;
+      const p = this.byChannel.get(frame.channel);
+      const chunk = Buffer.from(frame.data);
+      if (p) {
+        const prev = p.result.output.get(frame.checkIndex);
+        p.result.output.set(frame.checkIndex, prev ? Buffer.concat([prev, chunk]) : chunk);
+        p.opts.onOutput?.(frame.checkIndex, chunk);
+      }
+      // Acknowledge at once: this client keeps everything in memory, it never falls behind.
+      this.ws.send(JSON.stringify({ type: 'ack', bytes: chunk.byteLength }));
+      return;
+    }
+    const msg = ServerMessage.parse(JSON.parse(data.toString()));
+    if (msg.type === 'run-accepted') {
+      const p = this.pending.get(msg.requestId);
+      if (!p) return;
+      p.channel = msg.channel;
+      p.runId = msg.runId;
+      this.byChannel.set(msg.channel, p);
+    } else if (msg.type === 'run-event') {
+      const p = this.byChannel.get(msg.channel);
+      if (!p) return;
+      p.result.events.push(msg.event);
+      p.opts.onEvent?.(msg.event);
+      if (msg.event.type === 'finished') {
+        this.pending.delete(p.requestId);
+        this.byChannel.delete(msg.channel);
+        p.resolve({ runId: p.runId!, events: p.result.events, output: p.result.output, finished: msg.event });
+      }
+    } else if (msg.type === 'error' && msg.requestId) {
+      const p = this.pending.get(msg.requestId);
+      if (!p) return;
+      this.pending.delete(msg.requestId);
+      p.reject(new ServerError(msg.code, msg.message));
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Diagnostic } from '@jaillab/protocol';
+import { Semaphore } from '../semaphore.js';
+import { parseGccStderr, renderDiagnostics } from './diagnostics.js';
+import { getToolchain } from './toolchain.js';
+
+/**
+ * Compiles C with `gcc -static` inside bubblewrap: no network, no host files
+ * but the toolchain (see toolchain.ts), an unprivileged uid in a fresh user
+ * namespace, and limits on time, memory, file size and output. The learner's
+ * source never runs here; only gcc does.
+ */
+
+export interface CompileRequest {
+  source: string;
+  /** The file name gcc reports, e.g. jail.c. */
+  fileName: string;
+  /** Other files placed beside the source, e.g. a probe's header. */
+  extraFiles?: Record<string, string>;
+}
+
+export interface CompileResult {
+  ok: boolean;
+  binary: Buffer | null;
+  diagnostics: Diagnostic[];
+  /** Human-readable diagnostics for the terminal. */
+  text: string;
+  durationMs: number;
+  cached: boolean;
+}
+
+export interface CompileLimits {
+  timeoutMs: number;
+  memoryBytes: number;
+  outputBytes: number;
+  binaryBytes: number;
+}
+
+export const DEFAULT_COMPILE_LIMITS: CompileLimits = {
+  timeoutMs: 20_000,
+  memoryBytes: 1 << 30,
+  outputBytes: 256 << 10,
+  binaryBytes: 32 << 20,
+};
+
+const FLAGS = ['-std=gnu17', '-O2', '-Wall', '-static', '-pipe', '-fdiagnostics-format=json'];
+const slots = new Semaphore(Math.max(1, availableParallelism()));
+
+export async function compileKey(req: CompileRequest): Promise<string> {
+  const h = createHash('sha256').update((await getToolchain()).version).update('\0').update(FLAGS.join(' ')).update('\0');
+  h.update(req.fileName).update('\0').update(req.source).update('\0');
+  for (const [name, text] of Object.entries(req.extraFiles ?? {}).sort()) h.update(name).update('\0').update(text).update('\0');
+  return h.digest('hex');
+}
+
+interface GccRun {
+  code: number | null;
+  stderr: string;
+  killedFor: 'time' | 'output' | null;
+}
+
+function runSandboxed(args: string[], limits: CompileLimits): Promise<GccRun> {
+  return new Promise((resolve) => {
+    // prlimit applies rlimits that bwrap and gcc inherit; detached puts the whole tree in one process group to kill.
+    const child = spawn(
+      'prlimit',
+      [`--as=${limits.memoryBytes}`, `--fsize=${limits.binaryBytes}`, '--nofile=256', `--cpu=${Math.ceil(limits.timeoutMs / 1000)}`, '--core=0', '--', 'bwrap', ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    let stderr = '';
+    let bytes = 0;
+    let killedFor: GccRun['killedFor'] = null;
+    const kill = (why: 'time' | 'output'): void => {
+      killedFor ??= why;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => kill('time'), limits.timeoutMs);
+    const collect = (d: Buffer): void => {
+      bytes += d.byteLength;
+      if (bytes > limits.outputBytes) kill('output');
+      else stderr += d.toString('utf8');
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, killedFor });
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: -1, stderr: `could not start the compiler sandbox: ${e.message}`, killedFor: null });
+    });
+  });
+}
+
+async function compileUncached(req: CompileRequest, limits: CompileLimits): Promise<CompileResult> {
+  const started = Date.now();
+  const toolchain = await getToolchain();
+  const work = await mkdtemp(join(tmpdir(), 'jaillab-compile-'));
+  try {
+    await writeFile(join(work, req.fileName), req.source);
+    for (const [name, text] of Object.entries(req.extraFiles ?? {})) await writeFile(join(work, name), text);
+    const args = [
+      '--unshare-all', // no network, no IPC, own PID namespace
+      '--unshare-user', '--uid', '65534', '--gid', '65534',
+      '--cap-drop', 'ALL',
+      '--die-with-parent', '--new-session',
+      '--clearenv', '--setenv', 'PATH', '/usr/bin', '--setenv', 'LC_ALL', 'C.UTF-8', '--setenv', 'TMPDIR', '/tmp',
+      ...toolchain.bwrapArgs,
+      '--dev', '/dev',
+      '--size', String(64 << 20), '--tmpfs', '/tmp',
+      '--bind', work, '/work', '--chdir', '/work',
+      'gcc', ...FLAGS, '-o', '/work/a.out', req.fileName,
+    ];
+    const run = await runSandboxed(args, limits);
+    const parsed = parseGccStderr(run.stderr, req.source, req.fileName);
+    let binary: Buffer | null = null;
+    if (run.code === 0 && !run.killedFor) binary = await readFile(join(work, 'a.out')).catch(() => null);
+    if (run.killedFor === 'time') parsed.plain.push(`the compiler was stopped after ${limits.timeoutMs / 1000} s (time limit)`);
+    if (run.killedFor === 'output') parsed.plain.push(`the compiler was stopped: it printed more than ${limits.outputBytes >> 10} KiB of messages`);
+    if (run.code !== 0 && !run.killedFor && /virtual memory exhausted|out of memory|Cannot allocate memory/i.test(run.stderr))
+      parsed.plain.push(`the compiler ran out of its ${limits.memoryBytes >> 20} MiB memory limit`);
+    if (run.code !== 0 && parsed.diagnostics.length === 0 && parsed.plain.length === 0) parsed.plain.push(`the compiler failed (exit status ${run.code})`);
+    const ok = binary !== null;
+    const diagnostics = ok || parsed.diagnostics.some((d) => d.severity === 'error') ? parsed.diagnostics : [
+      ...parsed.diagnostics,
+      { severity: 'error' as const, message: parsed.plain.at(-1) ?? 'compilation failed', line: 1, column: 1, endLine: 1, endColumn: 1 },
+    ];
+    return { ok, binary, diagnostics, text: renderDiagnostics(parsed.diagnostics, parsed.plain, req.source, req.fileName), durationMs: Date.now() - started, cached: false };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export function compileC(req: CompileRequest, limits: CompileLimits = DEFAULT_COMPILE_LIMITS): Promise<CompileResult> {
+  return slots.run(() => compileUncached(req, limits));
+}

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { exec } from '../../guest/image/exec.js';
+
+/**
+ * Exactly what the compiler sandbox may see: gcc's driver and its internal
+ * directory, the assembler and linker, the C headers, libc's static libraries,
+ * and the shared libraries those tools load. Nothing else of the host: no /etc,
+ * no /home, no /proc, no network.
+ */
+export interface Toolchain {
+  /** bwrap arguments that recreate the toolchain read-only inside the sandbox. */
+  bwrapArgs: string[];
+  /** Identifies the compiler for cache keys: a different gcc means a different binary. */
+  version: string;
+}
+
+let cached: Promise<Toolchain> | null = null;
+
+export function getToolchain(): Promise<Toolchain> {
+  cached ??= resolveToolchain();
+  return cached;
+}
+
+async function which(name: string): Promise<string> {
+  for (const dir of ['/usr/bin', '/bin', '/usr/local/bin']) if (existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
+  throw new Error(`${name} not found: install gcc`);
+}
+
+async function sharedLibraries(binaries: string[]): Promise<string[]> {
+  const libs = new Set<string>();
+  for (const bin of binaries) {
+    const out = (await exec('ldd', [bin], { allowFailure: true })).stdout.toString();
+    for (const m of out.matchAll(/(\/\S+\.so[^\s]*)/g)) if (m[1]) libs.add(m[1]);
+  }
+  return [...libs];
+}
+
+async function libcStaticFiles(): Promise<string[]> {
+  const listed = (await exec('dpkg', ['-L', 'libc6-dev'], { allowFailure: true })).stdout.toString().split('\n');
+  return listed.filter((p) => /^\/usr\/lib\/x86_64-linux-gnu\/[^/]+\.(a|o)$/.test(p) && existsSync(p));
+}
+
+/** bwrap arguments for one path: the symlink itself (if it is one) and the real file, bound read-only at its real path. */
+function bindPath(path: string, seen: Set<string>, args: string[]): void {
+  // Debian has merged /usr: /lib, /lib64 and /bin are symlinks into /usr, recreated once below.
+  const p = path.replace(/^\/(lib|lib64|bin)\//, '/usr/$1/');
+  if (seen.has(p)) return;
+  seen.add(p);
+  const st = lstatSync(p);
+  if (st.isSymbolicLink()) {
+    const target = readlinkSync(p);
+    args.push('--symlink', target, p);
+    bindPath(resolve(dirname(p), target), seen, args);
+    return;
+  }
+  args.push('--ro-bind', realpathSync(p), p);
+}
+
+async function resolveToolchain(): Promise<Toolchain> {
+  const gcc = await which('gcc');
+  const as = await which('as');
+  const ld = await which('ld');
+  const gccDir = dirname((await exec(gcc, ['-print-libgcc-file-name'])).stdout.toString().trim());
+  const internal = ['cc1', 'collect2', 'lto-wrapper'].map((p) => `${gccDir}/${p}`).filter((p) => existsSync(p));
+  const tools = [gcc, as, ld].map((p) => realpathSync(p));
+  const args: string[] = ['--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin'];
+  const seen = new Set<string>();
+  for (const p of [gcc, as, ld, ...(await sharedLibraries([...tools, ...internal])), ...(await libcStaticFiles())]) bindPath(p, seen, args);
+  args.push('--ro-bind', gccDir, gccDir, '--ro-bind', '/usr/include', '/usr/include');
+  const version = (await exec(gcc, ['--version'])).stdout.toString().split('\n')[0] ?? 'gcc';
+  return { bwrapArgs: args, version: createHash('sha256').update(version + args.join(' ')).digest('hex').slice(0, 12) + ` ${version}` };
+}

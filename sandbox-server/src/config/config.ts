@@ -1,0 +1,61 @@
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { defaultDataDir } from './data-dir.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Every setting, from the environment (JAILLAB_*), with the defaults a laptop wants. */
+const Env = z.object({
+  JAILLAB_HOST: z.string().default('127.0.0.1'),
+  JAILLAB_PORT: z.coerce.number().int().min(0).max(65535).default(7878),
+  JAILLAB_DATA_DIR: z.string().default(defaultDataDir()),
+  JAILLAB_LESSONS_DIR: z.string().default(join(repoRoot, 'lessons')),
+  JAILLAB_WEB_DIR: z.string().default(join(repoRoot, 'web', 'dist')),
+  JAILLAB_ACCEL: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
+  JAILLAB_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
+  JAILLAB_MAX_RUNS: z.coerce.number().int().min(1).max(64).default(2),
+  JAILLAB_VM_MEMORY_MIB: z.coerce.number().int().min(128).max(2048).default(192),
+  /** Extra browser origins allowed to open the socket (comma-separated), beyond the server's own. */
+  JAILLAB_ALLOWED_ORIGINS: z.string().default(''),
+  /** Unlocks instructor features on the socket. Unset: a random one is made and kept in the data directory. */
+  JAILLAB_INSTRUCTOR_TOKEN: z.string().min(16).optional(),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  lessonsDir: string;
+  webDir: string;
+  accelerator: 'auto' | 'kvm' | 'tcg';
+  poolSize: number;
+  maxConcurrentRuns: number;
+  vmMemoryMiB: number;
+  allowedOrigins: string[];
+  instructorToken: string | null;
+  /** Short-lived sockets for QEMU: kept short because unix socket paths are limited to 108 bytes. */
+  runDir: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new Error(`bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const e = parsed.data;
+  return {
+    host: e.JAILLAB_HOST,
+    port: e.JAILLAB_PORT,
+    dataDir: resolve(e.JAILLAB_DATA_DIR),
+    lessonsDir: resolve(e.JAILLAB_LESSONS_DIR),
+    webDir: resolve(e.JAILLAB_WEB_DIR),
+    accelerator: e.JAILLAB_ACCEL,
+    poolSize: e.JAILLAB_POOL_SIZE,
+    maxConcurrentRuns: e.JAILLAB_MAX_RUNS,
+    vmMemoryMiB: e.JAILLAB_VM_MEMORY_MIB,
+    allowedOrigins: e.JAILLAB_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    instructorToken: e.JAILLAB_INSTRUCTOR_TOKEN ?? null,
+    runDir: join(tmpdir(), `jaillab-${process.pid}`),
+    ...overrides,
+  };
+}

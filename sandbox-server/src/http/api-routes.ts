@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LessonCatalog } from '../lessons/lesson-catalog.js';
+import type { VmBackend } from '../vm/vm-backend.js';
+
+export interface ApiDeps {
+  catalog: LessonCatalog;
+  backend: VmBackend;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
+  res.end(JSON.stringify(body));
+}
+
+/** The read-only HTTP API. Everything a learner does goes over the socket. Returns false if the path is not an API path. */
+export function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): boolean {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  if (!path.startsWith('/api/')) return false;
+  if (req.method !== 'GET') {
+    json(res, 405, { error: 'only GET here' });
+    return true;
+  }
+  if (path === '/api/health') {
+    json(res, 200, { ok: true, vms: deps.backend.stats() });
+    return true;
+  }
+  if (path === '/api/lessons') {
+    json(res, 200, deps.catalog.outline());
+    return true;
+  }
+  const solution = /^\/api\/lessons\/(.+)\/solution$/.exec(path);
+  if (solution) {
+    const lesson = deps.catalog.get(decodeURIComponent(solution[1]!));
+    if (lesson) json(res, 200, { fileName: lesson.starterFileName, source: lesson.solution });
+    else json(res, 404, { error: 'no such lesson' });
+    return true;
+  }
+  const lesson = /^\/api\/lessons\/(.+)$/.exec(path);
+  if (lesson) {
+    const view = deps.catalog.view(decodeURIComponent(lesson[1]!));
+    if (view) json(res, 200, view);
+    else json(res, 404, { error: 'no such lesson' });
+    return true;
+  }
+  json(res, 404, { error: 'no such API' });
+  return true;
+}

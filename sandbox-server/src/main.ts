@@ -1,0 +1,23 @@
+import { StartupError } from './vm/accelerator.js';
+import { loadConfig } from './config/config.js';
+import { createApp } from './server.js';
+
+/** `npm start` ends here: start JailLab and print where to find it. */
+const started = Date.now();
+try {
+  const app = await createApp(loadConfig());
+  console.log(`\n  JailLab is running at ${app.url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s, VMs on ${app.pool.stats().accelerator})\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('stopping: cancelling runs and shutting VMs down…');
+    void app.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (e) {
+  const known = e instanceof StartupError || (e as Error).name === 'DataDirError' || (e as Error).constructor.name === 'ContentError';
+  console.error(`\nJailLab could not start: ${known ? (e as Error).message : ((e as Error).stack ?? e)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import type { Accelerator, RunEvent, RunOutcome, Verdict } from '@jaillab/protocol';
+import type { CompileCache } from '../compile/compile-cache.js';
+import type { CheckSpec, Lesson } from '../lessons/lesson.js';
+import type { Store } from '../store/store.js';
+import { type CheckRequest, GuestJob } from '../vm/guest-job.js';
+import type { GuestVm, VmBackend } from '../vm/vm-backend.js';
+import type { ProbeBinary } from './probe-binaries.js';
+import { RunLog } from './run-log.js';
+import type { RunQueue } from './run-queue.js';
+import { lessonFiles, programFile } from './staging.js';
+import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
+import { diagnoseVmFault } from './vm-fault.js';
+
+/**
+ * One press of Run: queue → compile (while a VM is taken and the lesson's files
+ * are staged) → each check in the VM → verdicts. Everything that happens is an
+ * event in run.log.
+ */
+
+export interface RunDeps {
+  backend: VmBackend;
+  compiler: CompileCache;
+  store: Store;
+  queue: RunQueue;
+  log: (line: string) => void;
+}
+
+export class Run {
+  readonly log = new RunLog();
+  readonly abort = new AbortController();
+  readonly createdAt = new Date();
+  outcome: RunOutcome | null = null;
+  finishedAt: number | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly learnerId: string,
+    readonly lesson: Lesson,
+    readonly source: string,
+    /** Binaries for every probe this run's checks use. */
+    readonly probes: Map<string, ProbeBinary>,
+  ) {}
+}
+
+/** A VM with its job begun and the lesson's files staged. */
+interface Session {
+  vm: GuestVm;
+  job: GuestJob;
+}
+
+const fresh = (prefix: string): string => `${prefix}-${randomBytes(12).toString('hex')}`;
+
+function summarize(lesson: Lesson, verdicts: Verdict[]): { outcome: RunOutcome; message: string } {
+  const escapes = lesson.checks.filter((c) => c.kind === 'escape').length;
+  const escaped = verdicts.filter((v) => v === 'escaped').length;
+  const failed = verdicts.filter((v) => v === 'failed').length;
+  const errors = verdicts.filter((v) => v === 'error').length;
+  if (escaped === 0 && failed === 0 && errors === 0)
+    return { outcome: 'passed', message: `All ${escapes} probe${escapes === 1 ? '' : 's'} contained and the jail still does its job: lesson passed.` };
+  const parts: string[] = [];
+  if (escaped) parts.push(`${escaped} of ${escapes} probe${escapes === 1 ? '' : 's'} escaped`);
+  if (failed) parts.push(`${failed} service check${failed === 1 ? '' : 's'} failed`);
+  if (errors) parts.push(`${errors} check${errors === 1 ? '' : 's'} could not be judged`);
+  const text = parts.join(', ');
+  return { outcome: escaped || failed ? 'failed' : 'error', message: text.charAt(0).toUpperCase() + text.slice(1) + '.' };
+}
+
+export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
+  const started = Date.now();
+  const emit = (e: RunEvent): void => run.log.append(e);
+  const signal = run.abort.signal;
+  let session: Session | null = null;
+  let accelerator: Accelerator | null = null;
+  const verdicts: Array<{ id: string; verdict: Verdict }> = [];
+  let release: (() => void) | null = null;
+  const killOnAbort = (): void => void session?.vm.destroy();
+  signal.addEventListener('abort', killOnAbort);
+
+  const finish = (outcome: RunOutcome, message: string): void => {
+    if (run.outcome) return;
+    run.outcome = outcome;
+    run.finishedAt = Date.now();
+    emit({ type: 'finished', outcome, message, accelerator, durationMs: Date.now() - started });
+    try {
+      deps.store.finishRun(run.id, { outcome, accelerator, verdicts });
+    } catch (e) {
+      deps.log(`run ${run.id}: could not record the result: ${(e as Error).message}`);
+    }
+  };
+
+  const openSession = async (withProgram: Buffer | null): Promise<Session> => {
+    const vm = await deps.backend.acquire(signal);
+    if (signal.aborted) {
+      void vm.destroy();
+      throw new Error('cancelled');
+    }
+    const waited = Date.now();
+    const job = new GuestJob(vm);
+    try {
+      await job.begin();
+      job.stage(lessonFiles(run.lesson, run.probes));
+      if (withProgram) job.stage([programFile(withProgram)]);
+    } catch (e) {
+      await vm.destroy();
+      throw e;
+    }
+    accelerator = vm.accelerator;
+    emit({ type: 'vm-ready', accelerator: vm.accelerator, waitedMs: Date.now() - waited });
+    return { vm, job };
+  };
+
+  try {
+    release = await deps.queue.enter(run);
+    emit({ type: 'compile-started' });
+    // Take a VM and stage the lesson's files while gcc works: the two together are most of a run.
+    const sessionReady = openSession(null);
+    sessionReady.catch(() => {});
+    const compiled = await deps.compiler.get({ source: run.source, fileName: run.lesson.starterFileName }, { persist: false });
+    emit({ type: 'compile-finished', ok: compiled.ok, diagnostics: compiled.diagnostics, text: compiled.text.slice(0, 64 << 10), durationMs: compiled.durationMs, cached: compiled.cached });
+    if (!compiled.ok || !compiled.binary) {
+      void sessionReady.then((s) => s.vm.destroy(), () => {});
+      finish('compile-error', 'Your program did not compile: see the messages in the editor and the terminal.');
+      return;
+    }
+    session = await sessionReady;
+    session.job.stage([programFile(compiled.binary)]);
+
+    let faultsLeft = 1;
+    for (const check of run.lesson.checks) {
+      if (signal.aborted) throw new Error('cancelled');
+      emit({ type: 'check-started', index: check.index });
+      for (;;) {
+        const secrets: CheckSecrets = { secret: fresh('SECRET'), nonce: fresh('nonce'), token: fresh('ticket') };
+        const output: Buffer[] = [];
+        try {
+          const done = await session.job.runCheck(checkRequest(run.lesson, check, secrets), (data) => {
+            output.push(data);
+            run.log.appendOutput(check.index, data);
+          });
+          const j = judgeCheck(check.kind, Buffer.concat(output), done, secrets, run.lesson.limits);
+          verdicts.push({ id: check.probe.id, verdict: j.verdict });
+          emit({
+            type: 'check-finished',
+            index: check.index,
+            verdict: j.verdict,
+            evidence: j.evidence,
+            reason: j.reason,
+            exit: { code: done.exitCode, signal: done.signal === null ? null : signalName(done.signal) },
+            limit: j.limit,
+            durationMs: done.wallMs,
+          });
+          break;
+        } catch (e) {
+          if (signal.aborted) throw e;
+          const fault = await diagnoseVmFault(session.vm, e as Error);
+          await deps.backend.reportFault(session.vm, fault.exit);
+          deps.log(`run ${run.id}: VM fault during ${check.probe.id}: ${fault.message}`);
+          if (faultsLeft-- > 0) {
+            emit({ type: 'vm-fault', message: `${fault.message}; running this check again in a fresh VM`, retrying: true });
+            session = await openSession(compiled.binary);
+            continue;
+          }
+          emit({ type: 'vm-fault', message: fault.message, retrying: false });
+          for (const rest of run.lesson.checks.slice(check.index)) {
+            verdicts.push({ id: rest.probe.id, verdict: 'error' });
+            emit({ type: 'check-finished', index: rest.index, verdict: 'error', evidence: null, reason: rest === check ? fault.message : 'not run: the VM failed twice in this run', exit: { code: null, signal: null }, limit: null, durationMs: 0 });
+          }
+          session = null;
+          const { outcome, message } = summarize(run.lesson, verdicts.map((v) => v.verdict));
+          finish(outcome, `${message} The VM failed twice: ${fault.message}.`);
+          return;
+        }
+      }
+    }
+    const { outcome, message } = summarize(run.lesson, verdicts.map((v) => v.verdict));
+    finish(outcome, message);
+  } catch (e) {
+    if (signal.aborted) finish('cancelled', 'The run was cancelled.');
+    else {
+      deps.log(`run ${run.id}: ${(e as Error).stack ?? e}`);
+      finish('error', `The run could not complete: ${(e as Error).message}`);
+    }
+  } finally {
+    signal.removeEventListener('abort', killOnAbort);
+    release?.();
+    if (session) await session.vm.destroy();
+  }
+}
+
+function checkRequest(lesson: Lesson, check: CheckSpec, s: CheckSecrets): CheckRequest {
+  return {
+    index: check.index,
+    probePath: `probes/${check.probe.id}`,
+    probeName: check.probe.id,
+    ...s,
+    plants: check.probe.meta.plant,
+    accomplices: check.probe.accompliceSource === null ? [] : [`accomplices/${check.probe.id}`],
+    wallTimeMs: lesson.limits.wallTimeMs,
+    memoryBytes: lesson.limits.memoryBytes,
+    processes: lesson.limits.processes,
+    outputBytes: lesson.limits.outputBytes,
+  };
+}

@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { MAX_TEXT_MESSAGE_BYTES } from '@jaillab/protocol';
+import { WebSocketServer } from 'ws';
+import { ensureGuestImage } from '../guest/image/build-image.js';
+import { CompileCache } from './compile/compile-cache.js';
+import type { Config } from './config/config.js';
+import { handleApi } from './http/api-routes.js';
+import { setSecurityHeaders } from './http/security-headers.js';
+import { serveStatic } from './http/static-files.js';
+import { LessonCatalog } from './lessons/lesson-catalog.js';
+import { compileProbeLibrary } from './runs/probe-binaries.js';
+import { RunQueue } from './runs/run-queue.js';
+import { RunService } from './runs/run-service.js';
+import { Store } from './store/store.js';
+import { VmPool } from './vm/pool.js';
+import { SocketSession } from './ws/session.js';
+import { SocketGate } from './ws/socket-gate.js';
+import { loadInstructorToken } from './config/instructor-token.js';
+
+/**
+ * The JailLab server, assembled: store, guest image, lessons, probes, VM pool,
+ * runs, and the HTTP + WebSocket front door. Tests build one with their own
+ * config; main.ts builds the real one.
+ */
+export interface App {
+  url: string;
+  config: Config;
+  catalog: LessonCatalog;
+  runs: RunService;
+  pool: VmPool;
+  store: Store;
+  http: Server;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, log: (line: string) => void = console.log): Promise<App> {
+  const store = new Store(config.dataDir);
+  const interrupted = store.markUnfinishedRunsInterrupted();
+  if (interrupted) log(`store: ${interrupted} run(s) were cut off by the last shutdown; marked interrupted`);
+  const compiler = new CompileCache(join(config.dataDir, 'compile-cache'));
+  const [image, catalog] = await Promise.all([ensureGuestImage(config.dataDir, log), LessonCatalog.load(config.lessonsDir)]);
+  const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, dataDir: config.dataDir, runDir: config.runDir, log });
+  let probes;
+  try {
+    [probes] = await Promise.all([compileProbeLibrary(catalog.library, compiler), pool.start()]);
+  } catch (e) {
+    await pool.close();
+    store.close();
+    throw e;
+  }
+  const runs = new RunService({ backend: pool, compiler, store, queue: new RunQueue(config.maxConcurrentRuns), probes, library: catalog.library, log });
+  const instructorToken = await loadInstructorToken(config);
+
+  const http = createServer((req, res) => {
+    setSecurityHeaders(res);
+    try {
+      if (!handleApi({ catalog, backend: pool }, req, res)) void serveStatic(config.webDir, req, res).catch(() => res.destroy());
+    } catch (e) {
+      log(`http: ${(e as Error).message}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }
+  });
+  const gate = new SocketGate(config.allowedOrigins);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_TEXT_MESSAGE_BYTES });
+  http.on('upgrade', (req, socket, head) => {
+    const refusal = new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? gate.check(req) : 'not found';
+    if (refusal) {
+      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${refusal}\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const closed = gate.opened(req);
+      ws.once('close', closed);
+      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, log });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      await new Promise<void>((r) => http.close(() => r()));
+      await runs.shutdown();
+      await pool.close();
+      store.close();
+      await rm(config.runDir, { recursive: true, force: true });
+    })());
+  return { url, config, catalog, runs, pool, store, http, close };
+}

@@ -1,0 +1,59 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The embedded SQLite database in the data directory. Migrations are an
+ * ordered list applied once each (tracked in PRAGMA user_version).
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE learners (
+     id TEXT PRIMARY KEY,
+     token_hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL,
+     last_seen_at TEXT NOT NULL
+   );
+   CREATE TABLE code (
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     lesson_id TEXT NOT NULL,
+     source TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (learner_id, lesson_id)
+   );
+   CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     lesson_id TEXT NOT NULL,
+     source_sha256 TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     finished_at TEXT,
+     outcome TEXT,
+     accelerator TEXT,
+     verdicts_json TEXT
+   );
+   CREATE INDEX runs_by_learner ON runs (learner_id, lesson_id, created_at);`,
+];
+
+export class DataDirError extends Error {}
+
+export function openDatabase(dataDir: string): Database.Database {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (e) {
+    throw new DataDirError(`the data directory ${dataDir} is not writable (${(e as Error).message}); set JAILLAB_DATA_DIR to a directory this user can write`);
+  }
+  const db = new Database(join(dataDir, 'jaillab.sqlite'));
+  db.pragma('journal_mode = WAL');
+  // Another process (an instructor's CLI, a second server) may hold the write lock for a moment: wait, do not fail.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import type { LimitKind } from '@jaillab/protocol';
+import { encodeFrame, type Field, FileKind, Msg, Tag, WireLimit } from './agent-wire.js';
+import type { GuestVm } from './vm-backend.js';
+
+/**
+ * One job's conversation with the guest agent: the job header, the staged
+ * files, then one check at a time. Paths of staged files are relative to the
+ * agent's staging area (/run/jaillab): `jailer`, `probes/<id>`,
+ * `accomplices/<id>`, `tree/<path in the jail>`.
+ */
+
+export interface StagedFile {
+  path: string;
+  kind: 'file' | 'dir' | 'symlink';
+  mode: number;
+  data: Buffer;
+}
+
+export interface CheckRequest {
+  index: number;
+  probePath: string;
+  probeName: string;
+  secret: string;
+  nonce: string;
+  token: string;
+  plants: string[];
+  accomplices: string[];
+  wallTimeMs: number;
+  memoryBytes: number;
+  processes: number;
+  outputBytes: number;
+}
+
+export interface CheckDone {
+  index: number;
+  /** null when the program was killed by a signal or never ran. */
+  exitCode: number | null;
+  signal: number | null;
+  limit: LimitKind | null;
+  wallMs: number;
+  proof: Buffer | null;
+  detail: string | null;
+}
+
+export class AgentError extends Error {}
+
+const LIMITS: Record<number, LimitKind | null> = {
+  [WireLimit.NONE]: null,
+  [WireLimit.TIME]: 'time',
+  [WireLimit.MEMORY]: 'memory',
+  [WireLimit.PROCESSES]: 'processes',
+  [WireLimit.OUTPUT]: 'output',
+};
+
+const KINDS = { file: FileKind.FILE, dir: FileKind.DIR, symlink: FileKind.SYMLINK } as const;
+
+/** Extra time the host allows beyond a check's own wall limit before it calls the VM unresponsive (TCG is slow to start processes). */
+const WATCHDOG_SLACK_MS = 10_000;
+
+export class GuestJob {
+  constructor(readonly vm: GuestVm) {}
+
+  /** Sets the guest clock and mixes host entropy in: clones all wake with the template's clock and RNG. */
+  async begin(timeoutMs = 10_000): Promise<void> {
+    this.vm.channel.send(encodeFrame(Msg.JOB, [[Tag.TIME_NS, BigInt(Date.now()) * 1_000_000n], [Tag.ENTROPY, randomBytes(64)]]));
+    const reply = await this.vm.channel.receive(Date.now() + timeoutMs);
+    if (reply.type === Msg.ERROR) throw new AgentError(reply.str(Tag.MESSAGE) ?? 'the agent refused the job');
+    if (reply.type !== Msg.JOB_READY) throw new AgentError(`the agent answered the job with message type ${reply.type}`);
+  }
+
+  stage(files: StagedFile[]): void {
+    for (const f of files)
+      this.vm.channel.send(encodeFrame(Msg.FILE, [[Tag.PATH, f.path], [Tag.KIND, KINDS[f.kind]], [Tag.MODE, f.mode], [Tag.DATA, f.data]]));
+  }
+
+  async runCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {
+    const fields: Field[] = [
+      [Tag.INDEX, req.index],
+      [Tag.PROBE, req.probePath],
+      [Tag.PROBE_NAME, req.probeName],
+      [Tag.SECRET, req.secret],
+      [Tag.NONCE, req.nonce],
+      [Tag.TOKEN, req.token],
+      [Tag.WALL_MS, req.wallTimeMs],
+      [Tag.MEM_BYTES, req.memoryBytes],
+      [Tag.PIDS, req.processes],
+      [Tag.OUTPUT_BYTES, req.outputBytes],
+      ...req.plants.map((p): Field => [Tag.PLANT, p]),
+      ...req.accomplices.map((p): Field => [Tag.ACCOMPLICE, p]),
+    ];
+    this.vm.channel.send(encodeFrame(Msg.CHECK, fields));
+    const deadline = Date.now() + req.wallTimeMs + WATCHDOG_SLACK_MS;
+    let received = 0;
+    for (;;) {
+      const f = await this.vm.channel.receive(deadline);
+      if (f.type === Msg.OUTPUT && f.u32(Tag.INDEX) === req.index) {
+        const data = f.bytes(Tag.DATA) ?? Buffer.alloc(0);
+        // The agent enforces the output limit; the host does too, in case the guest is not behaving.
+        received += data.byteLength;
+        if (received > req.outputBytes + 65536) throw new AgentError('the guest sent more output than the limit allows');
+        onOutput(Buffer.from(data));
+      } else if (f.type === Msg.CHECK_DONE && f.u32(Tag.INDEX) === req.index) {
+        const code = f.i32(Tag.EXIT_CODE) ?? -1;
+        const signal = f.u32(Tag.SIGNAL) ?? 0;
+        return {
+          index: req.index,
+          exitCode: code >= 0 ? code : null,
+          signal: signal > 0 ? signal : null,
+          limit: LIMITS[f.u8(Tag.LIMIT) ?? 0] ?? null,
+          wallMs: f.u32(Tag.WALL_MS) ?? 0,
+          proof: f.bytes(Tag.PROOF) ?? null,
+          detail: f.str(Tag.DETAIL) ?? null,
+        };
+      } else if (f.type === Msg.ERROR) {
+        throw new AgentError(f.str(Tag.MESSAGE) ?? 'the agent reported an error');
+      } else {
+        throw new AgentError(`unexpected message type ${f.type} from the agent`);
+      }
+    }
+  }
+}

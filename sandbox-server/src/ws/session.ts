@@ -1,0 +1,240 @@
+import { ClientMessage, encodeOutputFrame, type ErrorCode, MAX_SOURCE_BYTES, type ServerMessage } from '@jaillab/protocol';
+import type { RawData, WebSocket } from 'ws';
+import { DEFAULT_LIMITS } from '../lessons/lesson.js';
+import type { LessonCatalog } from '../lessons/lesson-catalog.js';
+import type { Run } from '../runs/run.js';
+import { ProbeCompileError, type RunService } from '../runs/run-service.js';
+import { timingSafeEqual } from 'node:crypto';
+import type { Learner, Store } from '../store/store.js';
+import type { VmBackend } from '../vm/vm-backend.js';
+import { FlowControl } from './flow-control.js';
+import { TokenBucket } from './rate-limit.js';
+
+export interface SessionDeps {
+  store: Store;
+  runs: RunService;
+  catalog: LessonCatalog;
+  backend: VmBackend;
+  instructorToken: string;
+  log: (line: string) => void;
+}
+
+interface Subscription {
+  run: Run;
+  channel: number;
+  cursor: number;
+  unsubscribe: () => void;
+}
+
+/** Output frames are coalesced up to this size: fewer, larger frames for a chatty program. */
+const MAX_FRAME_DATA = 64 << 10;
+/** Socket-level backstop: if the TCP buffer itself grows past this, wait for it to drain. */
+const MAX_BUFFERED = 1 << 20;
+const HELLO_TIMEOUT_MS = 10_000;
+/** A client that keeps flooding after being told it is rate limited is cut off. */
+const MAX_DROPPED = 2000;
+
+/**
+ * One browser tab's socket: a learner (after `hello`), the runs it watches,
+ * and flow control over their output. Every message in is validated; a bad one
+ * gets an `error` reply and changes nothing.
+ */
+export class SocketSession {
+  private learner: Learner | null = null;
+  private instructor = false;
+  private readonly subs = new Map<number, Subscription>();
+  private nextChannel = 1;
+  private readonly flow = new FlowControl();
+  private readonly bucket = new TokenBucket(30, 120);
+  private dropped = 0;
+  private lastRateLimitNotice = 0;
+  private pumpScheduled = false;
+  private closed = false;
+  private readonly helloTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: SessionDeps,
+  ) {
+    this.helloTimer = setTimeout(() => {
+      if (!this.learner) ws.close(1008, 'no hello');
+    }, HELLO_TIMEOUT_MS);
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+  }
+
+  private send(msg: ServerMessage): void {
+    if (!this.closed) this.ws.send(JSON.stringify(msg));
+  }
+
+  private error(code: ErrorCode, message: string, requestId?: string): void {
+    this.send({ type: 'error', code, message, ...(requestId ? { requestId } : {}) });
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (!this.bucket.take()) {
+      this.dropped++;
+      if (this.dropped > MAX_DROPPED) this.ws.close(1008, 'too many messages');
+      else if (Date.now() - this.lastRateLimitNotice > 1000) {
+        this.lastRateLimitNotice = Date.now();
+        this.error('rate-limited', 'too many messages: slow down');
+      }
+      return;
+    }
+    if (isBinary) return this.error('bad-message', 'binary messages are not accepted: send JSON text');
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      return this.error('bad-message', 'not valid JSON');
+    }
+    const parsed = ClientMessage.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const requestId = typeof (json as { requestId?: unknown })?.requestId === 'string' ? (json as { requestId: string }).requestId.slice(0, 64) : undefined;
+      if (issue?.path[0] === 'source' && issue.message.includes('larger')) return this.error('source-too-large', `your program is larger than ${MAX_SOURCE_BYTES >> 10} KiB`, requestId);
+      return this.error('bad-message', issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid message', requestId);
+    }
+    try {
+      this.handle(parsed.data);
+    } catch (e) {
+      this.deps.log(`socket: ${(e as Error).stack ?? e}`);
+      this.error('internal', 'the server could not handle that message');
+    }
+  }
+
+  private handle(msg: ClientMessage): void {
+    if (msg.type === 'hello') return this.hello(msg.learnerToken, msg.instructorToken);
+    if (msg.type === 'ack') {
+      if (this.flow.acked(msg.bytes)) this.schedulePump();
+      return;
+    }
+    if (!this.learner) return this.error('not-hello', 'say hello first');
+    switch (msg.type) {
+      case 'run': {
+        const lesson = this.deps.catalog.get(msg.lessonId);
+        if (!lesson) return this.error('unknown-lesson', `there is no lesson "${msg.lessonId}"`, msg.requestId);
+        if (!msg.extraProbes?.length) return this.subscribe(this.deps.runs.start(this.learner.id, lesson, msg.source), msg.requestId);
+        if (!this.instructor) return this.error('forbidden', 'extra probes are for instructors', msg.requestId);
+        const learnerId = this.learner.id;
+        void this.deps.runs.startWithExtraProbes(learnerId, lesson, msg.source, msg.extraProbes).then(
+          (run) => this.subscribe(run, msg.requestId),
+          (e: Error) => this.error(e instanceof ProbeCompileError ? 'probe-compile-error' : 'internal', e.message, msg.requestId),
+        );
+        return;
+      }
+      case 'watch': {
+        const run = this.deps.runs.get(msg.runId);
+        // A run is only visible to the learner who started it (instructors will get their own view).
+        if (!run || run.learnerId !== this.learner.id) return this.error('unknown-run', 'no such run (it may have expired)', msg.requestId);
+        return this.subscribe(run, msg.requestId);
+      }
+      case 'cancel': {
+        const run = this.deps.runs.get(msg.runId);
+        if (run && run.learnerId === this.learner.id) this.deps.runs.cancel(run.id);
+        return;
+      }
+    }
+  }
+
+  private hello(token: string | undefined, instructorToken: string | undefined): void {
+    if (this.learner) return this.error('bad-message', 'hello was already said on this socket');
+    if (instructorToken !== undefined) {
+      const a = Buffer.from(instructorToken);
+      const b = Buffer.from(this.deps.instructorToken);
+      if (a.byteLength !== b.byteLength || !timingSafeEqual(a, b)) return this.error('forbidden', 'wrong instructor token');
+      this.instructor = true;
+    }
+    let learner = token ? this.deps.store.findLearner(token) : null;
+    let newToken: string | undefined;
+    if (!learner) {
+      const created = this.deps.store.createLearner();
+      learner = created.learner;
+      newToken = created.token;
+    }
+    this.learner = learner;
+    clearTimeout(this.helloTimer);
+    this.send({
+      type: 'welcome',
+      learnerId: learner.id,
+      ...(newToken ? { learnerToken: newToken } : {}),
+      instructor: this.instructor,
+      accelerator: this.deps.backend.stats().accelerator,
+      limits: {
+        maxSourceBytes: MAX_SOURCE_BYTES,
+        wallTimeMsPerCheck: DEFAULT_LIMITS.wallTimeMs,
+        memoryBytes: DEFAULT_LIMITS.memoryBytes,
+        processes: DEFAULT_LIMITS.processes,
+        outputBytesPerCheck: DEFAULT_LIMITS.outputBytes,
+      },
+    });
+  }
+
+  private subscribe(run: Run, requestId: string): void {
+    const channel = this.nextChannel++;
+    const sub: Subscription = { run, channel, cursor: 0, unsubscribe: () => {} };
+    sub.unsubscribe = run.log.onAppend(() => this.schedulePump());
+    this.subs.set(channel, sub);
+    this.send({ type: 'run-accepted', requestId, runId: run.id, channel });
+    this.schedulePump();
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.closed) return;
+    this.pumpScheduled = true;
+    // Coalesce: a burst of appends becomes one pass, and output chunks merge into larger frames.
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const sub of this.subs.values()) {
+      const entries = sub.run.log.entries;
+      while (sub.cursor < entries.length) {
+        if (this.flow.isPaused) return;
+        if (this.ws.bufferedAmount > MAX_BUFFERED) {
+          setTimeout(() => this.schedulePump(), 20);
+          return;
+        }
+        const entry = entries[sub.cursor]!;
+        if (entry.kind === 'event') {
+          this.send({ type: 'run-event', channel: sub.channel, seq: entry.seq, event: entry.event });
+          sub.cursor++;
+          continue;
+        }
+        const parts: Buffer[] = [];
+        let size = 0;
+        while (sub.cursor < entries.length) {
+          const next = entries[sub.cursor]!;
+          if (next.kind !== 'output' || next.checkIndex !== entry.checkIndex || size + next.data.byteLength > MAX_FRAME_DATA) break;
+          parts.push(next.data);
+          size += next.data.byteLength;
+          sub.cursor++;
+        }
+        if (parts.length === 0) {
+          // A single chunk larger than a frame: send it alone.
+          parts.push(entry.data);
+          size = entry.data.byteLength;
+          sub.cursor++;
+        }
+        if (!this.closed) this.ws.send(encodeOutputFrame({ channel: sub.channel, checkIndex: entry.checkIndex, data: Buffer.concat(parts) }));
+        this.flow.sent(size);
+      }
+      if (sub.run.outcome) {
+        sub.unsubscribe();
+        this.subs.delete(sub.channel);
+      }
+    }
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.helloTimer);
+    for (const sub of this.subs.values()) sub.unsubscribe();
+    this.subs.clear();
+  }
+}
