@@ -54,13 +54,31 @@ void cgroup_kill(const char *name) {
   cg_write(name, "cgroup.kill", "1");
 }
 
+int cgroup_memory_exhausted(const char *name, uint64_t max_bytes, long long *stall_start_us) {
+  if (cgroup_stat(name, "memory.events", "max") == 0) return 0;
+  /* Without swap, anonymous and shmem pages cannot be reclaimed: a group full of them can only be killed. */
+  long long pinned = cgroup_stat(name, "memory.stat", "anon") + cgroup_stat(name, "memory.stat", "shmem");
+  if ((uint64_t)pinned >= max_bytes / 10 * 9) return 1;
+  /* Otherwise it may be thrashing on file pages: the kernel calls that progress and never OOM-kills. */
+  char *path = xasprintf("%s/%s/memory.pressure", CGROUP_ROOT, name);
+  char *text = read_file(path, 1024, NULL);
+  free(path);
+  if (!text) return 0;
+  char *full = strstr(text, "full ");
+  char *total = full ? strstr(full, "total=") : NULL;
+  long long stalled = total ? atoll(total + 6) : 0;
+  free(text);
+  if (*stall_start_us < 0) *stall_start_us = stalled;
+  return stalled - *stall_start_us > 1000000;
+}
+
 int cgroup_populated(const char *name) {
   return cgroup_stat(name, "cgroup.events", "populated") > 0;
 }
 
 long long cgroup_stat(const char *name, const char *file, const char *key) {
   char *path = xasprintf("%s/%s/%s", CGROUP_ROOT, name, file);
-  char *text = read_file(path, 4096, NULL);
+  char *text = read_file(path, 16384, NULL);
   free(path);
   if (!text) return 0;
   long long value = 0;

@@ -18,6 +18,13 @@ int cgroup_create(const char *name, uint64_t mem_bytes, uint32_t pids);
 int cgroup_enter(const char *name);
 void cgroup_kill(const char *name);
 int cgroup_populated(const char *name);
+/*
+ * A userspace OOM decision, like systemd-oomd's: true when the group has hit
+ * memory.max and either unreclaimable memory fills it or it has stalled on
+ * memory for over a second since *stall_start_us (start it at -1). Without swap
+ * the kernel's own OOM killer can let such a group thrash for a long time.
+ */
+int cgroup_memory_exhausted(const char *name, uint64_t max_bytes, long long *stall_start_us);
 /* Reads `key N` from a flat-keyed file such as memory.events; 0 if absent. */
 long long cgroup_stat(const char *name, const char *file, const char *key);
 void cgroup_remove(const char *name);

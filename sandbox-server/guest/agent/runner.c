@@ -216,10 +216,15 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   start_program(c, slave, &main_pid);
 
   size_t sent = 0;
+  long long stall_start = -1;
   for (;;) {
     reap(main_pid, &out);
     int running = cgroup_populated(CHECK_CGROUP);
     if (!running && out.main_done) break;
+    if (out.limit == LIMIT_NONE && cgroup_memory_exhausted(CHECK_CGROUP, c->mem_bytes, &stall_start)) {
+      out.limit = LIMIT_MEMORY;
+      cgroup_kill(CHECK_CGROUP);
+    }
     long long now = monotonic_ms();
     if (now >= deadline && out.limit == LIMIT_NONE) {
       out.limit = LIMIT_TIME;
@@ -250,7 +255,7 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
 
   /* The reason a killed program died is usually a limit it ran into before. */
   if (cgroup_stat(CHECK_CGROUP, "memory.events", "oom_kill") > 0) out.limit = LIMIT_MEMORY;
-  else if (cgroup_stat(CHECK_CGROUP, "pids.events", "max") > 0 && out.limit != LIMIT_OUTPUT) out.limit = LIMIT_PROCESSES;
+  else if (out.limit != LIMIT_MEMORY && out.limit != LIMIT_OUTPUT && cgroup_stat(CHECK_CGROUP, "pids.events", "max") > 0) out.limit = LIMIT_PROCESSES;
 
   cgroup_kill(CHECK_CGROUP);
   cgroup_kill(ACCOMPLICE_CGROUP);

@@ -8,6 +8,7 @@ import { type CpioEntry, writeCpio } from './cpio.js';
 import { exec } from './exec.js';
 import { downloadDeb, extractVmlinux, resolveKernelPackage } from './kernel.js';
 import { resolveModules, WANTED_MODULES } from './modules.js';
+import { pruneOldEntries } from '../../src/cache/prune.js';
 
 /**
  * The guest image: Debian's kernel (uncompressed, PVH entry) and an initramfs
@@ -89,13 +90,14 @@ async function assertStatic(path: string): Promise<void> {
   if (/Requesting program interpreter/.test(header)) throw new Error(`${path} is not statically linked: install busybox-static`);
 }
 
-async function build(dataDir: string, kernelPackageName: string, id: string, target: string, log: Log): Promise<void> {
+async function build(cacheDir: string, kernelPackageName: string, id: string, target: string, log: Log): Promise<void> {
   const started = Date.now();
-  const pkg = await resolveKernelPackage();
-  const work = await mkdtemp(join(dataDir, 'guest', 'build-'));
+  const [name, version] = kernelPackageName.split(' ');
+  const pkg = { name: name!, version: version! };
+  const work = await mkdtemp(join(cacheDir, 'guest', 'build-'));
   try {
     log(`guest image: downloading ${pkg.name} ${pkg.version} from Debian (once)…`);
-    const deb = await downloadDeb(pkg, join(dataDir, 'guest', 'debs'));
+    const deb = await downloadDeb(pkg, join(cacheDir, 'guest', 'debs'));
     log('guest image: unpacking the kernel package…');
     const unpacked = join(work, 'deb');
     await exec('dpkg-deb', ['-x', deb, unpacked]);
@@ -148,17 +150,32 @@ async function build(dataDir: string, kernelPackageName: string, id: string, tar
   }
 }
 
-/** Returns the cached guest image for the current inputs, building (or rebuilding) it if needed. */
-export async function ensureGuestImage(dataDir: string, log: Log = console.log): Promise<GuestImage> {
-  const pkg = await resolveKernelPackage();
-  const kernelPackage = `${pkg.name} ${pkg.version}`;
+/** Which kernel package the current image was built from: the server starts without asking apt. */
+const CURRENT_KERNEL = 'kernel-package.txt';
+
+/**
+ * Returns the cached guest image for the current inputs, building (or
+ * rebuilding) it if it is missing or damaged. `refreshKernel` asks apt which
+ * kernel package is current (scripts/prepare.sh does, at every start); without
+ * it the one recorded at the last build is used, so a server starts in
+ * milliseconds instead of waiting on apt-cache.
+ */
+export async function ensureGuestImage(cacheDir: string, log: Log = console.log, opts: { refreshKernel?: boolean } = {}): Promise<GuestImage> {
+  const recorded = join(cacheDir, 'guest', CURRENT_KERNEL);
+  let kernelPackage = !opts.refreshKernel && existsSync(recorded) ? (await readFile(recorded, 'utf8')).trim() : '';
+  if (!kernelPackage) {
+    const pkg = await resolveKernelPackage();
+    kernelPackage = `${pkg.name} ${pkg.version}`;
+  }
   const id = await inputsHash(kernelPackage);
-  const dir = join(dataDir, 'guest', `image-${id}`);
+  const dir = join(cacheDir, 'guest', `image-${id}`);
   const problem = await verify(dir);
   if (problem) {
     if (problem !== 'missing') log(`guest image: ${dir}: ${problem}; rebuilding it`);
-    await mkdir(join(dataDir, 'guest'), { recursive: true });
-    await build(dataDir, kernelPackage, id, dir, log);
+    await mkdir(join(cacheDir, 'guest'), { recursive: true });
+    await build(cacheDir, kernelPackage, id, dir, log);
+    await pruneOldEntries(join(cacheDir, 'guest'), 'image-', 2);
   }
+  await writeFile(recorded, kernelPackage + '\n');
   return { dir, kernel: join(dir, 'vmlinux'), initramfs: join(dir, 'initramfs.cpio.gz'), id, kernelPackage };
 }

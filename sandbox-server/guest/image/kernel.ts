@@ -15,18 +15,21 @@ export interface KernelPackage {
   version: string;
 }
 
-/** The package behind linux-image-amd64 (or JAILLAB_KERNEL_PACKAGE), with the version apt would install. */
+/**
+ * The package behind linux-image-amd64 (or JAILLAB_KERNEL_PACKAGE), with the
+ * version apt would install. One apt-cache call: the metapackage pins the exact
+ * version it depends on. (apt-cache can take a second where its cache is
+ * disabled, as in Debian's container images, so the server does not ask it at
+ * every start: see ensureGuestImage.)
+ */
 export async function resolveKernelPackage(): Promise<KernelPackage> {
-  let name = process.env.JAILLAB_KERNEL_PACKAGE;
-  if (!name) {
-    const deps = (await exec('apt-cache', ['depends', 'linux-image-amd64'])).stdout.toString();
-    name = /Depends:\s*(linux-image-[^\s]+-amd64)/.exec(deps)?.[1];
-    if (!name) throw new Error('apt-cache knows no linux-image-amd64: run `apt-get update` first');
-  }
-  const show = (await exec('apt-cache', ['show', '--no-all-versions', name])).stdout.toString();
+  const meta = process.env.JAILLAB_KERNEL_PACKAGE ?? 'linux-image-amd64';
+  const show = (await exec('apt-cache', ['show', '--no-all-versions', meta], { allowFailure: true })).stdout.toString();
+  const pinned = /^Depends:.*?\b(linux-image-[^\s,]+-amd64) \(= ([^)\s]+)\)/m.exec(show);
+  if (pinned) return { name: pinned[1]!, version: pinned[2]! };
   const version = /^Version:\s*(\S+)/m.exec(show)?.[1];
-  if (!version) throw new Error(`apt-cache has no version for ${name}: run \`apt-get update\` first`);
-  return { name, version };
+  if (version && /^linux-image-\d/.test(meta)) return { name: meta, version };
+  throw new Error(`apt-cache knows no ${meta}: run \`apt-get update\` first`);
 }
 
 /** Downloads the .deb into dir once (apt-get download), returns its path. */

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { defaultDataDir } from './data-dir.js';
+import { defaultCacheDir, defaultDataDir } from './data-dir.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -11,6 +11,7 @@ const Env = z.object({
   JAILLAB_HOST: z.string().default('127.0.0.1'),
   JAILLAB_PORT: z.coerce.number().int().min(0).max(65535).default(7878),
   JAILLAB_DATA_DIR: z.string().default(defaultDataDir()),
+  JAILLAB_CACHE_DIR: z.string().default(defaultCacheDir()),
   JAILLAB_LESSONS_DIR: z.string().default(join(repoRoot, 'lessons')),
   JAILLAB_WEB_DIR: z.string().default(join(repoRoot, 'web', 'dist')),
   JAILLAB_ACCEL: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
@@ -27,6 +28,7 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  cacheDir: string;
   lessonsDir: string;
   webDir: string;
   accelerator: 'auto' | 'kvm' | 'tcg';
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.JAILLAB_HOST,
     port: e.JAILLAB_PORT,
     dataDir: resolve(e.JAILLAB_DATA_DIR),
+    cacheDir: resolve(e.JAILLAB_CACHE_DIR),
     lessonsDir: resolve(e.JAILLAB_LESSONS_DIR),
     webDir: resolve(e.JAILLAB_WEB_DIR),
     accelerator: e.JAILLAB_ACCEL,

@@ -1,5 +1,8 @@
 import type { Run } from './run.js';
 
+/** What the queue needs of a run: somewhere to announce its place, and a way to notice it was cancelled. */
+export type Queued = Pick<Run, 'log' | 'abort'>;
+
 /**
  * At most `slots` runs use VMs at once; the rest wait in arrival order and are
  * told their place in line whenever it changes. (Workshops will swap this for a
@@ -7,7 +10,7 @@ import type { Run } from './run.js';
  */
 export class RunQueue {
   private active = 0;
-  private readonly waiting: Array<{ run: Run; go: () => void }> = [];
+  private readonly waiting: Array<{ run: Queued; go: () => void }> = [];
 
   constructor(private readonly slots: number) {}
 
@@ -16,7 +19,7 @@ export class RunQueue {
   }
 
   /** Resolves with a release function once the run may start; rejects if the run is cancelled while waiting. */
-  async enter(run: Run): Promise<() => void> {
+  async enter(run: Queued): Promise<() => void> {
     if (this.active < this.slots && this.waiting.length === 0) return this.take();
     await new Promise<void>((resolve, reject) => {
       const entry = { run, go: resolve };

@@ -14,7 +14,7 @@ export interface PoolOptions {
   /** How many paused, ready VMs to keep. */
   size: number;
   memoryMiB: number;
-  dataDir: string;
+  cacheDir: string;
   runDir: string;
   log: (line: string) => void;
 }
@@ -139,7 +139,7 @@ export class VmPool implements VmBackend {
   }
 
   private makeTemplate(accelerator: Accelerator): Promise<VmTemplate> {
-    return ensureTemplate({ image: this.o.image, accelerator, memoryMiB: this.o.memoryMiB, dataDir: this.o.dataDir, runDir: this.o.runDir, log: this.o.log });
+    return ensureTemplate({ image: this.o.image, accelerator, memoryMiB: this.o.memoryMiB, cacheDir: this.o.cacheDir, runDir: this.o.runDir, log: this.o.log });
   }
 
   private async replaceTemplate(make: () => Promise<VmTemplate>): Promise<void> {

@@ -9,6 +9,7 @@ import { exec } from '../../guest/image/exec.js';
 import { Msg } from './agent-wire.js';
 import { describeExit, QemuProcess } from './guest-vm.js';
 import { kernelCommandLine, qemuArgs } from './qemu-args.js';
+import { pruneOldEntries } from '../cache/prune.js';
 
 /**
  * A template is one guest booted until its agent said READY, then frozen: its
@@ -33,7 +34,7 @@ export interface TemplateOptions {
   image: GuestImage;
   accelerator: Accelerator;
   memoryMiB: number;
-  dataDir: string;
+  cacheDir: string;
   runDir: string;
   log: (line: string) => void;
 }
@@ -93,7 +94,7 @@ async function saveState(vm: QemuProcess, socketPath: string): Promise<Buffer> {
 
 async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): Promise<VmTemplate> {
   const started = Date.now();
-  const tmpDir = join(o.dataDir, 'vm', 'templates', `tmp-${randomBytes(4).toString('hex')}`);
+  const tmpDir = join(o.cacheDir, 'vm', 'templates', `tmp-${randomBytes(4).toString('hex')}`);
   const runDir = join(o.runDir, `template-${randomBytes(3).toString('hex')}`);
   await mkdir(tmpDir, { recursive: true });
   await mkdir(runDir, { recursive: true });
@@ -131,6 +132,8 @@ async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): 
       throw new Error(`could not store the VM template in ${finalDir}`);
     }
     o.log(`vm: ${o.accelerator} template booted and saved in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // One template per accelerator in use, plus the previous ones for a server still running older code.
+    await pruneOldEntries(join(o.cacheDir, 'vm', 'templates'), 't-', 4);
     return { key, dir: finalDir, accelerator: o.accelerator, memoryMiB: o.memoryMiB, image: o.image, ramPath: join(finalDir, 'ram'), state };
   } catch (e) {
     await vm.destroy();
@@ -143,7 +146,7 @@ async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): 
 
 export async function ensureTemplate(o: TemplateOptions): Promise<VmTemplate> {
   const key = await templateKey(o);
-  const dir = join(o.dataDir, 'vm', 'templates', key);
+  const dir = join(o.cacheDir, 'vm', 'templates', `t-${key}`);
   return (await loadCached(dir, o, key)) ?? (await bootTemplate(o, key, dir));
 }
 

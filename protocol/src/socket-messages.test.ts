@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SOURCE_BYTES } from './limits.js';
+import { ClientMessage, ServerMessage, utf8Length } from './socket-messages.js';
+
+describe('client messages', () => {
+  it('accept a well-formed run', () => {
+    const m = ClientMessage.parse({ type: 'run', requestId: 'r1', lessonId: 'first-jail/a-jail-that-leaks', source: 'int main(){}' });
+    expect(m.type).toBe('run');
+  });
+
+  it('refuse a source over the size limit, counting UTF-8 bytes, not characters', () => {
+    const big = 'é'.repeat(MAX_SOURCE_BYTES / 2 + 1); // 2 bytes each
+    const r = ClientMessage.safeParse({ type: 'run', requestId: 'r1', lessonId: 'a/b', source: big });
+    expect(r.success).toBe(false);
+    expect(ClientMessage.safeParse({ type: 'run', requestId: 'r1', lessonId: 'a/b', source: 'é'.repeat(MAX_SOURCE_BYTES / 2) }).success).toBe(true);
+  });
+
+  it('refuse unknown types, path tricks in lesson ids and negative acks', () => {
+    expect(ClientMessage.safeParse({ type: 'rm-rf' }).success).toBe(false);
+    expect(ClientMessage.safeParse({ type: 'run', requestId: 'r', lessonId: '../../etc/passwd', source: '' }).success).toBe(false);
+    expect(ClientMessage.safeParse({ type: 'ack', bytes: -5 }).success).toBe(false);
+  });
+
+  it('count UTF-8 like the encoder does', () => {
+    const cases: Array<[string, number]> = [['', 0], ['abc', 3], ['é', 2], ['€', 3], ['😀', 4], ['a😀é€\u0000', 11]];
+    for (const [s, bytes] of cases) expect(utf8Length(s)).toBe(bytes);
+  });
+});
+
+describe('server messages', () => {
+  it('carry run events with their channel', () => {
+    const m = ServerMessage.parse({ type: 'run-event', channel: 1, seq: 0, event: { type: 'queued', position: 2 } });
+    expect(m.type === 'run-event' && m.event.type === 'queued' && m.event.position).toBe(2);
+  });
+});

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureGuestImage } from '../../guest/image/build-image.js';
+import { loadConfig } from '../config/config.js';
+import { createApp } from '../server.js';
+import { probeKvm, StartupError } from './accelerator.js';
+import { VmPool } from './pool.js';
+
+const config = loadConfig();
+
+describe('the VM pool', () => {
+  it('hands out a fresh VM every time and never the same one twice', async () => {
+    const image = await ensureGuestImage(config.cacheDir, () => {});
+    const runDir = await mkdtemp(join(tmpdir(), 'jl-pool-'));
+    const pool = new VmPool({ image, accelerator: 'auto', size: 1, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir, log: () => {} });
+    await pool.start();
+    try {
+      const a = await pool.acquire();
+      const b = await pool.acquire();
+      expect(a.id).not.toBe(b.id);
+      const pids = pool.qemuPids();
+      expect(new Set(pids).size).toBe(pids.length);
+      await a.destroy();
+      await b.destroy();
+      expect(pool.qemuPids()).not.toEqual(expect.arrayContaining(pids));
+      // It refills in the background.
+      const deadline = Date.now() + 20_000;
+      while (pool.stats().ready < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.stats().ready).toBe(1);
+      expect(pool.stats().accelerator).toMatch(/^(kvm|tcg)$/);
+    } finally {
+      await pool.close();
+      await rm(runDir, { recursive: true, force: true });
+    }
+    expect(pool.qemuPids()).toEqual([]);
+  });
+});
+
+describe('JAILLAB_ACCEL=kvm', () => {
+  it('fails at start-up with a clear reason where KVM cannot work, and uses KVM where it can', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'jl-kvm-'));
+    const kvm = probeKvm();
+    const started = createApp(loadConfig({ ...process.env, JAILLAB_ACCEL: 'kvm', JAILLAB_DATA_DIR: dataDir }, { port: 0, poolSize: 1 }), () => {});
+    if (!kvm.usable) {
+      const err = await started.then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(StartupError);
+      expect((err as Error).message).toMatch(/JAILLAB_ACCEL=kvm, but KVM cannot work here/);
+    } else {
+      const app = await started;
+      expect(app.pool.stats().accelerator).toBe('kvm');
+      await app.close();
+    }
+    await rm(dataDir, { recursive: true, force: true });
+    expect(existsSync(join(dataDir, 'jaillab.sqlite'))).toBe(false);
+  });
+});
