@@ -51,7 +51,7 @@ npm run -s -w sandbox-server build-image
 
 # --- web app -----------------------------------------------------------------
 if ((build_web)); then
-  if [[ ! -f web/dist/index.html ]] || [[ -n $(find web/src web/index.html web/vite.config.ts protocol/src -newer web/dist/index.html -print -quit 2>/dev/null) ]]; then
+  if [[ ! -f web/dist/index.html ]] || [[ -n $(find web/src web/public web/index.html web/vite.config.ts web/package.json protocol/src -newer web/dist/index.html -print -quit 2>/dev/null) ]]; then
     step "building the web app"
     npm run -s -w web build
   fi

@@ -112,8 +112,8 @@ int world_prepare_check(const struct check *c, char **err) {
     return -1;
   }
   mkdir_p(PROGRAM_CWD, 0700);
-  /* The mknod probe reads the secret off the disk's blocks: make sure they are on the disk. */
-  sync();
+  /* No sync() here (it costs ~100 ms a check under TCG): a probe that reads the secret off the
+   * raw disk (mknod) calls sync() itself first, which works from inside any chroot. */
   return 0;
 }
 

@@ -1,0 +1,46 @@
+import { createContext, type ReactNode, useContext, useSyncExternalStore } from 'react';
+import type { ConnectionState } from '../api/connection-state.js';
+import { RunStreams } from '../api/run-streams.js';
+import { SocketClient } from '../api/socket-client.js';
+import { AckBatcher } from '../terminal/ack-batcher.js';
+
+/**
+ * The page's one connection to the server, shared by everything: the socket,
+ * the runs on it, and the output acknowledgements (flow control is per socket,
+ * so there is one batcher per socket, not per terminal).
+ */
+export interface Connection {
+  socket: SocketClient;
+  runs: RunStreams;
+  acks: AckBatcher;
+}
+
+/** Made once per page load (main.tsx); lives as long as the page. */
+export function createConnection(): Connection {
+  const socket = new SocketClient();
+  const runs = new RunStreams(socket);
+  const acks = new AckBatcher((bytes, generation) => socket.ack(bytes, generation));
+  socket.start();
+  return { socket, runs, acks };
+}
+
+const ConnectionContext = createContext<Connection | null>(null);
+
+export function ConnectionProvider({ connection, children }: { connection: Connection; children: ReactNode }) {
+  return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
+}
+
+export function useConnection(): Connection {
+  const connection = useContext(ConnectionContext);
+  if (!connection) throw new Error('useConnection outside ConnectionProvider');
+  return connection;
+}
+
+/** The socket's state, re-rendering on every change. */
+export function useConnectionState(): ConnectionState {
+  const { socket } = useConnection();
+  return useSyncExternalStore(
+    (onChange) => socket.stateChanged.on(onChange),
+    () => socket.state,
+  );
+}

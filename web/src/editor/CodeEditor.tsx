@@ -1,0 +1,113 @@
+import type { Diagnostic } from '@jaillab/protocol';
+import type { editor } from 'monaco-editor/editor/editor.api';
+import { type RefObject, useEffect, useRef } from 'react';
+import { usePrefersDark } from '../ui/use-color-scheme.js';
+import { showDiagnostics } from './diagnostic-markers.js';
+import { DARK_THEME, LIGHT_THEME, monaco } from './monaco.js';
+import './editor.css';
+
+/** What the lesson page can do to the editor besides typing. */
+export interface CodeEditorHandle {
+  getValue(): string;
+  /** Replaces everything as one undoable edit (Ctrl+Z brings the old text back). */
+  replaceAll(text: string): void;
+  focus(): void;
+}
+
+interface Props {
+  /** Identifies the file: one Monaco model per lesson, kept while the page lives (undo history survives navigation). */
+  modelKey: string;
+  fileName: string;
+  initialValue: string;
+  diagnostics: Diagnostic[];
+  onChange(value: string): void;
+  /** Ctrl/Cmd+Enter. */
+  onRun(): void;
+  handleRef: RefObject<CodeEditorHandle | null>;
+}
+
+function modelFor(modelKey: string, fileName: string, value: string): editor.ITextModel {
+  const uri = monaco.Uri.from({ scheme: 'jaillab', path: `/${modelKey}/${fileName}` });
+  const existing = monaco.editor.getModel(uri);
+  if (!existing) return monaco.editor.createModel(value, 'c', uri);
+  // Saved code is the truth (another tab may have changed it): sync, undoably.
+  if (existing.getValue() !== value) existing.pushEditOperations([], [{ range: existing.getFullModelRange(), text: value }], () => null);
+  return existing;
+}
+
+/** The C editor: Monaco with the learner's file, compile markers, and Run on Ctrl/Cmd+Enter. */
+export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onChange, onRun, handleRef }: Props) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
+  const dark = usePrefersDark();
+  // Callbacks change every render; the editor is made once and calls the latest through refs.
+  const latest = useRef({ onChange, onRun, initialValue, dark });
+  latest.current = { onChange, onRun, initialValue, dark };
+
+  useEffect(() => {
+    const model = modelFor(modelKey, fileName, latest.current.initialValue);
+    const ed = monaco.editor.create(hostRef.current!, {
+      model,
+      theme: latest.current.dark ? DARK_THEME : LIGHT_THEME,
+      ariaLabel: `C source: ${fileName}. Ctrl+Enter runs it. Ctrl+M makes Tab move focus.`,
+      automaticLayout: true,
+      fontSize: 14,
+      lineHeight: 21,
+      fontFamily: 'ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace',
+      tabSize: 2,
+      insertSpaces: true,
+      detectIndentation: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      padding: { top: 10, bottom: 10 },
+      lineNumbersMinChars: 3,
+      renderLineHighlight: 'line',
+      // Hovers and the find widget may extend over the terminal instead of being clipped.
+      fixedOverflowWidgets: true,
+      stickyScroll: { enabled: false },
+      wordBasedSuggestions: 'off',
+      quickSuggestions: false,
+      smoothScrolling: true,
+    });
+    editorRef.current = ed;
+    handleRef.current = {
+      getValue: () => model.getValue(),
+      replaceAll: (text) => {
+        ed.pushUndoStop();
+        ed.executeEdits('jaillab', [{ range: model.getFullModelRange(), text }]);
+        ed.pushUndoStop();
+        ed.setPosition({ lineNumber: 1, column: 1 });
+        ed.revealLine(1);
+      },
+      focus: () => ed.focus(),
+    };
+    const changes = model.onDidChangeContent(() => latest.current.onChange(model.getValue()));
+    // Overrides Monaco's own Ctrl+Enter ("insert line below"); also listed in the context menu.
+    const run = ed.addAction({
+      id: 'jaillab.run',
+      label: 'Run the checks',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+      contextMenuGroupId: 'navigation',
+      contextMenuOrder: 0,
+      run: () => latest.current.onRun(),
+    });
+    return () => {
+      run.dispose();
+      changes.dispose();
+      handleRef.current = null;
+      editorRef.current = null;
+      ed.dispose();
+    };
+  }, [modelKey, fileName, handleRef]);
+
+  useEffect(() => {
+    monaco.editor.setTheme(dark ? DARK_THEME : LIGHT_THEME);
+  }, [dark]);
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (model) showDiagnostics(model, diagnostics);
+  }, [diagnostics, modelKey]);
+
+  return <div className="code-editor" ref={hostRef} />;
+}

@@ -1,0 +1,62 @@
+/**
+ * The one place Monaco is set up. Everything comes from this bundle — no CDN,
+ * no AMD loader: the server's CSP allows scripts and workers from 'self' only.
+ *
+ * Monaco 0.57's ESM layout lets us take just what we use: the editor API, the
+ * C tokenizer (the `cpp` definition registers `c`) and a chosen set of editing
+ * features, instead of `monaco-editor` (all languages, TypeScript/CSS/HTML/JSON
+ * services and their big workers). Add a feature here when a lesson needs it
+ * (the diff editor, for a later "compare with the solution", is
+ * `monaco-editor/features/diffEditor/register`).
+ */
+import * as monaco from 'monaco-editor/editor/editor.api';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+
+// Editing features (each registers itself with the editor on import).
+import 'monaco-editor/features/codicon/register';
+import 'monaco-editor/features/codeEditor/register';
+import 'monaco-editor/features/bracketMatching/register';
+import 'monaco-editor/features/caretOperations/register';
+import 'monaco-editor/features/clipboard/register';
+import 'monaco-editor/features/comment/register';
+import 'monaco-editor/features/contextmenu/register';
+import 'monaco-editor/features/cursorUndo/register';
+import 'monaco-editor/features/find/register';
+import 'monaco-editor/features/folding/register';
+import 'monaco-editor/features/gotoError/register';
+import 'monaco-editor/features/gotoLine/register';
+import 'monaco-editor/features/hover/register';
+import 'monaco-editor/features/indentation/register';
+import 'monaco-editor/features/linesOperations/register';
+import 'monaco-editor/features/multicursor/register';
+import 'monaco-editor/features/quickCommand/register';
+import 'monaco-editor/features/smartSelect/register';
+// Ctrl+M: Tab moves focus out of the editor instead of indenting (keyboard users).
+import 'monaco-editor/features/toggleTabFocusMode/register';
+import 'monaco-editor/features/wordHighlighter/register';
+import 'monaco-editor/features/wordOperations/register';
+// C: tokenizer, brackets, comments (Monaco asks for it when the first C model appears).
+import 'monaco-editor/languages/definitions/cpp/register';
+
+/**
+ * Monaco asks for a worker by label; C has no language service, so every label
+ * gets the plain editor worker (diffing, word ranges), bundled by Vite as its
+ * own file under /assets.
+ */
+self.MonacoEnvironment = {
+  getWorker: () => new EditorWorker({ name: 'monaco-editor-worker' }),
+};
+
+export const LIGHT_THEME = 'jaillab-light';
+export const DARK_THEME = 'jaillab-dark';
+
+// Monaco's own themes, with the editor background matched to the page's panels.
+monaco.editor.defineTheme(LIGHT_THEME, { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff' } });
+monaco.editor.defineTheme(DARK_THEME, {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#16181d', 'editorGutter.background': '#16181d' },
+});
+
+export { monaco };

@@ -1,0 +1,77 @@
+import type { RunState } from '../run/run-state.js';
+import { isRunActive } from '../run/run-state.js';
+import { runProgressLabel } from './check-labels.js';
+
+interface Props {
+  fileName: string;
+  run: RunState;
+  connected: boolean;
+  /** Bytes of the current source and the limit, to warn before the server would refuse. */
+  sourceBytes: number;
+  maxSourceBytes: number;
+  canReset: boolean;
+  canRestore: boolean;
+  /** A short message after reset/restore, read out to screen readers. */
+  notice: string | null;
+  onRun(): void;
+  onCancel(): void;
+  onReset(): void;
+  onRestore(): void;
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+export const RUN_SHORTCUT = isMac ? '⌘ Enter' : 'Ctrl Enter';
+
+/** Above the editor: the file name, Run / Cancel, the run's progress, and reset / restore of the code. */
+export function RunToolbar(p: Props) {
+  const active = isRunActive(p.run);
+  const progress = runProgressLabel(p.run);
+  const tooLarge = p.sourceBytes > p.maxSourceBytes;
+  const nearLimit = !tooLarge && p.sourceBytes > p.maxSourceBytes * 0.8;
+  const runTitle = !p.connected ? 'Not connected to the server: waiting to reconnect' : active ? `Start over with the code as it is now (${RUN_SHORTCUT})` : `Compile and run the checks (${RUN_SHORTCUT})`;
+  return (
+    <div className="run-toolbar" aria-label="Run and code">
+      <span className="file-name" title="The file JailLab compiles">
+        {p.fileName}
+      </span>
+      <button type="button" className="button button-primary run-button" data-testid="run-button" onClick={p.onRun} disabled={!p.connected} title={runTitle} aria-keyshortcuts="Control+Enter Meta+Enter">
+        <span aria-hidden="true" className="run-icon">
+          ▶
+        </span>
+        {active ? 'Run again' : 'Run'}
+        <kbd className="shortcut">{RUN_SHORTCUT}</kbd>
+      </button>
+      {active && (
+        <button type="button" className="button" data-testid="cancel-button" onClick={p.onCancel} title="Stop this run">
+          Cancel
+        </button>
+      )}
+      <span className="run-progress" aria-live="polite">
+        {progress && (
+          <>
+            <span className="spinner" aria-hidden="true" />
+            <span className="run-progress-text">{progress}</span>
+          </>
+        )}
+        {!progress && p.notice && (
+          <span className="toolbar-notice" title={p.notice}>
+            {p.notice}
+          </span>
+        )}
+      </span>
+      {(tooLarge || nearLimit) && (
+        <span className={`size-warning${tooLarge ? ' size-too-large' : ''}`} data-testid="size-warning">
+          {Math.ceil(p.sourceBytes / 1024)} / {p.maxSourceBytes / 1024} KiB
+        </span>
+      )}
+      {p.canRestore && (
+        <button type="button" className="button button-quiet" data-testid="restore-button" onClick={p.onRestore} title="Bring back the code you had before the last reset">
+          Restore my code
+        </button>
+      )}
+      <button type="button" className="button button-quiet" data-testid="reset-button" onClick={p.onReset} disabled={!p.canReset} title="Replace the editor's contents with the lesson's starter code (yours is kept: Restore my code)">
+        Reset to starter
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import type { CheckKind, RunOutcome } from '@jaillab/protocol';
+import type { CheckDisplay, RunState } from '../run/run-state.js';
+
+/** Words for states and kinds, in one place so the panel, the toolbar and later views agree. */
+
+export const KIND_LABEL: Record<CheckKind, string> = {
+  escape: 'escape probe',
+  service: 'service check',
+};
+
+export function checkStateLabel(display: CheckDisplay, state: RunState): string {
+  switch (display) {
+    case 'pending':
+      return 'not run';
+    case 'queued':
+      if (state.phase === 'queued' && state.queuePosition !== null) return state.queuePosition === 0 ? 'queued · next' : `queued · ${state.queuePosition} ahead`;
+      return 'waiting';
+    case 'running':
+      return 'running…';
+    case 'escaped':
+      return 'escaped';
+    case 'contained':
+      return 'contained';
+    case 'passed':
+      return 'passed';
+    case 'failed':
+      return 'failed';
+    case 'error':
+      return 'error';
+  }
+}
+
+export const OUTCOME_TITLE: Record<RunOutcome, string> = {
+  passed: 'Lesson passed',
+  failed: 'Not yet',
+  'compile-error': 'Did not compile',
+  error: 'Could not complete',
+  cancelled: 'Cancelled',
+};
+
+/** The run summary's title while a run is going. */
+export function runPhaseTitle(state: RunState): string {
+  switch (state.phase) {
+    case 'queued':
+      return 'Queued';
+    case 'compiling':
+      return 'Compiling';
+    case 'checking':
+      return 'Running';
+    default:
+      return 'Starting';
+  }
+}
+
+/** One line for the toolbar while a run is going; null when nothing is going on. */
+export function runProgressLabel(state: RunState): string | null {
+  switch (state.phase) {
+    case 'requested':
+      return state.runId ? 'Loading the run…' : 'Sending your program…';
+    case 'queued':
+      return state.queuePosition === 0 ? 'Queued for a VM: you are next' : `Queued for a VM: ${state.queuePosition ?? '?'} ahead of you`;
+    case 'compiling':
+      return 'Compiling…';
+    case 'checking': {
+      const i = state.activeCheck;
+      return i === null ? 'Checking…' : `Running check ${i + 1} of ${state.checks.length}…`;
+    }
+    default:
+      return null;
+  }
+}

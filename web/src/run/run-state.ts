@@ -1,0 +1,123 @@
+import type { Accelerator, CheckInfo, Diagnostic, RunEvent, Verdict } from '@jaillab/protocol';
+import type { RunRequestError } from '../api/run-streams.js';
+
+/**
+ * Everything the page knows about the current run, as a pure reducer over the
+ * run's events: the verdict panel, the toolbar and the editor markers all read
+ * it. Replays (after a reconnect) simply go through it again from `restart`.
+ */
+
+export type CheckFinished = Extract<RunEvent, { type: 'check-finished' }>;
+export type RunFinished = Extract<RunEvent, { type: 'finished' }>;
+export type CompileFinished = Extract<RunEvent, { type: 'compile-finished' }>;
+
+export type RunPhase =
+  /** No run yet on this page. */
+  | 'idle'
+  /** Run pressed (or a run being re-watched); waiting for the server. */
+  | 'requested'
+  | 'queued'
+  | 'compiling'
+  | 'checking'
+  | 'finished'
+  /** The request never became a run (refused, too large, not connected). */
+  | 'refused';
+
+export interface RunState {
+  phase: RunPhase;
+  runId: string | null;
+  checks: CheckInfo[];
+  /** By check index. */
+  results: Array<CheckFinished | undefined>;
+  activeCheck: number | null;
+  queuePosition: number | null;
+  compile: CompileFinished | null;
+  accelerator: Accelerator | null;
+  faults: Array<{ message: string; retrying: boolean }>;
+  finished: RunFinished | null;
+  refusal: RunRequestError | null;
+}
+
+export type RunAction =
+  /** A lesson was opened: its checks, nothing run. */
+  | { type: 'lesson'; checks: CheckInfo[] }
+  | { type: 'requested' }
+  /** The same run is about to be replayed from its first event. */
+  | { type: 'restart' }
+  | { type: 'accepted'; runId: string }
+  | { type: 'event'; event: RunEvent }
+  | { type: 'refused'; error: RunRequestError };
+
+export function initialRunState(checks: CheckInfo[]): RunState {
+  return { phase: 'idle', runId: null, checks, results: [], activeCheck: null, queuePosition: null, compile: null, accelerator: null, faults: [], finished: null, refusal: null };
+}
+
+function cleared(state: RunState, phase: RunPhase, runId: string | null): RunState {
+  return { ...initialRunState(state.checks), phase, runId };
+}
+
+export function runReducer(state: RunState, action: RunAction): RunState {
+  switch (action.type) {
+    case 'lesson':
+      return initialRunState(action.checks);
+    case 'requested':
+      return cleared(state, 'requested', null);
+    case 'restart':
+      return cleared(state, 'requested', state.runId);
+    case 'accepted':
+      return { ...state, runId: action.runId };
+    case 'refused':
+      return { ...cleared(state, 'refused', state.runId), refusal: action.error };
+    case 'event':
+      return applyEvent(state, action.event);
+  }
+}
+
+function applyEvent(state: RunState, e: RunEvent): RunState {
+  switch (e.type) {
+    case 'created':
+      return { ...state, runId: e.runId, checks: e.checks };
+    case 'queued':
+      return { ...state, phase: 'queued', queuePosition: e.position };
+    case 'compile-started':
+      return { ...state, phase: 'compiling', queuePosition: null };
+    case 'compile-finished':
+      return { ...state, compile: e };
+    case 'vm-ready':
+      return { ...state, accelerator: e.accelerator };
+    case 'check-started':
+      return { ...state, phase: 'checking', activeCheck: e.index };
+    case 'check-finished': {
+      const results = [...state.results];
+      results[e.index] = e;
+      return { ...state, results, activeCheck: state.activeCheck === e.index ? null : state.activeCheck };
+    }
+    case 'vm-fault':
+      return { ...state, faults: [...state.faults, { message: e.message, retrying: e.retrying }] };
+    case 'finished':
+      return { ...state, phase: 'finished', finished: e, activeCheck: null, queuePosition: null, accelerator: e.accelerator ?? state.accelerator };
+  }
+}
+
+/** True while a run is under way (Run would supersede it; Cancel makes sense). */
+export function isRunActive(state: RunState): boolean {
+  return state.phase === 'requested' || state.phase === 'queued' || state.phase === 'compiling' || state.phase === 'checking';
+}
+
+/** What one verdict-panel row shows; also its data-verdict test hook. */
+export type CheckDisplay = Verdict | 'running' | 'queued' | 'pending';
+
+export function checkDisplay(state: RunState, index: number): CheckDisplay {
+  const result = state.results[index];
+  if (result) return result.verdict;
+  if (state.activeCheck === index) return 'running';
+  if (isRunActive(state)) return 'queued';
+  return 'pending';
+}
+
+const NO_DIAGNOSTICS: Diagnostic[] = [];
+
+/** The compiler's diagnostics from this run, for the editor's markers (empty before a compile; the same array until it changes). */
+export function runDiagnostics(state: RunState): Diagnostic[] {
+  return state.compile?.diagnostics ?? NO_DIAGNOSTICS;
+}

@@ -1,0 +1,120 @@
+import { type LessonView, MAX_SOURCE_BYTES, utf8Length } from '@jaillab/protocol';
+import { type RefObject, useCallback, useEffect, useReducer, useRef } from 'react';
+import type { RunHandle, RunSink } from '../api/run-streams.js';
+import { useConnection } from '../app/connection.js';
+import { loadLastRunId, saveLastRunId } from '../lesson/last-run.js';
+import { RunTranscript } from '../terminal/run-transcript.js';
+import type { TerminalView } from '../terminal/terminal-view.js';
+import { initialRunState, runReducer, type RunState } from './run-state.js';
+
+export interface LessonRun {
+  state: RunState;
+  /** Sends `source` to be compiled and checked (a run already going is superseded by the server). */
+  start(source: string): void;
+  cancel(): void;
+}
+
+const IDLE_TEXT = 'Output from your program and the probes will appear here when you press Run.';
+
+const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`;
+
+/**
+ * Runs for one lesson page: starts and cancels them, and sends each run's
+ * stream to both the page state (verdicts, markers) and the terminal.
+ * After a reload it watches the tab's last run again, so verdicts — or a run
+ * still going — survive F5.
+ */
+export function useLessonRun(lesson: LessonView, terminalRef: RefObject<TerminalView | null>, maxSourceBytes = MAX_SOURCE_BYTES): LessonRun {
+  const { runs, acks } = useConnection();
+  const [state, dispatch] = useReducer(runReducer, lesson.checks, initialRunState);
+  const handleRef = useRef<RunHandle | null>(null);
+  const transcriptRef = useRef<{ view: TerminalView; transcript: RunTranscript } | null>(null);
+
+  /** The transcript for the terminal now on screen (null before it mounts). */
+  const transcript = useCallback((): RunTranscript | null => {
+    const view = terminalRef.current;
+    if (!view) return null;
+    if (transcriptRef.current?.view !== view) transcriptRef.current = { view, transcript: new RunTranscript(view, acks) };
+    return transcriptRef.current.transcript;
+  }, [terminalRef, acks]);
+
+  const sinkFor = useCallback(
+    (watching: boolean): RunSink => ({
+      restart: () => {
+        dispatch({ type: 'restart' });
+        transcript()?.begin('Reconnected: the server is replaying this run from its start.');
+      },
+      accepted: (runId) => {
+        dispatch({ type: 'accepted', runId });
+        saveLastRunId(lesson.id, runId);
+      },
+      event: (event) => {
+        dispatch({ type: 'event', event });
+        transcript()?.event(event);
+      },
+      output: (_checkIndex, data, generation) => {
+        const t = transcript();
+        if (t) t.output(data, generation);
+        else acks.written(data.byteLength, generation); // no terminal to write to: never hold the socket back
+      },
+      failed: (error) => {
+        if (error.code === 'unknown-run') {
+          saveLastRunId(lesson.id, null);
+          if (watching) {
+            // The run we meant to show again after a reload has expired on the server: just start clean.
+            dispatch({ type: 'lesson', checks: lesson.checks });
+            transcript()?.begin(IDLE_TEXT);
+            return;
+          }
+          // Re-watching after a reconnect found nothing: the server restarted and forgot it.
+          error = { ...error, message: 'The server no longer has this run (it may have restarted while we were disconnected). Press Run again.' };
+        }
+        dispatch({ type: 'refused', error });
+        transcript()?.note(`\x1b[1;31m✗ ${error.message}\x1b[0m`);
+      },
+    }),
+    [lesson, transcript, acks],
+  );
+
+  // A reload: show this tab's last run of this lesson again, if the server still has it.
+  useEffect(() => {
+    const runId = loadLastRunId(lesson.id);
+    if (!runId) {
+      transcript()?.begin(IDLE_TEXT);
+      return;
+    }
+    dispatch({ type: 'requested' });
+    transcript()?.begin('Loading your last run…');
+    const handle = runs.watch(runId, sinkFor(true));
+    handleRef.current = handle;
+    return () => {
+      handle.detach();
+      if (handleRef.current === handle) handleRef.current = null;
+    };
+  }, [lesson.id, runs, sinkFor, transcript]);
+
+  // Leaving the page stops listening (the server finishes the run on its own).
+  useEffect(() => () => handleRef.current?.detach(), []);
+
+  const start = useCallback(
+    (source: string) => {
+      const size = utf8Length(source);
+      if (size > maxSourceBytes) {
+        const error = { code: 'too-large' as const, message: `Your program is ${kib(size)}; the limit is ${kib(maxSourceBytes)}. Make it smaller to run it.` };
+        dispatch({ type: 'refused', error });
+        transcript()?.begin();
+        transcript()?.note(`\x1b[1;31m✗ ${error.message}\x1b[0m`);
+        return;
+      }
+      handleRef.current?.detach();
+      dispatch({ type: 'requested' });
+      transcript()?.begin();
+      handleRef.current = runs.start(lesson.id, source, sinkFor(false));
+    },
+    [lesson.id, runs, sinkFor, transcript, maxSourceBytes],
+  );
+
+  const cancel = useCallback(() => handleRef.current?.cancel(), []);
+
+  return { state, start, cancel };
+}
