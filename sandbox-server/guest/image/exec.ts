@@ -20,6 +20,11 @@ export async function exec(cmd: string, args: string[], opts: { cwd?: string; in
       if (code !== 0 && !opts.allowFailure) reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${err.trim().slice(-2000)}`));
       else resolve(result);
     });
+    // A reader may stop early on purpose (xz --single-stream leaves the bytes after its stream unread):
+    // the EPIPE that follows is not a failure; the exit code says whether the command did its job.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(new Error(`${cmd}: writing its input: ${e.message}`));
+    });
     child.stdin.end(opts.input);
   });
 }
