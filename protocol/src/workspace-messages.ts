@@ -48,8 +48,8 @@ export const WorkspaceServerMessages = [
     lessonId: LessonId,
     code: SavedCode.nullable(),
     status: LessonStatus,
-    /** How many hints have been revealed (they are revealed in order). */
-    hintsRevealed: z.number().int().min(0),
+    /** Which hints (indexes in the lesson's list) the learner has revealed. */
+    hintsRevealed: z.array(z.number().int().min(0)),
     lastRun: LastRunInfo.nullable(),
   }),
   z.object({ type: z.literal('code-saved'), lessonId: LessonId, editedAt: EditTime }),

@@ -104,10 +104,10 @@ export class Store {
     this.db.prepare('INSERT OR IGNORE INTO hint_reveals (learner_id, lesson_id, hint_index, revealed_at) VALUES (?, ?, ?, ?)').run(learnerId, lessonId, index, now());
   }
 
-  /** Hints are revealed in order: the count is one past the highest revealed. */
-  hintsRevealed(learnerId: string, lessonId: string): number {
-    const row = this.db.prepare('SELECT MAX(hint_index) AS top FROM hint_reveals WHERE learner_id = ? AND lesson_id = ?').get(learnerId, lessonId) as { top: number | null };
-    return row.top === null ? 0 : row.top + 1;
+  /** The indexes of the hints this learner revealed in a lesson, in order. */
+  hintsRevealed(learnerId: string, lessonId: string): number[] {
+    const rows = this.db.prepare('SELECT hint_index FROM hint_reveals WHERE learner_id = ? AND lesson_id = ? ORDER BY hint_index').all(learnerId, lessonId) as Array<{ hint_index: number }>;
+    return rows.map((r) => r.hint_index);
   }
 
   recordRun(r: RunRecord): void {

@@ -33,7 +33,7 @@ export function handleWorkspaceMessage(learnerId: string, msg: WorkspaceMessage,
         lessonId: lesson.id,
         code: d.store.code(learnerId, lesson.id),
         status: d.store.progress(learnerId)[lesson.id] ?? 'not-started',
-        hintsRevealed: Math.min(d.store.hintsRevealed(learnerId, lesson.id), lesson.meta.hints.length),
+        hintsRevealed: d.store.hintsRevealed(learnerId, lesson.id).filter((i) => i < lesson.meta.hints.length),
         lastRun: d.store.lastRun(learnerId, lesson.id),
       });
     case 'code-save': {

@@ -20,7 +20,7 @@ describe('the workspace over the socket', () => {
   it('keeps code, hints and progress per learner, and marks a lesson passed after a passing run', async () => {
     const { s, welcome } = await learner();
     s.send({ type: 'lesson-state-get', requestId: 'a', lessonId: FIRST_LESSON });
-    expect(await s.next(is('lesson-state'))).toMatchObject({ code: null, status: 'not-started', hintsRevealed: 0, lastRun: null });
+    expect(await s.next(is('lesson-state'))).toMatchObject({ code: null, status: 'not-started', hintsRevealed: [], lastRun: null });
 
     s.send({ type: 'code-save', lessonId: FIRST_LESSON, code: { source: '/* v2 */', editedAt: 2000 } });
     expect(await s.next(is('code-saved'))).toMatchObject({ editedAt: 2000 });
@@ -30,7 +30,7 @@ describe('the workspace over the socket', () => {
     s.send({ type: 'hint-reveal', lessonId: FIRST_LESSON, index: 0 });
     s.send({ type: 'hint-reveal', lessonId: FIRST_LESSON, index: 99 }); // no such hint: ignored
     s.send({ type: 'lesson-state-get', requestId: 'b', lessonId: FIRST_LESSON });
-    expect(await s.next(is('lesson-state'))).toMatchObject({ code: { source: '/* v2 */', editedAt: 2000 }, status: 'in-progress', hintsRevealed: 1 });
+    expect(await s.next(is('lesson-state'))).toMatchObject({ code: { source: '/* v2 */', editedAt: 2000 }, status: 'in-progress', hintsRevealed: [0] });
 
     // The same learner from another tab (by token) sees it; a stranger does not.
     const client = await JailLabClient.connect(inject('serverUrl'), { learnerToken: welcome.learnerToken! });
