@@ -51,8 +51,8 @@ export class Workspace {
       const lines: number[] = [];
       // The line numbers of the rows holding an error squiggle, read from the rendered view.
       const top = (el: Element): number => el.getBoundingClientRect().top;
-      const rows = [...document.querySelectorAll('.monaco-editor .line-numbers')].map((n) => ({ line: Number(n.textContent), top: top(n) }));
-      for (const sq of document.querySelectorAll('.monaco-editor .squiggly-error')) {
+      const rows = Array.from(document.querySelectorAll('.monaco-editor .line-numbers')).map((n) => ({ line: Number(n.textContent), top: top(n) }));
+      for (const sq of Array.from(document.querySelectorAll('.monaco-editor .squiggly-error'))) {
         const t = top(sq);
         const row = rows.reduce((best, r) => (Math.abs(r.top - t) < Math.abs(best.top - t) ? r : best), rows[0]!);
         lines.push(row.line);
