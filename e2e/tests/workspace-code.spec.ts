@@ -115,3 +115,18 @@ test('compare with the solution, use it, and get my own code back', async ({ pag
   await page.getByTestId('restore-button').click();
   await expect.poll(() => ws.savedCode(LESSON)).toBe(solution);
 });
+
+test('on a phone the workspace is readable but read-only', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/lessons/${LESSON}`);
+  const ws = new Workspace(page);
+  await expect(ws.editor).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(ws.runButton).toBeHidden();
+  const before = await ws.savedCode(LESSON);
+  await ws.editor.locator('.view-lines').click();
+  await page.keyboard.type('typed on a phone');
+  await expect(ws.editor).not.toContainText('typed on a phone');
+  expect(await ws.savedCode(LESSON)).toBe(before);
+  await page.screenshot({ path: testInfo.outputPath('phone.png'), fullPage: true });
+});

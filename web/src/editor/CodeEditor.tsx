@@ -2,6 +2,7 @@ import type { Diagnostic } from '@jaillab/protocol';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { type RefObject, useEffect, useRef } from 'react';
 import { usePrefersDark } from '../ui/use-color-scheme.js';
+import { useIsPhone } from '../ui/use-phone.js';
 import { showDiagnostics } from './diagnostic-markers.js';
 import { DARK_THEME, LIGHT_THEME, monaco } from './monaco.js';
 import './editor.css';
@@ -40,6 +41,7 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dark = usePrefersDark();
+  const phone = useIsPhone();
   // Callbacks change every render; the editor is made once and calls the latest through refs.
   const latest = useRef({ onChange, onRun, initialValue, dark });
   latest.current = { onChange, onRun, initialValue, dark };
@@ -103,6 +105,11 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
   useEffect(() => {
     monaco.editor.setTheme(dark ? DARK_THEME : LIGHT_THEME);
   }, [dark]);
+
+  // Read-only on a phone (ui/use-phone.ts).
+  useEffect(() => {
+    editorRef.current?.updateOptions({ readOnly: phone, domReadOnly: phone });
+  }, [phone]);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();
