@@ -130,3 +130,23 @@ test('on a phone the workspace is readable but read-only', async ({ page }, test
   expect(await ws.savedCode(LESSON)).toBe(before);
   await page.screenshot({ path: testInfo.outputPath('phone.png'), fullPage: true });
 });
+
+test('two tabs on the same lesson follow each other: no keystroke from either is lost', async ({ context }) => {
+  const a = await context.newPage();
+  const b = await context.newPage();
+  const wa = new Workspace(a);
+  const wb = new Workspace(b);
+  await wa.open(LESSON);
+  await wa.replaceCode(starter);
+  await wb.open(LESSON);
+  await wa.editor.locator('.view-lines').click();
+  await a.keyboard.press('ControlOrMeta+Home');
+  await a.keyboard.type('// from tab A\n');
+  await expect(wb.editor).toContainText('from tab A');
+  await wb.editor.locator('.view-lines').click();
+  await b.keyboard.press('ControlOrMeta+Home');
+  await b.keyboard.type('// from tab B\n');
+  await expect(wa.editor).toContainText('from tab B');
+  await expect.poll(() => wa.savedCode(LESSON)).toMatch(/from tab B[\s\S]*from tab A/);
+  await expect(wa.editor).toContainText('from tab A');
+});

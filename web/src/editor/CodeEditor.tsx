@@ -13,6 +13,8 @@ export interface CodeEditorHandle {
   /** Replaces everything as one undoable edit (Ctrl+Z brings the old text back). */
   replaceAll(text: string): void;
   focus(): void;
+  /** Follows a change made elsewhere (another tab): one undoable edit, the cursor stays where it was. */
+  follow(text: string): void;
 }
 
 interface Props {
@@ -82,6 +84,10 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
         ed.revealLine(1);
       },
       focus: () => ed.focus(),
+      follow: (text) => {
+        const selections = ed.getSelections();
+        model.pushEditOperations(selections ?? [], [{ range: model.getFullModelRange(), text }], () => selections);
+      },
     };
     const changes = model.onDidChangeContent(() => latest.current.onChange(model.getValue()));
     // Overrides Monaco's own Ctrl+Enter ("insert line below"); also listed in the context menu.

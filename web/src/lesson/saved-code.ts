@@ -53,3 +53,12 @@ export function loadCodeBeforeReset(lessonId: string): string | null {
 export function saveCodeBeforeReset(lessonId: string, code: string | null): boolean {
   return write(beforeResetKey(lessonId), code);
 }
+
+/** Calls `listener` when another tab of this browser saves code for the lesson (the storage event). */
+export function onCodeSavedElsewhere(lessonId: string, listener: (source: string) => void): () => void {
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === codeKey(lessonId) && e.newValue !== null) listener(e.newValue);
+  };
+  window.addEventListener('storage', onStorage);
+  return () => window.removeEventListener('storage', onStorage);
+}

@@ -4,7 +4,7 @@ import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
 import { useConnection } from '../app/connection.js';
 import type { CodeEditorHandle } from '../editor/CodeEditor.js';
 import { reconcileCode } from './reconcile-code.js';
-import { loadCodeBeforeReset, loadSavedCode, loadSavedVersion, saveCode, saveCodeBeforeReset } from './saved-code.js';
+import { loadCodeBeforeReset, loadSavedCode, loadSavedVersion, onCodeSavedElsewhere, saveCode, saveCodeBeforeReset } from './saved-code.js';
 
 export interface LessonCode {
   /** What the editor starts with: the learner's saved code, else the starter. */
@@ -78,6 +78,25 @@ export function useLessonCode(lesson: LessonView, editor: RefObject<CodeEditorHa
       flush();
     };
   }, [pushToServer]);
+
+  // Another tab of this browser edits the same lesson: follow it live, so whichever tab the learner
+  // types in next builds on the latest text and no keystroke from either is overwritten.
+  useEffect(
+    () =>
+      onCodeSavedElsewhere(lesson.id, (source) => {
+        const ed = editor.current;
+        if (!ed || ed.getValue() === source) return;
+        applyingServer.current = true;
+        try {
+          ed.follow(source);
+        } finally {
+          applyingServer.current = false;
+        }
+        window.clearTimeout(saveTimer.current);
+        saveTimer.current = undefined;
+      }),
+    [lesson.id, editor],
+  );
 
   // After a reconnect (a server restart, a network blip) the server may have missed saves: send ours again.
   useEffect(() => socket.welcomed.on(() => pushToServer()), [socket, pushToServer]);
