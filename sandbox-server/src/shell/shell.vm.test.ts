@@ -54,8 +54,9 @@ describe('the interactive shell (real VM)', () => {
 
     // Inside the jail (the learner's program, by hand): its / is the jail's tree, and the secret is not there.
     input('jailer /jail /bin/sh\n');
-    input('echo IN-JAIL; ls /; cat /outside/secret 2>&1 | head -c 80; echo; echo END-LS\n');
-    const text = await out.waitFor(/END-LS\r?\n/);
+    // '' splits the markers in the echoed command line, so only the output lines match them.
+    input("echo IN''-JAIL; ls /; cat /outside/secret 2>&1 | head -c 80; echo; echo END''-LS\n");
+    const text = await out.waitFor(/\nEND-LS\r?\n/);
     const jailView = text.slice(text.lastIndexOf('IN-JAIL'));
     expect(jailView).toMatch(/\bdata\b/);
     expect(jailView).toMatch(/\bbin\b/);
