@@ -57,14 +57,30 @@ test('a flood of shell output keeps the page responsive: a click answers while i
   await shell.type('yes JAILLAB-FLOOD-LINE');
   await shell.waitFor(/JAILLAB-FLOOD-LINE\nJAILLAB-FLOOD-LINE\nJAILLAB-FLOOD-LINE/);
 
+  // Long tasks on the page's main thread while the flood streams: what would make a click wait.
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask' });
+  });
   const latencies: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 6; i++) {
     const target = i % 2 === 0 ? 'tab-output' : 'tab-shell';
     const started = Date.now();
     await page.getByTestId(target).click();
     await expect(page.getByTestId(target)).toHaveAttribute('aria-selected', 'true', { timeout: 5000 });
     latencies.push(Date.now() - started);
   }
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  const median = [...latencies].sort((x, y) => x - y)[latencies.length >> 1]!;
+  test.info().annotations.push({ type: 'flood', description: `click latencies ${latencies.join(', ')} ms; long tasks ${longTasks.join(', ') || 'none'} ms` });
+  console.log(`flood: click latencies ${latencies.join(', ')} ms; long tasks ${longTasks.join(', ') || 'none'} ms`);
+  // Bounds for a shared 2-core machine (QEMU, the server and Chromium compete): a click answers
+  // in well under a second as a rule, never later than 2.5 s, and no main-thread task blocks for a second.
+  expect(median).toBeLessThan(1000);
+  expect(Math.max(...latencies)).toBeLessThan(2500);
+  expect(Math.max(0, ...longTasks)).toBeLessThan(1000);
+
   // The page's own timers run on time too: a 500 ms timeout fires within a second while the flood goes on.
   const timerMs = await page.evaluate(async () => {
     const seen = performance.now();
@@ -75,10 +91,7 @@ test('a flood of shell output keeps the page responsive: a click answers while i
   // And the flood really was flowing: the shell's screen still changes.
   await page.getByTestId('tab-shell').click();
   const a = (await shell.rows()).join('\n');
-  await expect.poll(async () => (await shell.rows()).join('\n') !== a || (await shell.rows()).length === 0).toBe(true);
-  test.info().annotations.push({ type: 'click latency ms', description: latencies.join(', ') });
-  console.log(`flood: click latencies ${latencies.join(', ')} ms`);
-  expect(Math.max(...latencies)).toBeLessThan(1000);
+  await expect.poll(async () => (await shell.rows()).join('\n') !== a).toBe(true);
 
   await page.getByTestId('tab-shell').click();
   await shell.terminal.locator('.xterm').click();
