@@ -61,7 +61,7 @@ export function useLessonShell(lessonId: string, viewRef: RefObject<TerminalView
           setState((s) => ({ ...s, message }));
         },
         opened: ({ accelerator, idleTimeoutMs }) => {
-          setState({ phase: 'open', message: `Closes after ${minutes(idleTimeoutMs)} without input.`, accelerator });
+          setState({ phase: 'open', message: `VM on ${accelerator === 'kvm' ? 'KVM' : 'TCG (software emulation)'} · closes after ${minutes(idleTimeoutMs)} without input.`, accelerator });
           view.showCursor();
           view.focus();
           // The terminal may have been resized while the VM started.
