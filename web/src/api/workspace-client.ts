@@ -15,6 +15,8 @@ const newRequestId = (): string => `w${Date.now().toString(36)}-${(++counter).to
  */
 export class WorkspaceClient {
   readonly progressChanged = new Emitter<Progress>();
+  /** The server confirmed a save: it now holds the lesson's code as of `editedAt` (or newer). */
+  readonly codeSaved = new Emitter<{ lessonId: string; editedAt: number }>();
   private progressNow: Progress = {};
   private readonly pending = new Map<string, { lessonId: string; resolve: (s: LessonState) => void }>();
   /** Lesson-state requests made while offline: sent on the next welcome. */
@@ -33,6 +35,8 @@ export class WorkspaceClient {
       if (msg.type === 'progress') {
         this.progressNow = msg.lessons;
         this.progressChanged.emit(msg.lessons);
+      } else if (msg.type === 'code-saved') {
+        this.codeSaved.emit({ lessonId: msg.lessonId, editedAt: msg.editedAt });
       } else if (msg.type === 'lesson-state') {
         const p = this.pending.get(msg.requestId);
         this.pending.delete(msg.requestId);
@@ -56,7 +60,12 @@ export class WorkspaceClient {
 
   /** Returns false when not connected: the caller keeps the save for later. */
   saveCode(lessonId: string, code: SavedCode): boolean {
-    return this.socket.send({ type: 'code-save', lessonId, code });
+    try {
+      return this.socket.send({ type: 'code-save', lessonId, code });
+    } catch {
+      // Larger than a save may be (the schema refused it): it stays in this browser, and Run says why it is too large.
+      return false;
+    }
   }
 
   revealHint(lessonId: string, index: number): void {

@@ -51,8 +51,17 @@ export function useLessonCode(lesson: LessonView, editor: RefObject<CodeEditorHa
     window.clearTimeout(saveTimer.current);
     const version = loadSavedVersion(lesson.id);
     if (!version) return;
-    setSavedOnServer(workspace.saveCode(lesson.id, version));
+    // "Saved" waits for the server's code-saved (below); a save that could not be sent stays pending.
+    workspace.saveCode(lesson.id, version);
   }, [lesson.id, workspace]);
+
+  useEffect(
+    () =>
+      workspace.codeSaved.on(({ lessonId, editedAt }) => {
+        if (lessonId === lesson.id && editedAt >= (loadSavedVersion(lesson.id)?.editedAt ?? 0)) setSavedOnServer(true);
+      }),
+    [lesson.id, workspace],
+  );
 
   const onChange = useCallback(
     (value: string) => {
@@ -115,7 +124,10 @@ export function useLessonCode(lesson: LessonView, editor: RefObject<CodeEditorHa
     void workspace.lessonState(lesson.id).then((state) => {
       if (!live) return;
       const r = reconcileCode(loadSavedVersion(lesson.id), state.code, lesson.starter);
-      if (r.action === 'push') setSavedOnServer(workspace.saveCode(lesson.id, r.code));
+      if (r.action === 'push') {
+        setSavedOnServer(false);
+        workspace.saveCode(lesson.id, r.code);
+      }
       if (r.action !== 'take-server') return;
       const ed = editor.current;
       if (!ed || ed.getValue() === r.code.source) {
