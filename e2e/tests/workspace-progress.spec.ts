@@ -22,7 +22,7 @@ test.afterAll(async () => {
   server.dispose();
 });
 
-test('progress survives a reload and a server restart; a run cut off by a crash shows as interrupted, code intact', async ({ page }, testInfo) => {
+test('progress survives a reload and a server restart; edits made offline reach the server; a run cut off by a crash shows as interrupted, code intact', async ({ page, browser }, testInfo) => {
   test.setTimeout(300_000);
   const ws = new Workspace(page);
   const outlineEntry = page.locator(`[data-testid="outline-lesson"][data-lesson-id="${LESSON}"]`);
@@ -44,8 +44,25 @@ test('progress survives a reload and a server restart; a run cut off by a crash 
   // A clean restart: the page notices, says so, reconnects by itself, and the progress is still there.
   await server.stop();
   await expect(connection).not.toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('connection-banner')).toBeVisible();
+  // Typing while the server is away: kept in the browser, sent once the connection is back.
+  await ws.editor.locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.type('// typed while offline\n');
+  await expect(page.getByTestId('server-save')).toHaveText('Saving…');
   await server.start();
   await expect(connection).toHaveAttribute('data-state', 'connected', { timeout: 60_000 });
+  await expect(page.getByTestId('server-save')).toHaveText('Saved');
+  const token = await page.evaluate(() => localStorage.getItem('jaillab.learnerToken'));
+  const other = await browser.newContext();
+  await other.addInitScript((t) => {
+    if (!localStorage.getItem('jaillab.learnerToken')) localStorage.setItem('jaillab.learnerToken', t);
+  }, token!);
+  const elsewhere = await other.newPage();
+  await elsewhere.goto(`${server.url}/lessons/${LESSON}`);
+  await expect(elsewhere.locator('.monaco-editor').first()).toContainText('typed while offline');
+  await expect(elsewhere.locator(`[data-testid="outline-lesson"][data-lesson-id="${LESSON}"]`)).toHaveAttribute('data-status', 'passed');
+  await other.close();
   await page.reload();
   await expect(outlineEntry).toHaveAttribute('data-status', 'passed');
 
