@@ -56,7 +56,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
   // Runs and interactive shells share one queue: each holds a VM while it lasts.
   const queue = new RunQueue(config.maxConcurrentRuns);
   const runs = new RunService({ backend: pool, compiler, store, queue, probes, library: catalog.library, log });
-  const shells = new ShellService({ backend: pool, compiler, queue, probes, idleTimeoutMs: shellIdleTimeoutMs(), log });
+  const shells = new ShellService({ backend: pool, compiler, queue, probes, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
 
   const http = createServer((req, res) => {

@@ -11,6 +11,8 @@ import type { GuestVm, VmBackend } from '../vm/vm-backend.js';
 import { GuestShell, type ShellExit } from './guest-shell.js';
 
 export class ShellCompileError extends Error {}
+/** Every shell slot is taken: runs keep at least one VM slot of their own. */
+export class ShellsBusyError extends Error {}
 
 export interface ShellListener {
   output(data: Buffer): void;
@@ -25,6 +27,12 @@ export interface ShellServiceDeps {
   queue: RunQueue;
   probes: Map<string, ProbeBinary>;
   idleTimeoutMs: number;
+  /**
+   * Shells open at once, server-wide. Shells wait in the runs' queue and hold a slot while
+   * open (up to the idle timeout), so they may take at most all slots but one: Run always
+   * has a VM slot that no idle shell can hold.
+   */
+  maxShells: number;
   log: (line: string) => void;
 }
 
@@ -103,10 +111,30 @@ export class OpenShell {
  */
 export class ShellService {
   private readonly byLearner = new Map<string, OpenShell>();
+  /** Shells being opened or open (a learner's own replaced shell does not count against them). */
+  private active = 0;
 
   constructor(private readonly deps: ShellServiceDeps) {}
 
   async open(learnerId: string, lesson: Lesson, source: string, size: { cols: number; rows: number }, listener: ShellListener, status: (message: string) => void, signal: AbortSignal): Promise<OpenShell> {
+    const own = this.byLearner.get(learnerId);
+    if (this.active - (own ? 1 : 0) >= this.deps.maxShells)
+      throw new ShellsBusyError(`All ${this.deps.maxShells} shell${this.deps.maxShells === 1 ? ' is' : 's are'} in use (runs keep a VM of their own). Try again in a few minutes; idle shells close by themselves.`);
+    this.active++;
+    let counted = true;
+    const uncount = (): void => {
+      if (counted) this.active--;
+      counted = false;
+    };
+    try {
+      return await this.openCounted(learnerId, lesson, source, size, { ...listener, closed: (r, m) => (uncount(), listener.closed(r, m)) }, status, signal);
+    } catch (e) {
+      uncount();
+      throw e;
+    }
+  }
+
+  private async openCounted(learnerId: string, lesson: Lesson, source: string, size: { cols: number; rows: number }, listener: ShellListener, status: (message: string) => void, signal: AbortSignal): Promise<OpenShell> {
     // The queue speaks in run events; a shell only needs the queue position from them.
     const log = new RunLog();
     log.onAppend(() => {
@@ -143,6 +171,7 @@ export class ShellService {
         processes: lesson.limits.processes,
         ...size,
       };
+      this.deps.log(`shell: opened for ${learnerId} in ${lesson.id} (${vm.accelerator})`);
       void guest.run(world, (data) => listener.output(data)).then((exit) => {
         if (this.byLearner.get(learnerId) === shell) this.byLearner.delete(learnerId);
         shell.ended(exit);

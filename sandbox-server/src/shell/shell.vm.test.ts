@@ -9,15 +9,22 @@ const is =
   (m: ServerMessage): m is Msg<T> =>
     m.type === type;
 
-/** Collects a shell channel's output as text, acknowledging it like a terminal would. */
+/** Collects a shell channel's output as text, acknowledging it like the browser does (batched: the socket is rate-limited). */
 function shellOutput(s: RawSocket): { text: () => string; waitFor: (re: RegExp, timeoutMs?: number) => Promise<string> } {
   let text = '';
+  let unacked = 0;
+  let timer: NodeJS.Timeout | null = null;
   s.ws.on('message', (data: Buffer, isBinary) => {
     if (!isBinary) return;
     const f = decodeOutputFrame(new Uint8Array(data));
     if (f?.kind !== OutputFrameKind.shellOutput) return;
     text += Buffer.from(f.data).toString('utf8');
-    s.send({ type: 'ack', bytes: f.data.byteLength });
+    unacked += f.data.byteLength;
+    timer ??= setTimeout(() => {
+      timer = null;
+      s.send({ type: 'ack', bytes: unacked });
+      unacked = 0;
+    }, 100);
   });
   return {
     text: () => text,
@@ -81,4 +88,35 @@ describe('the interactive shell (real VM)', () => {
     expect(err.message).toMatch(/error/);
     s.close();
   });
+
+  it('keeps a VM slot for runs: with every shell slot taken, another learner is told to wait', async () => {
+    const first = await RawSocket.open(inject('serverUrl'));
+    first.send({ type: 'hello' });
+    await first.next(is('welcome'));
+    first.send({ type: 'shell-open', requestId: 'a', lessonId: FIRST_LESSON, source: firstSolution(), cols: 80, rows: 24 });
+    const opened = await first.next(is('shell-opened'), 60_000);
+    // The test server runs 2 VMs at once, so it allows 1 shell.
+    const second = await RawSocket.open(inject('serverUrl'));
+    second.send({ type: 'hello' });
+    await second.next(is('welcome'));
+    second.send({ type: 'shell-open', requestId: 'b', lessonId: FIRST_LESSON, source: firstSolution(), cols: 80, rows: 24 });
+    const err = await second.error();
+    expect(err).toMatchObject({ code: 'busy', requestId: 'b' });
+    expect(err.message).toMatch(/in use/);
+    // Closing the socket closes its shell, and the slot is free again.
+    first.close();
+    await expect
+      .poll(
+        async () => {
+          second.send({ type: 'shell-open', requestId: 'c', lessonId: FIRST_LESSON, source: firstSolution(), cols: 80, rows: 24 });
+          const m = await second.next((x): x is Msg<'shell-opened'> | Msg<'error'> => (x.type === 'shell-opened' || x.type === 'error') && x.requestId === 'c', 60_000);
+          return m.type;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('shell-opened');
+    expect(opened.channel).toBeGreaterThan(0);
+    second.close();
+  });
 });
+

@@ -1,6 +1,6 @@
 import { type ClientMessage, encodeOutputFrame, type ErrorCode, OUTPUT_HIGH_WATER_BYTES, OUTPUT_LOW_WATER_BYTES, OutputFrameKind, type ServerMessage, type ShellCloseReason } from '@jaillab/protocol';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
-import { type OpenShell, ShellCompileError, type ShellService } from '../shell/shell-service.js';
+import { type OpenShell, ShellCompileError, type ShellService, ShellsBusyError } from '../shell/shell-service.js';
 import type { FlowControl } from './flow-control.js';
 
 type ShellMessage = Extract<ClientMessage, { type: 'shell-open' | 'shell-input' | 'shell-resize' | 'shell-close' }>;
@@ -80,7 +80,9 @@ export class ShellChannels {
         this.opening.delete(abort);
         this.channels.delete(channel);
         if (abort.signal.aborted) return;
-        error(e instanceof ShellCompileError ? 'compile-error' : 'internal', e instanceof ShellCompileError ? e.message : `The shell could not start: ${e.message}`, msg.requestId);
+        if (e instanceof ShellCompileError) return error('compile-error', e.message, msg.requestId);
+        if (e instanceof ShellsBusyError) return error('busy', e.message, msg.requestId);
+        error('internal', `The shell could not start: ${e.message}`, msg.requestId);
       },
     );
   }

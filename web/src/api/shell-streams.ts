@@ -86,9 +86,19 @@ export class ShellStreams {
       shell.done = true;
       queueMicrotask(() => sink.failed('Not connected to the JailLab server; the shell cannot start until the connection is back.'));
     }
+    // Keystrokes are coalesced for a few ms: the socket is rate-limited per message, and a held-down key must not hit that.
+    let typed = '';
+    let flushTimer: number | undefined;
+    const flush = (): void => {
+      flushTimer = undefined;
+      const data = typed;
+      typed = '';
+      if (shell.channel !== null && !shell.done) for (let i = 0; i < data.length; i += 8192) this.socket.send({ type: 'shell-input', channel: shell.channel, data: data.slice(i, i + 8192) });
+    };
     return {
       input: (data) => {
-        if (shell.channel !== null && !shell.done) for (let i = 0; i < data.length; i += 8192) this.socket.send({ type: 'shell-input', channel: shell.channel, data: data.slice(i, i + 8192) });
+        typed += data;
+        flushTimer ??= window.setTimeout(flush, 8);
       },
       resize: (c, r) => {
         if (shell.channel !== null && !shell.done) this.socket.send({ type: 'shell-resize', channel: shell.channel, cols: Math.max(2, Math.min(1000, c)), rows: Math.max(2, Math.min(500, r)) });
