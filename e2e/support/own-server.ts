@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,11 +11,16 @@ const repoRoot = new URL('../../', import.meta.url).pathname;
  * outlives restarts, like a real deployment's; the caches are the shared ones.
  */
 export class OwnServer {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'jaillab-e2e-own-'));
+  private dir: string | null = null;
   private child: ChildProcess | null = null;
   private log = '';
 
   constructor(readonly port: number) {}
+
+  /** Made on first start (not at construction: Playwright also loads spec files in its runner process). */
+  get dataDir(): string {
+    return (this.dir ??= mkdtempSync(join(tmpdir(), 'jaillab-e2e-own-')));
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -54,15 +59,19 @@ export class OwnServer {
   }
 
   dispose(): void {
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
   }
 
   private async end(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const group = signal === 'SIGKILL' ? processGroup(child.pid) : [];
     process.kill(signal === 'SIGKILL' ? -child.pid : child.pid, signal);
     await exited;
+    // A crashed server cannot remove its socket directory (config.ts: tmpdir()/jaillab-<pid>): do it for it.
+    for (const pid of group) rmSync(join(tmpdir(), `jaillab-${pid}`), { recursive: true, force: true });
     this.child = null;
     // Wait until the port is free again (QEMU children of a crashed group die with it).
     for (let i = 0; i < 100; i++) {
@@ -74,4 +83,20 @@ export class OwnServer {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** The pids in process group `pgid` (field 5 of /proc/<pid>/stat). */
+function processGroup(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
