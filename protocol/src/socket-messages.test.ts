@@ -38,6 +38,8 @@ describe('workspace and shell messages', () => {
   it('accept a code save and refuse one without an edit time', () => {
     expect(ClientMessage.safeParse({ type: 'code-save', lessonId: 'a/b', code: { source: 'x', editedAt: 1700000000000 } }).success).toBe(true);
     expect(ClientMessage.safeParse({ type: 'code-save', lessonId: 'a/b', code: { source: 'x' } }).success).toBe(false);
+    // Bounded in UTF-8 bytes like a run's source, so it always fits in one socket message.
+    expect(ClientMessage.safeParse({ type: 'code-save', lessonId: 'a/b', code: { source: 'é'.repeat(MAX_SOURCE_BYTES / 2 + 1), editedAt: 1 } }).success).toBe(false);
   });
 
   it('refuse shell sizes a terminal cannot have and empty input', () => {

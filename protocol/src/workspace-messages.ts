@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LessonId, RunId } from './ids.js';
+import { Source } from './source.js';
 
 /**
  * The learner's workspace over the socket: code saved on the server, progress
@@ -34,8 +35,8 @@ export type LastRunInfo = z.infer<typeof LastRunInfo>;
 export const WorkspaceClientMessages = [
   /** Everything the server keeps for one lesson: code, status, hints revealed, last run. */
   z.object({ type: z.literal('lesson-state-get'), requestId: RequestId, lessonId: LessonId }),
-  /** Debounced by the browser; `source` may be the same size as a run's. */
-  z.object({ type: z.literal('code-save'), lessonId: LessonId, code: SavedCode.extend({ source: z.string().max(256 * 1024) }) }),
+  /** Debounced by the browser. Bounded like a run's source, so a save always fits in one socket message. */
+  z.object({ type: z.literal('code-save'), lessonId: LessonId, code: SavedCode.extend({ source: Source }) }),
   z.object({ type: z.literal('progress-get'), requestId: RequestId }),
   /** The learner opened hint number `index` (0-based, in the lesson's order). */
   z.object({ type: z.literal('hint-reveal'), lessonId: LessonId, index: z.number().int().min(0).max(64) }),
