@@ -45,6 +45,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { JAILLAB_PORT: String(port), JAILLAB_HOST: '127.0.0.1', JAILLAB_DATA_DIR: dataDir },
+    // Shells close after 20 s without input here (10 min by default), so the idle test is quick.
+    env: { JAILLAB_PORT: String(port), JAILLAB_HOST: '127.0.0.1', JAILLAB_DATA_DIR: dataDir, JAILLAB_SHELL_IDLE_MS: '20000' },
   },
 });

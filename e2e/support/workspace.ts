@@ -43,6 +43,24 @@ export class Workspace {
     return this.page.evaluate((id) => localStorage.getItem(`jaillab.code.v1:${id}`), lessonId);
   }
 
+  /** Marks Monaco shows for the current model (errors, warnings), as the page's own editor API reports them. */
+  async markerLines(): Promise<number[]> {
+    const glyphs = this.editor.locator('.squiggly-error');
+    await expect(glyphs.first()).toBeVisible();
+    return this.page.evaluate(() => {
+      const lines: number[] = [];
+      // The line numbers of the rows holding an error squiggle, read from the rendered view.
+      const top = (el: Element): number => el.getBoundingClientRect().top;
+      const rows = Array.from(document.querySelectorAll('.monaco-editor .line-numbers')).map((n) => ({ line: Number(n.textContent), top: top(n) }));
+      for (const sq of Array.from(document.querySelectorAll('.monaco-editor .squiggly-error'))) {
+        const t = top(sq);
+        const row = rows.reduce((best, r) => (Math.abs(r.top - t) < Math.abs(best.top - t) ? r : best), rows[0]!);
+        lines.push(row.line);
+      }
+      return [...new Set(lines)].sort((a, b) => a - b);
+    });
+  }
+
   async run(): Promise<void> {
     await this.runButton.click();
   }

@@ -4,3 +4,5 @@ export * from './run-events.js';
 export * from './socket-messages.js';
 export * from './output-frame.js';
 export * from './lesson.js';
+export * from './workspace-messages.js';
+export * from './shell-messages.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeOutputFrame, encodeOutputFrame, OUTPUT_FRAME_HEADER_BYTES } from './output-frame.js';
+import { decodeOutputFrame, encodeOutputFrame, OUTPUT_FRAME_HEADER_BYTES, OutputFrameKind } from './output-frame.js';
 
 describe('output frames', () => {
   it('round-trip channel, check index and bytes exactly', () => {
@@ -24,5 +24,13 @@ describe('output frames', () => {
     const big = new Uint8Array(frame.byteLength + 10);
     big.set(frame, 10);
     expect([...decodeOutputFrame(big.subarray(10))!.data]).toEqual([7, 8]);
+  });
+
+  it('tells shell output from run output, and rejects unknown kinds', () => {
+    const shell = encodeOutputFrame({ kind: OutputFrameKind.shellOutput, channel: 2, checkIndex: 0, data: new Uint8Array([36]) });
+    expect(decodeOutputFrame(shell)?.kind).toBe(OutputFrameKind.shellOutput);
+    expect(decodeOutputFrame(encodeOutputFrame({ channel: 2, checkIndex: 0, data: new Uint8Array() }))?.kind).toBe(OutputFrameKind.runOutput);
+    shell[1] = 7;
+    expect(decodeOutputFrame(shell)).toBeNull();
   });
 });

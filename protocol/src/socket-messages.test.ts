@@ -33,3 +33,24 @@ describe('server messages', () => {
     expect(m.type === 'run-event' && m.event.type === 'queued' && m.event.position).toBe(2);
   });
 });
+
+describe('workspace and shell messages', () => {
+  it('accept a code save and refuse one without an edit time', () => {
+    expect(ClientMessage.safeParse({ type: 'code-save', lessonId: 'a/b', code: { source: 'x', editedAt: 1700000000000 } }).success).toBe(true);
+    expect(ClientMessage.safeParse({ type: 'code-save', lessonId: 'a/b', code: { source: 'x' } }).success).toBe(false);
+    // Bounded in UTF-8 bytes like a run's source, so it always fits in one socket message.
+    expect(ClientMessage.safeParse({ type: 'code-save', lessonId: 'a/b', code: { source: 'é'.repeat(MAX_SOURCE_BYTES / 2 + 1), editedAt: 1 } }).success).toBe(false);
+  });
+
+  it('refuse shell sizes a terminal cannot have and empty input', () => {
+    expect(ClientMessage.safeParse({ type: 'shell-resize', channel: 1, cols: 80, rows: 24 }).success).toBe(true);
+    expect(ClientMessage.safeParse({ type: 'shell-resize', channel: 1, cols: 0, rows: 24 }).success).toBe(false);
+    expect(ClientMessage.safeParse({ type: 'shell-input', channel: 1, data: '' }).success).toBe(false);
+  });
+
+  it('carry progress as a map of lesson statuses', () => {
+    const m = ServerMessage.parse({ type: 'progress', lessons: { 'a/b': 'passed' } });
+    expect(m.type === 'progress' && m.lessons['a/b']).toBe('passed');
+    expect(ServerMessage.safeParse({ type: 'progress', lessons: { 'a/b': 'done' } }).success).toBe(false);
+  });
+});

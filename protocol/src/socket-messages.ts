@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { Accelerator, LessonId, RunId } from './ids.js';
-import { MAX_SOURCE_BYTES } from './limits.js';
 import { RunEvent } from './run-events.js';
+import { ShellClientMessages, ShellServerMessages } from './shell-messages.js';
+import { Source } from './source.js';
+import { WorkspaceClientMessages, WorkspaceServerMessages } from './workspace-messages.js';
 
 /**
  * JSON control messages on the one WebSocket each browser tab opens.
@@ -15,26 +17,7 @@ const RequestId = z.string().min(1).max(64);
 /** The anonymous learner's secret, kept in the browser's localStorage. */
 export const LearnerToken = z.string().regex(/^[A-Za-z0-9_-]{32,64}$/);
 
-/** UTF-8 length without TextEncoder, which this package's no-DOM, no-node typing does not have. */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
-export const Source = z
-  .string()
-  .refine((s) => utf8Length(s) <= MAX_SOURCE_BYTES, {
-    message: `the source is larger than ${MAX_SOURCE_BYTES / 1024} KiB`,
-  });
+export { Source, utf8Length } from './source.js';
 
 /** The server's instructor secret (JAILLAB_INSTRUCTOR_TOKEN): never sent to a learner's browser. */
 export const InstructorToken = z.string().min(16).max(256);
@@ -62,6 +45,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('watch'), requestId: RequestId, runId: RunId }),
   /** Flow control: this many output bytes have been written to the terminal. */
   z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(1 << 30) }),
+  ...WorkspaceClientMessages,
+  ...ShellClientMessages,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -76,6 +61,10 @@ export const ErrorCode = z.enum([
   'busy',
   'rate-limited',
   'internal',
+  /** The run was in progress when the server stopped: it was cut off (the learner's code is kept). */
+  'run-interrupted',
+  'compile-error',
+  'unknown-shell',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -105,5 +94,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-accepted'), requestId: RequestId, runId: RunId, channel: z.number().int().min(0) }),
   z.object({ type: z.literal('run-event'), channel: z.number().int().min(0), seq: z.number().int().min(0), event: RunEvent }),
   z.object({ type: z.literal('error'), requestId: RequestId.optional(), code: ErrorCode, message: z.string() }),
+  ...WorkspaceServerMessages,
+  ...ShellServerMessages,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -15,6 +15,8 @@ import { compileProbeLibrary } from './runs/probe-binaries.js';
 import { RunQueue } from './runs/run-queue.js';
 import { RunService } from './runs/run-service.js';
 import { Store } from './store/store.js';
+import { ShellService } from './shell/shell-service.js';
+import { shellIdleTimeoutMs } from './shell/shell-config.js';
 import { VmPool } from './vm/pool.js';
 import { SocketSession } from './ws/session.js';
 import { SocketGate } from './ws/socket-gate.js';
@@ -51,7 +53,10 @@ export async function createApp(config: Config, log: (line: string) => void = co
     store.close();
     throw e;
   }
-  const runs = new RunService({ backend: pool, compiler, store, queue: new RunQueue(config.maxConcurrentRuns), probes, library: catalog.library, log });
+  // Runs and interactive shells share one queue: each holds a VM while it lasts.
+  const queue = new RunQueue(config.maxConcurrentRuns);
+  const runs = new RunService({ backend: pool, compiler, store, queue, probes, library: catalog.library, log });
+  const shells = new ShellService({ backend: pool, compiler, queue, probes, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
 
   const http = createServer((req, res) => {
@@ -75,7 +80,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     wss.handleUpgrade(req, socket, head, (ws) => {
       const closed = gate.opened(req);
       ws.once('close', closed);
-      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, log });
+      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, shells, log });
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -91,6 +96,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((r) => http.close(() => r()));
+      shells.closeAll('server-stopping', 'The server is stopping.');
       await runs.shutdown();
       await pool.close();
       store.close();

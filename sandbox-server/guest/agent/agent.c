@@ -22,6 +22,7 @@
 
 #include "cgroup.h"
 #include "runner.h"
+#include "shell.h"
 #include "util.h"
 #include "wire.h"
 #include "world.h"
@@ -91,7 +92,7 @@ static void apply_job(const struct wire_msg *m) {
   world_reset();
 }
 
-static void handle(int port, int sigchld_fd, const struct wire_msg *m) {
+static void handle(int port, int sigchld_fd, struct wire_in *in, const struct wire_msg *m) {
   char *err = NULL;
   switch (m->type) {
     case MSG_JOB:
@@ -108,6 +109,9 @@ static void handle(int port, int sigchld_fd, const struct wire_msg *m) {
       check_free(&c);
       break;
     }
+    case MSG_SHELL:
+      run_shell(port, sigchld_fd, in, m);
+      break;
     default:
       err = xasprintf("unknown message type %u", m->type);
       send_simple(port, MSG_ERROR, T_MESSAGE, err);
@@ -135,7 +139,7 @@ int main(void) {
   struct wire_msg msg;
   for (;;) {
     while (wire_peek(&in, &msg)) {
-      handle(port, sigchld_fd, &msg);
+      handle(port, sigchld_fd, &in, &msg);
       wire_consume(&in);
     }
     struct pollfd p = {.fd = port, .events = POLLIN};

@@ -20,6 +20,9 @@
 #define MSG_JOB 0x01        /* T_TIME_NS, T_ENTROPY: start of a run */
 #define MSG_FILE 0x02       /* T_PATH, T_KIND, T_MODE, T_DATA: stage a file below /run/jaillab */
 #define MSG_CHECK 0x03      /* run one check; see T_* below */
+#define MSG_SHELL 0x04      /* as MSG_CHECK (every probe as T_PROBE/T_PROBE_NAME pairs) + T_COLS, T_ROWS: start the interactive shell */
+#define MSG_SHELL_INPUT 0x05  /* T_DATA: keystrokes for the shell's pty */
+#define MSG_SHELL_RESIZE 0x06 /* T_COLS, T_ROWS */
 
 /* guest -> host */
 #define MSG_READY 0x81      /* T_VERSION: agent is up and waiting */
@@ -27,6 +30,8 @@
 #define MSG_CHECK_DONE 0x83 /* T_INDEX, T_EXIT_CODE, T_SIGNAL, T_LIMIT, T_WALL_MS, T_PROOF, T_DETAIL */
 #define MSG_ERROR 0x84      /* T_MESSAGE: the job could not go on */
 #define MSG_JOB_READY 0x85  /* the job header was applied (clock set, entropy mixed in) */
+#define MSG_SHELL_OUTPUT 0x86 /* T_DATA: what the shell's pty printed */
+#define MSG_SHELL_EXIT 0x87   /* T_EXIT_CODE, T_SIGNAL, T_DETAIL: the shell ended (or could not start) */
 
 /* field tags */
 #define T_TIME_NS 1     /* u64 host wall clock, ns since the epoch */
@@ -54,6 +59,8 @@
 #define T_DETAIL 23     /* string: agent notes for the host's log */
 #define T_MESSAGE 24    /* string */
 #define T_VERSION 25    /* string */
+#define T_COLS 26       /* u32: terminal columns */
+#define T_ROWS 27       /* u32: terminal rows */
 
 #define FILE_KIND_FILE 0
 #define FILE_KIND_DIR 1

@@ -32,6 +32,16 @@ const MIGRATIONS: string[] = [
      verdicts_json TEXT
    );
    CREATE INDEX runs_by_learner ON runs (learner_id, lesson_id, created_at);`,
+  // The workspace (issue #4): when the learner made each saved version (their clock, for reconciling
+  // with the browser's copy: newest wins), and which hints they revealed.
+  `ALTER TABLE code ADD COLUMN edited_at INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE hint_reveals (
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     lesson_id TEXT NOT NULL,
+     hint_index INTEGER NOT NULL,
+     revealed_at TEXT NOT NULL,
+     PRIMARY KEY (learner_id, lesson_id, hint_index)
+   );`,
 ];
 
 export class DataDirError extends Error {}

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.js';
+import { type LessonStatus, lessonStatus } from './progress.js';
 
 /**
  * Learners, their code and their runs. A learner is anonymous: an id others may
@@ -50,15 +51,63 @@ export class Store {
     return { id: row.id };
   }
 
-  saveCode(learnerId: string, lessonId: string, source: string): void {
-    this.db
-      .prepare('INSERT INTO code (learner_id, lesson_id, source, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (learner_id, lesson_id) DO UPDATE SET source = excluded.source, updated_at = excluded.updated_at')
-      .run(learnerId, lessonId, source, now());
+  /**
+   * Saves the learner's code for a lesson unless the server already holds a newer edit
+   * (two tabs saving out of order: the later edit wins). `editedAt` is the learner's clock;
+   * without one (a run's source) it is now. Returns whether this version was kept.
+   */
+  saveCode(learnerId: string, lessonId: string, source: string, editedAt: number = Date.now()): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO code (learner_id, lesson_id, source, updated_at, edited_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (learner_id, lesson_id) DO UPDATE SET source = excluded.source, updated_at = excluded.updated_at, edited_at = excluded.edited_at
+           WHERE excluded.edited_at >= code.edited_at`,
+        )
+        .run(learnerId, lessonId, source, now(), Math.floor(editedAt)).changes > 0
+    );
   }
 
-  code(learnerId: string, lessonId: string): string | null {
-    const row = this.db.prepare('SELECT source FROM code WHERE learner_id = ? AND lesson_id = ?').get(learnerId, lessonId) as { source: string } | undefined;
-    return row?.source ?? null;
+  code(learnerId: string, lessonId: string): { source: string; editedAt: number } | null {
+    const row = this.db.prepare('SELECT source, edited_at FROM code WHERE learner_id = ? AND lesson_id = ?').get(learnerId, lessonId) as { source: string; edited_at: number } | undefined;
+    return row ? { source: row.source, editedAt: row.edited_at } : null;
+  }
+
+  /** Per lesson this learner touched: not started (absent), in progress, or passed (some run passed). */
+  progress(learnerId: string): Record<string, LessonStatus> {
+    const rows = this.db
+      .prepare(
+        `SELECT lesson_id, MAX(outcome = 'passed') AS passed, COUNT(*) AS runs FROM runs WHERE learner_id = ? GROUP BY lesson_id
+         UNION ALL SELECT lesson_id, 0, 0 FROM code WHERE learner_id = ?`,
+      )
+      .all(learnerId, learnerId) as Array<{ lesson_id: string; passed: number | null; runs: number }>;
+    const out: Record<string, LessonStatus> = {};
+    for (const r of rows) out[r.lesson_id] = lessonStatus(out[r.lesson_id], { touched: true, passed: r.passed === 1 });
+    return out;
+  }
+
+  lastRun(learnerId: string, lessonId: string): { runId: string; outcome: string | null; createdAt: string } | null {
+    const row = this.db
+      .prepare('SELECT id, outcome, created_at FROM runs WHERE learner_id = ? AND lesson_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .get(learnerId, lessonId) as { id: string; outcome: string | null; created_at: string } | undefined;
+    return row ? { runId: row.id, outcome: row.outcome, createdAt: row.created_at } : null;
+  }
+
+  /** A run of this learner by id, from the table (its log is gone after a restart; its outcome is not). */
+  runOutcome(learnerId: string, runId: string): { outcome: string | null } | null {
+    const row = this.db.prepare('SELECT outcome FROM runs WHERE id = ? AND learner_id = ?').get(runId, learnerId) as { outcome: string | null } | undefined;
+    return row ? { outcome: row.outcome } : null;
+  }
+
+  /** Records that hint `index` was revealed (idempotent: the first time counts). */
+  revealHint(learnerId: string, lessonId: string, index: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO hint_reveals (learner_id, lesson_id, hint_index, revealed_at) VALUES (?, ?, ?, ?)').run(learnerId, lessonId, index, now());
+  }
+
+  /** The indexes of the hints this learner revealed in a lesson, in order. */
+  hintsRevealed(learnerId: string, lessonId: string): number[] {
+    const rows = this.db.prepare('SELECT hint_index FROM hint_reveals WHERE learner_id = ? AND lesson_id = ? ORDER BY hint_index').all(learnerId, lessonId) as Array<{ hint_index: number }>;
+    return rows.map((r) => r.hint_index);
   }
 
   recordRun(r: RunRecord): void {

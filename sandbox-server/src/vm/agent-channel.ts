@@ -63,6 +63,19 @@ export class AgentChannel {
     this.socket.destroy();
   }
 
+  /**
+   * Backpressure for a long-lived stream (the interactive shell): stop reading
+   * the port, so QEMU stops taking bytes from the guest and the agent's writes
+   * wait, until resume().
+   */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   private deliver(frame: Frame): void {
     const w = this.waiter;
     if (w) {

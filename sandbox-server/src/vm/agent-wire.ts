@@ -13,11 +13,16 @@ export const Msg = {
   JOB: 0x01,
   FILE: 0x02,
   CHECK: 0x03,
+  SHELL: 0x04,
+  SHELL_INPUT: 0x05,
+  SHELL_RESIZE: 0x06,
   READY: 0x81,
   OUTPUT: 0x82,
   CHECK_DONE: 0x83,
   ERROR: 0x84,
   JOB_READY: 0x85,
+  SHELL_OUTPUT: 0x86,
+  SHELL_EXIT: 0x87,
 } as const;
 
 export const Tag = {
@@ -46,6 +51,8 @@ export const Tag = {
   DETAIL: 23,
   MESSAGE: 24,
   VERSION: 25,
+  COLS: 26,
+  ROWS: 27,
 } as const;
 
 export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2 } as const;

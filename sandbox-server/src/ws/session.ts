@@ -9,6 +9,9 @@ import type { Learner, Store } from '../store/store.js';
 import type { VmBackend } from '../vm/vm-backend.js';
 import { FlowControl } from './flow-control.js';
 import { TokenBucket } from './rate-limit.js';
+import type { ShellService } from '../shell/shell-service.js';
+import { ShellChannels } from './shell-channels.js';
+import { handleWorkspaceMessage, isWorkspaceMessage } from './workspace-handlers.js';
 
 export interface SessionDeps {
   store: Store;
@@ -16,6 +19,7 @@ export interface SessionDeps {
   catalog: LessonCatalog;
   backend: VmBackend;
   instructorToken: string;
+  shells: ShellService;
   log: (line: string) => void;
 }
 
@@ -51,6 +55,8 @@ export class SocketSession {
   private pumpScheduled = false;
   private closed = false;
   private readonly helloTimer: NodeJS.Timeout;
+  /** Interactive shells on this socket; their output shares the socket's flow control. */
+  private readonly shells: ShellChannels;
 
   constructor(
     private readonly ws: WebSocket,
@@ -59,6 +65,17 @@ export class SocketSession {
     this.helloTimer = setTimeout(() => {
       if (!this.learner) ws.close(1008, 'no hello');
     }, HELLO_TIMEOUT_MS);
+    this.shells = new ShellChannels({
+      service: deps.shells,
+      catalog: deps.catalog,
+      send: (m) => this.send(m),
+      sendBinary: (b) => {
+        if (!this.closed) this.ws.send(b);
+      },
+      flow: this.flow,
+      bufferedAmount: () => this.ws.bufferedAmount,
+      allocateChannel: () => this.nextChannel++,
+    });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
@@ -107,10 +124,16 @@ export class SocketSession {
   private handle(msg: ClientMessage): void {
     if (msg.type === 'hello') return this.hello(msg.learnerToken, msg.instructorToken);
     if (msg.type === 'ack') {
-      if (this.flow.acked(msg.bytes)) this.schedulePump();
+      if (this.flow.acked(msg.bytes)) {
+        this.schedulePump();
+        this.shells.pump();
+      }
       return;
     }
     if (!this.learner) return this.error('not-hello', 'say hello first');
+    if (isWorkspaceMessage(msg))
+      return handleWorkspaceMessage(this.learner.id, msg, { store: this.deps.store, catalog: this.deps.catalog, send: (m) => this.send(m), error: (c, m, r) => this.error(c, m, r) });
+    if (this.shells.handles(msg)) return this.shells.handle(this.learner.id, msg, (c, m, r) => this.error(c, m, r));
     switch (msg.type) {
       case 'run': {
         const lesson = this.deps.catalog.get(msg.lessonId);
@@ -127,7 +150,12 @@ export class SocketSession {
       case 'watch': {
         const run = this.deps.runs.get(msg.runId);
         // A run is only visible to the learner who started it (instructors will get their own view).
-        if (!run || run.learnerId !== this.learner.id) return this.error('unknown-run', 'no such run (it may have expired)', msg.requestId);
+        if (!run || run.learnerId !== this.learner.id) {
+          // Not in memory: a run the last shutdown cut off says so (its log is gone; the code is saved).
+          if (this.deps.store.runOutcome(this.learner.id, msg.runId)?.outcome === 'interrupted')
+            return this.error('run-interrupted', 'This run was interrupted: the server restarted while it was in progress. Your code is safe; press Run again.', msg.requestId);
+          return this.error('unknown-run', 'no such run (it may have expired)', msg.requestId);
+        }
         return this.subscribe(run, msg.requestId);
       }
       case 'cancel': {
@@ -226,6 +254,8 @@ export class SocketSession {
       if (sub.run.outcome) {
         sub.unsubscribe();
         this.subs.delete(sub.channel);
+        // The run may have changed the lesson's status: the outline shows it without asking.
+        if (this.learner && sub.run.learnerId === this.learner.id) this.send({ type: 'progress', lessons: this.deps.store.progress(this.learner.id) });
       }
     }
   }
@@ -236,5 +266,6 @@ export class SocketSession {
     clearTimeout(this.helloTimer);
     for (const sub of this.subs.values()) sub.unsubscribe();
     this.subs.clear();
+    this.shells.closeAll('closed');
   }
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode, RunEvent } from '@jaillab/protocol';
+import { type ErrorCode, OutputFrameKind, type RunEvent } from '@jaillab/protocol';
 import type { SocketClient } from './socket-client.js';
 
 /** Why a run request came to nothing: the server's error code, or one of the browser's own. */
@@ -95,6 +95,7 @@ export class RunStreams {
       }
     });
     socket.output.on(({ frame, generation }) => {
+      if (frame.kind === OutputFrameKind.shellOutput) return; // the shell's (shell-streams.ts)
       const sub = this.byChannel.get(frame.channel);
       if (sub) sub.sink.output(frame.checkIndex, frame.data, generation);
       // Nobody shows these bytes (a run we stopped watching): acknowledge at once so they never hold the socket back.

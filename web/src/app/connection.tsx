@@ -1,7 +1,9 @@
 import { createContext, type ReactNode, useContext, useSyncExternalStore } from 'react';
 import type { ConnectionState } from '../api/connection-state.js';
 import { RunStreams } from '../api/run-streams.js';
+import { ShellStreams } from '../api/shell-streams.js';
 import { SocketClient } from '../api/socket-client.js';
+import { WorkspaceClient } from '../api/workspace-client.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 
 /**
@@ -13,6 +15,8 @@ export interface Connection {
   socket: SocketClient;
   runs: RunStreams;
   acks: AckBatcher;
+  workspace: WorkspaceClient;
+  shells: ShellStreams;
 }
 
 /** Made once per page load (main.tsx); lives as long as the page. */
@@ -20,8 +24,10 @@ export function createConnection(): Connection {
   const socket = new SocketClient();
   const runs = new RunStreams(socket);
   const acks = new AckBatcher((bytes, generation) => socket.ack(bytes, generation));
+  const workspace = new WorkspaceClient(socket);
+  const shells = new ShellStreams(socket);
   socket.start();
-  return { socket, runs, acks };
+  return { socket, runs, acks, workspace, shells };
 }
 
 const ConnectionContext = createContext<Connection | null>(null);

@@ -2,6 +2,7 @@ import type { Diagnostic } from '@jaillab/protocol';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { type RefObject, useEffect, useRef } from 'react';
 import { usePrefersDark } from '../ui/use-color-scheme.js';
+import { useIsPhone } from '../ui/use-phone.js';
 import { showDiagnostics } from './diagnostic-markers.js';
 import { DARK_THEME, LIGHT_THEME, monaco } from './monaco.js';
 import './editor.css';
@@ -12,6 +13,8 @@ export interface CodeEditorHandle {
   /** Replaces everything as one undoable edit (Ctrl+Z brings the old text back). */
   replaceAll(text: string): void;
   focus(): void;
+  /** Follows a change made elsewhere (another tab): one undoable edit, the cursor stays where it was. */
+  follow(text: string): void;
 }
 
 interface Props {
@@ -40,6 +43,7 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dark = usePrefersDark();
+  const phone = useIsPhone();
   // Callbacks change every render; the editor is made once and calls the latest through refs.
   const latest = useRef({ onChange, onRun, initialValue, dark });
   latest.current = { onChange, onRun, initialValue, dark };
@@ -80,6 +84,10 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
         ed.revealLine(1);
       },
       focus: () => ed.focus(),
+      follow: (text) => {
+        const selections = ed.getSelections();
+        model.pushEditOperations(selections ?? [], [{ range: model.getFullModelRange(), text }], () => selections);
+      },
     };
     const changes = model.onDidChangeContent(() => latest.current.onChange(model.getValue()));
     // Overrides Monaco's own Ctrl+Enter ("insert line below"); also listed in the context menu.
@@ -103,6 +111,11 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
   useEffect(() => {
     monaco.editor.setTheme(dark ? DARK_THEME : LIGHT_THEME);
   }, [dark]);
+
+  // Read-only on a phone (ui/use-phone.ts).
+  useEffect(() => {
+    editorRef.current?.updateOptions({ readOnly: phone, domReadOnly: phone });
+  }, [phone]);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();

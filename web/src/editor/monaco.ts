@@ -5,9 +5,7 @@
  * Monaco 0.57's ESM layout lets us take just what we use: the editor API, the
  * C tokenizer (the `cpp` definition registers `c`) and a chosen set of editing
  * features, instead of `monaco-editor` (all languages, TypeScript/CSS/HTML/JSON
- * services and their big workers). Add a feature here when a lesson needs it
- * (the diff editor, for a later "compare with the solution", is
- * `monaco-editor/features/diffEditor/register`).
+ * services and their big workers). Add a feature here when a lesson needs it.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
@@ -20,6 +18,8 @@ import 'monaco-editor/features/caretOperations/register';
 import 'monaco-editor/features/clipboard/register';
 import 'monaco-editor/features/comment/register';
 import 'monaco-editor/features/contextmenu/register';
+// "Compare with solution": the side-by-side diff editor.
+import 'monaco-editor/features/diffEditor/register';
 import 'monaco-editor/features/cursorUndo/register';
 import 'monaco-editor/features/find/register';
 import 'monaco-editor/features/folding/register';

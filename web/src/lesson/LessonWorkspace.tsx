@@ -1,28 +1,38 @@
 import type { LessonView } from '@jaillab/protocol';
 import { MAX_SOURCE_BYTES } from '@jaillab/protocol';
-import { useCallback, useEffect, useRef } from 'react';
-import { useConnectionState } from '../app/connection.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { fetchSolution } from '../api/http-api.js';
+import { useConnection, useConnectionState } from '../app/connection.js';
+import { useProgress } from '../app/use-progress.js';
 import { CodeEditor, type CodeEditorHandle } from '../editor/CodeEditor.js';
+import { SolutionDiff } from '../editor/SolutionDiff.js';
 import { runDiagnostics } from '../run/run-state.js';
 import { useLessonRun } from '../run/use-lesson-run.js';
-import { TerminalPane } from '../terminal/TerminalPane.js';
+import { useLessonShell } from '../shell/use-shell.js';
 import type { TerminalView } from '../terminal/terminal-view.js';
+import { HintsPanel } from './HintsPanel.js';
 import { LessonText } from './LessonText.js';
+import { NextLesson } from './NextLesson.js';
 import { RunToolbar } from './RunToolbar.js';
+import { type TerminalTab, TerminalTabs } from './TerminalTabs.js';
 import { useLessonCode } from './use-lesson-code.js';
+import { useRevealedHints } from './use-revealed-hints.js';
 import { VerdictPanel } from './VerdictPanel.js';
 import './lesson-workspace.css';
+import './workspace-extras.css';
 
 /** The file name the server compiles the learner's code as (the lesson's starter file). */
 const FILE_NAME = 'jail.c';
 
 /**
- * One lesson, ready to work on: the text and the checks on the left, the
- * editor, Run and the terminal on the right. Mounted per lesson (keyed by id),
- * so switching lessons starts from a clean slate.
+ * One lesson, ready to work on: the text, the checks and the hints on the
+ * left; the editor (or the comparison with the solution), Run, and the
+ * terminals (run output, interactive shell) on the right. Mounted per lesson
+ * (keyed by id), so switching lessons starts from a clean slate.
  */
 export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const connection = useConnectionState();
+  const { workspace } = useConnection();
   const connected = connection.status === 'connected';
   // Keep what the server told us last, through a reconnect.
   const welcomeRef = useRef(connection.status === 'connected' ? connection.welcome : null);
@@ -32,17 +42,25 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
 
   const editorRef = useRef<CodeEditorHandle | null>(null);
   const terminalRef = useRef<TerminalView | null>(null);
+  const shellRef = useRef<TerminalView | null>(null);
   const code = useLessonCode(lesson, editorRef);
   const run = useLessonRun(lesson, terminalRef, maxSourceBytes);
+  const shell = useLessonShell(lesson.id, shellRef);
+  const hints = useRevealedHints(lesson.id);
+  const progress = useProgress();
+  const [tab, setTab] = useState<TerminalTab>('output');
+  const [compare, setCompare] = useState<{ mine: string; solution: string } | null>(null);
+  const [compareError, setCompareError] = useState<string | null>(null);
 
   const { start } = run;
   const startRun = useCallback(() => {
     const source = editorRef.current?.getValue();
+    setTab('output');
     // Offline, this still goes through: the refusal explains that we are not connected.
     if (source !== undefined) start(source);
   }, [start]);
 
-  // Ctrl/Cmd+Enter anywhere on the page (the editor handles it itself when focused).
+  // Ctrl/Cmd+Enter anywhere on the page (the editor handles it itself when focused; the shell keeps its keys).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented || e.repeat) return;
@@ -53,13 +71,44 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [startRun]);
 
+  // A pass shows in the outline at once (the server's progress push confirms it).
+  const outcome = run.state.finished?.outcome;
+  useEffect(() => {
+    if (outcome === 'passed') workspace.markLocally(lesson.id, 'passed');
+  }, [outcome, lesson.id, workspace]);
+
+  const openCompare = useCallback(() => {
+    const mine = editorRef.current?.getValue() ?? '';
+    setCompareError(null);
+    fetchSolution(lesson.id).then(
+      (s) => setCompare({ mine, solution: s.source }),
+      (e: Error) => setCompareError(`The solution could not be loaded: ${e.message}`),
+    );
+  }, [lesson.id]);
+
+  const useSolution = useCallback(() => {
+    if (!compare) return;
+    setCompare(null);
+    // After the editor is shown again, so the replacement is an undoable edit there.
+    queueMicrotask(() => code.replaceWith(compare.solution, 'The solution is in the editor. Your code is kept: “Restore my code”.'));
+  }, [compare, code]);
+
+  const openShell = useCallback(() => {
+    setTab('shell');
+    shell.open(editorRef.current?.getValue() ?? lesson.starter);
+  }, [shell, lesson.starter]);
+
   const diagnostics = runDiagnostics(run.state);
+  const passed = progress[lesson.id] === 'passed' || outcome === 'passed';
+  const checkTitle = (id: string): string => lesson.checks.find((c) => c.id === id)?.title ?? id;
 
   return (
     <div className="lesson-workspace">
       <div className="lesson-column">
         <LessonText lesson={lesson} />
         <VerdictPanel state={run.state} serverAccelerator={welcome?.accelerator ?? null} />
+        <HintsPanel hints={lesson.hints} state={run.state} revealed={hints.revealed} checkTitle={checkTitle} onReveal={hints.reveal} />
+        {passed && <NextLesson next={lesson.next} />}
       </div>
       <div className="work-column">
         <RunToolbar
@@ -70,19 +119,36 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
           maxSourceBytes={maxSourceBytes}
           canReset={!code.isStarter}
           canRestore={code.canRestore}
-          notice={code.notice}
+          notice={compareError ?? code.notice}
+          savedOnServer={code.savedOnServer}
+          comparing={compare !== null}
           onRun={startRun}
           onCancel={run.cancel}
           onReset={code.reset}
           onRestore={code.restore}
+          onCompare={() => (compare ? setCompare(null) : openCompare())}
         />
         {code.storageFailed && (
           <p className="storage-warning" role="alert">
             This browser would not save your code (storage is full or disabled). It is safe while this tab stays open; copy it somewhere before closing.
           </p>
         )}
-        <CodeEditor modelKey={lesson.id} fileName={FILE_NAME} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} />
-        <TerminalPane viewRef={terminalRef} />
+        {compare && (
+          <div className="solution-bar" data-testid="solution-bar">
+            <span className="solution-bar-text">Your code (left) and the lesson’s solution (right).</span>
+            <button type="button" className="button" data-testid="use-solution" onClick={useSolution} title="Put the solution in the editor; your code stays restorable">
+              Use solution
+            </button>
+            <button type="button" className="button button-quiet" data-testid="close-compare" onClick={() => setCompare(null)}>
+              Back to my code
+            </button>
+          </div>
+        )}
+        {compare && <SolutionDiff lessonId={lesson.id} mine={compare.mine} solution={compare.solution} />}
+        <div className="code-editor-slot" hidden={compare !== null} style={{ display: compare ? 'none' : 'contents' }}>
+          <CodeEditor modelKey={lesson.id} fileName={FILE_NAME} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} />
+        </div>
+        <TerminalTabs tab={tab} onTab={setTab} outputRef={terminalRef} shellRef={shellRef} shell={shell.state} connected={connected} onOpenShell={openShell} onCloseShell={shell.close} />
       </div>
     </div>
   );

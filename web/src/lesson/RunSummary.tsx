@@ -18,9 +18,10 @@ export function RunSummary({ state }: { state: RunState }) {
       if (errors) message += ` ${errors} error${errors === 1 ? ' is' : 's are'} marked in the editor (F8 jumps to the next).`;
     }
   } else if (state.phase === 'refused') {
-    outcome = 'refused';
-    // A run the server forgot (it restarted while we were away) did start; anything else never did.
-    title = state.refusal?.code === 'unknown-run' ? 'Run lost' : 'Not run';
+    // A run the server cut off or forgot (it restarted while we were away) did start; anything else never did.
+    const interrupted = state.refusal?.code === 'run-interrupted';
+    outcome = interrupted ? 'interrupted' : 'refused';
+    title = interrupted ? 'Run interrupted' : state.refusal?.code === 'unknown-run' ? 'Run lost' : 'Not run';
     message = state.refusal?.message ?? 'The run could not be started.';
   } else if (state.phase === 'idle') {
     outcome = 'none';

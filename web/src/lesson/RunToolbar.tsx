@@ -13,10 +13,15 @@ interface Props {
   canRestore: boolean;
   /** A short message after reset/restore, read out to screen readers. */
   notice: string | null;
+  /** The server has the code as it is now (saves are debounced and wait for the connection). */
+  savedOnServer: boolean;
+  /** The solution comparison is showing. */
+  comparing: boolean;
   onRun(): void;
   onCancel(): void;
   onReset(): void;
   onRestore(): void;
+  onCompare(): void;
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -64,6 +69,12 @@ export function RunToolbar(p: Props) {
           {Math.ceil(p.sourceBytes / 1024)} / {p.maxSourceBytes / 1024} KiB
         </span>
       )}
+      <span className="server-save" data-testid="server-save" data-saved={p.savedOnServer} title={p.savedOnServer ? 'Your code is saved on the server (and in this browser)' : 'Saved in this browser; it goes to the server as soon as it can'}>
+        {p.savedOnServer ? 'Saved' : 'Saving…'}
+      </span>
+      <button type="button" className="button button-quiet" data-testid="compare-solution" aria-pressed={p.comparing} onClick={p.onCompare} title="Show your code side by side with the lesson's solution">
+        {p.comparing ? 'Hide solution' : 'Compare with solution'}
+      </button>
       {p.canRestore && (
         <button type="button" className="button button-quiet" data-testid="restore-button" onClick={p.onRestore} title="Bring back the code you had before the last reset">
           Restore my code

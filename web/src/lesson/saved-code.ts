@@ -8,6 +8,8 @@
  */
 const codeKey = (lessonId: string): string => `jaillab.code.v1:${lessonId}`;
 const beforeResetKey = (lessonId: string): string => `jaillab.code-before-reset.v1:${lessonId}`;
+/** When the saved code was last edited (ms since the epoch): reconciling with the server's copy picks the newest. */
+const editedAtKey = (lessonId: string): string => `jaillab.code-edited-at.v1:${lessonId}`;
 
 function read(key: string): string | null {
   try {
@@ -32,8 +34,16 @@ export function loadSavedCode(lessonId: string): string | null {
   return read(codeKey(lessonId));
 }
 
-export function saveCode(lessonId: string, code: string): boolean {
-  return write(codeKey(lessonId), code);
+export function saveCode(lessonId: string, code: string, editedAt: number = Date.now()): boolean {
+  return write(codeKey(lessonId), code) && write(editedAtKey(lessonId), String(editedAt));
+}
+
+/** The saved code with its edit time (0 for code saved before edit times were kept). */
+export function loadSavedVersion(lessonId: string): { source: string; editedAt: number } | null {
+  const source = read(codeKey(lessonId));
+  if (source === null) return null;
+  const editedAt = Number(read(editedAtKey(lessonId)) ?? 0);
+  return { source, editedAt: Number.isFinite(editedAt) ? editedAt : 0 };
 }
 
 export function loadCodeBeforeReset(lessonId: string): string | null {
@@ -42,4 +52,13 @@ export function loadCodeBeforeReset(lessonId: string): string | null {
 
 export function saveCodeBeforeReset(lessonId: string, code: string | null): boolean {
   return write(beforeResetKey(lessonId), code);
+}
+
+/** Calls `listener` when another tab of this browser saves code for the lesson (the storage event). */
+export function onCodeSavedElsewhere(lessonId: string, listener: (source: string) => void): () => void {
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === codeKey(lessonId) && e.newValue !== null) listener(e.newValue);
+  };
+  window.addEventListener('storage', onStorage);
+  return () => window.removeEventListener('storage', onStorage);
 }

@@ -70,6 +70,8 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
           error = { ...error, message: 'The server no longer has this run (it may have restarted while we were disconnected). Press Run again.' };
         }
         dispatch({ type: 'refused', error });
+        // An interrupted run has nothing left to replay: say only that.
+        if (error.code === 'run-interrupted') transcript()?.begin();
         transcript()?.note(`\x1b[1;31m✗ ${error.message}\x1b[0m`);
       },
     }),

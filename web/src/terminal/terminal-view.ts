@@ -8,8 +8,8 @@ import { darkTerminalTheme, lightTerminalTheme } from './terminal-theme.js';
  * through xterm's write queue — including clearing — so text, program output
  * and the write callbacks that drive flow control stay in order.
  *
- * It is output-only for now (disableStdin); the interactive shell of a later
- * lesson will attach its input here.
+ * Output-only unless `interactive` (the interactive shell): then keystrokes
+ * go to `onData` and size changes to `onResize`.
  */
 export class TerminalView {
   private readonly term: Terminal;
@@ -20,9 +20,10 @@ export class TerminalView {
   constructor(
     private readonly host: HTMLElement,
     dark: boolean,
+    interactive = false,
   ) {
     this.term = new Terminal({
-      disableStdin: true,
+      disableStdin: !interactive,
       convertEol: false,
       cursorBlink: false,
       cursorInactiveStyle: 'none',
@@ -46,6 +47,29 @@ export class TerminalView {
 
   get columns(): number {
     return this.term.cols;
+  }
+
+  get rows(): number {
+    return this.term.rows;
+  }
+
+  /** Keystrokes (interactive terminals only); returns the unsubscribe function. */
+  onData(listener: (data: string) => void): () => void {
+    const d = this.term.onData(listener);
+    return () => d.dispose();
+  }
+
+  onResize(listener: (size: { cols: number; rows: number }) => void): () => void {
+    const d = this.term.onResize(listener);
+    return () => d.dispose();
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  showCursor(): void {
+    this.term.write('\x1b[?25h');
   }
 
   setDark(dark: boolean): void {

@@ -1,0 +1,92 @@
+import type { AgentChannel } from '../vm/agent-channel.js';
+import { encodeFrame, type Field, Msg, Tag } from '../vm/agent-wire.js';
+
+/** How the shell's world is set up: like a check's, with every probe of the lesson in the jail's /bin. */
+export interface ShellWorld {
+  /** Staged paths and names in /jail/bin, in lesson order (at least one). */
+  probes: Array<{ path: string; name: string }>;
+  secret: string;
+  nonce: string;
+  token: string;
+  plants: string[];
+  memoryBytes: number;
+  processes: number;
+  cols: number;
+  rows: number;
+}
+
+export interface ShellExit {
+  code: number | null;
+  signal: number | null;
+  /** Set when the agent could not prepare the shell, or the VM went away. */
+  detail: string | null;
+}
+
+/**
+ * The host's end of one interactive shell in a guest (the agent's shell.c):
+ * starts it, forwards keystrokes and window sizes, and streams what the pty
+ * prints until the shell exits or the VM goes away.
+ */
+export class GuestShell {
+  private ended = false;
+
+  constructor(private readonly channel: AgentChannel) {}
+
+  /** Sends the request and reads the shell's output until it ends; resolves with how it ended. */
+  async run(world: ShellWorld, onOutput: (data: Buffer) => void): Promise<ShellExit> {
+    const fields: Field[] = [
+      [Tag.INDEX, 0],
+      ...world.probes.flatMap((p): Field[] => [
+        [Tag.PROBE, p.path],
+        [Tag.PROBE_NAME, p.name],
+      ]),
+      [Tag.SECRET, world.secret],
+      [Tag.NONCE, world.nonce],
+      [Tag.TOKEN, world.token],
+      ...world.plants.map((p): Field => [Tag.PLANT, p]),
+      [Tag.MEM_BYTES, world.memoryBytes],
+      [Tag.PIDS, world.processes],
+      [Tag.COLS, world.cols],
+      [Tag.ROWS, world.rows],
+    ];
+    this.channel.send(encodeFrame(Msg.SHELL, fields));
+    try {
+      for (;;) {
+        // No deadline of our own: the shell service ends idle shells by destroying the VM.
+        const f = await this.channel.receive(Date.now() + 24 * 3600_000);
+        if (f.type === Msg.SHELL_OUTPUT) onOutput(Buffer.from(f.bytes(Tag.DATA) ?? Buffer.alloc(0)));
+        else if (f.type === Msg.SHELL_EXIT) {
+          const code = f.i32(Tag.EXIT_CODE) ?? -1;
+          const signal = f.u32(Tag.SIGNAL) ?? 0;
+          return { code: code >= 0 ? code : null, signal: signal > 0 ? signal : null, detail: f.str(Tag.DETAIL) ?? null };
+        } else if (f.type === Msg.ERROR) return { code: null, signal: null, detail: f.str(Tag.MESSAGE) ?? 'the agent reported an error' };
+      }
+    } catch (e) {
+      return { code: null, signal: null, detail: (e as Error).message };
+    } finally {
+      this.ended = true;
+    }
+  }
+
+  input(data: Buffer): void {
+    if (!this.ended) this.channel.send(encodeFrame(Msg.SHELL_INPUT, [[Tag.DATA, data]]));
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.ended)
+      this.channel.send(
+        encodeFrame(Msg.SHELL_RESIZE, [
+          [Tag.COLS, cols],
+          [Tag.ROWS, rows],
+        ]),
+      );
+  }
+
+  pause(): void {
+    this.channel.pause();
+  }
+
+  resume(): void {
+    this.channel.resume();
+  }
+}
