@@ -18,6 +18,7 @@ import { Store } from './store/store.js';
 import { VmPool } from './vm/pool.js';
 import { SocketSession } from './ws/session.js';
 import { SocketGate } from './ws/socket-gate.js';
+import { RunRateLimits } from './ws/run-rate-limits.js';
 import { loadInstructorToken } from './config/instructor-token.js';
 
 /**
@@ -65,6 +66,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     }
   });
   const gate = new SocketGate(config.allowedOrigins);
+  const runLimits = new RunRateLimits();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_TEXT_MESSAGE_BYTES });
   http.on('upgrade', (req, socket, head) => {
     const refusal = new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? gate.check(req) : 'not found';
@@ -75,7 +77,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     wss.handleUpgrade(req, socket, head, (ws) => {
       const closed = gate.opened(req);
       ws.once('close', closed);
-      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, log });
+      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, runLimits, log }, req.socket.remoteAddress ?? '?');
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -9,6 +9,7 @@ import type { Learner, Store } from '../store/store.js';
 import type { VmBackend } from '../vm/vm-backend.js';
 import { FlowControl } from './flow-control.js';
 import { TokenBucket } from './rate-limit.js';
+import type { RunRateLimits } from './run-rate-limits.js';
 
 export interface SessionDeps {
   store: Store;
@@ -16,6 +17,8 @@ export interface SessionDeps {
   catalog: LessonCatalog;
   backend: VmBackend;
   instructorToken: string;
+  /** Shared by all sockets: runs started per learner and per address. */
+  runLimits: RunRateLimits;
   log: (line: string) => void;
 }
 
@@ -55,6 +58,8 @@ export class SocketSession {
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: SessionDeps,
+    /** The peer's address, for the per-address limits. */
+    private readonly address: string,
   ) {
     this.helloTimer = setTimeout(() => {
       if (!this.learner) ws.close(1008, 'no hello');
@@ -115,6 +120,8 @@ export class SocketSession {
       case 'run': {
         const lesson = this.deps.catalog.get(msg.lessonId);
         if (!lesson) return this.error('unknown-lesson', `there is no lesson "${msg.lessonId}"`, msg.requestId);
+        const refusal = this.deps.runLimits.refuse(this.learner.id, this.address);
+        if (refusal) return this.error('rate-limited', refusal, msg.requestId);
         if (!msg.extraProbes?.length) return this.subscribe(this.deps.runs.start(this.learner.id, lesson, msg.source), msg.requestId);
         if (!this.instructor) return this.error('forbidden', 'extra probes are for instructors', msg.requestId);
         const learnerId = this.learner.id;
