@@ -132,6 +132,11 @@ export class VmPool implements VmBackend {
     return [...this.live].map((p) => p.pid).filter((p): p is number => p !== undefined);
   }
 
+  /** PIDs of the QEMU processes serving a run right now (for fault tests, which kill one from outside). */
+  busyQemuPids(): number[] {
+    return [...this.live].filter((p) => !this.ready.includes(p)).map((p) => p.pid).filter((p): p is number => p !== undefined);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.reject(new Error('the VM pool is shut down'));
