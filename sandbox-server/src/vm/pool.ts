@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Accelerator } from '@jaillab/protocol';
 import type { GuestImage } from '../../guest/image/build-image.js';
-import { type AcceleratorChoice, acceleratorsToTry } from './accelerator.js';
+import { type AcceleratorChoice, acceleratorsToTry, type KvmProbe, probeKvm } from './accelerator.js';
 import type { AgentChannel } from './agent-channel.js';
 import { startClone } from './clone.js';
+import { isKvmFault } from './kvm-fault.js';
 import type { QemuProcess, VmExit } from './guest-vm.js';
 import { discardTemplate, ensureTemplate, type VmTemplate } from './template.js';
 import type { GuestVm, VmBackend, VmBackendStats } from './vm-backend.js';
@@ -17,6 +18,8 @@ export interface PoolOptions {
   cacheDir: string;
   runDir: string;
   log: (line: string) => void;
+  /** Whether KVM looks usable; the real probe unless a test wants a KVM boot tried (and failing) on a host without it. */
+  kvmProbe?: KvmProbe;
 }
 
 class PooledVm implements GuestVm {
@@ -41,7 +44,6 @@ class PooledVm implements GuestVm {
   }
 }
 
-const KVM_FAULT = /KVM internal error|kvm run failed|KVM_RUN|emulation failure|kvm: .*error/i;
 
 /**
  * Keeps `size` VMs restored from the template and paused, so a run never waits
@@ -67,7 +69,7 @@ export class VmPool implements VmBackend {
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
-    const candidates = acceleratorsToTry(this.o.accelerator);
+    const candidates = acceleratorsToTry(this.o.accelerator, this.o.kvmProbe ?? probeKvm());
     for (const [i, accelerator] of candidates.entries()) {
       try {
         this.template = await this.makeTemplate(accelerator);
@@ -108,7 +110,7 @@ export class VmPool implements VmBackend {
   }
 
   async reportFault(vm: GuestVm, exit: VmExit): Promise<boolean> {
-    if (vm.accelerator !== 'kvm' || !KVM_FAULT.test(exit.stderrTail + exit.consoleTail)) return false;
+    if (vm.accelerator !== 'kvm' || !isKvmFault(exit)) return false;
     if (this.template?.accelerator === 'tcg') return true;
     this.o.log('vm: KVM faulted under a run; switching to TCG for all runs from now on');
     await this.replaceTemplate(() => this.makeTemplate('tcg'));
