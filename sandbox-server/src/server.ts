@@ -20,6 +20,7 @@ import { SocketSession } from './ws/session.js';
 import { SocketGate } from './ws/socket-gate.js';
 import { RunRateLimits } from './ws/run-rate-limits.js';
 import { loadInstructorToken } from './config/instructor-token.js';
+import { prepareDataDir } from './config/data-dir.js';
 
 /**
  * The JailLab server, assembled: store, guest image, lessons, probes, VM pool,
@@ -38,6 +39,7 @@ export interface App {
 }
 
 export async function createApp(config: Config, log: (line: string) => void = console.log): Promise<App> {
+  prepareDataDir(config.dataDir);
   const store = new Store(config.dataDir);
   const interrupted = store.markUnfinishedRunsInterrupted();
   if (interrupted) log(`store: ${interrupted} run(s) were cut off by the last shutdown; marked interrupted`);
