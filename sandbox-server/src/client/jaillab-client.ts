@@ -86,6 +86,15 @@ export class JailLabClient {
     });
   }
 
+  /** Follows an existing run of this learner from its first event (after a reconnect) until it has finished. */
+  watch(runId: string, opts: RunOptions = {}): Promise<RunResult> {
+    const requestId = randomBytes(6).toString('hex');
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { requestId, channel: null, runId: null, result: { events: [], output: new Map() }, opts, resolve, reject });
+      this.ws.send(JSON.stringify({ type: 'watch', requestId, runId }));
+    });
+  }
+
   cancel(runId: string): void {
     this.ws.send(JSON.stringify({ type: 'cancel', runId }));
   }
