@@ -39,9 +39,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('hostCanary', hostCanary);
   return async () => {
     const leaks = runsLeakingSecret(app.runs.all(), hostCanary);
+    if (process.env.JAILLAB_TEST_LOG) console.log(`host canary: searched ${[...app.runs.all()].length} runs`);
     await app.close();
     await rm(dataDir, { recursive: true, force: true });
     await rm(canaryFiles[1]!, { force: true });
-    if (leaks.length) throw new Error(`the host canary appeared in the output of run(s) ${leaks.join(', ')}: the VM boundary leaked`);
+    if (leaks.length) {
+      // Vitest reports an error thrown here but still exits 0: fail the whole run explicitly.
+      console.error(`\nFAIL: the host canary appeared in the output of run(s) ${leaks.join(', ')}: the VM boundary leaked\n`);
+      process.exitCode = 1;
+    }
   };
 }
