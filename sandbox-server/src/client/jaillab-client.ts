@@ -81,6 +81,8 @@ export class JailLabClient {
   run(lessonId: string, source: string, opts: RunOptions = {}): Promise<RunResult> {
     const requestId = randomBytes(6).toString('hex');
     return new Promise((resolve, reject) => {
+      // ws drops what is sent on a closed socket without a word: say so instead of waiting forever.
+      if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error('the connection to the server is closed'));
       this.pending.set(requestId, { requestId, channel: null, runId: null, result: { events: [], output: new Map() }, opts, resolve, reject });
       this.ws.send(JSON.stringify({ type: 'run', requestId, lessonId, source, ...(opts.extraProbes ? { extraProbes: opts.extraProbes } : {}) }));
     });
@@ -90,6 +92,7 @@ export class JailLabClient {
   watch(runId: string, opts: RunOptions = {}): Promise<RunResult> {
     const requestId = randomBytes(6).toString('hex');
     return new Promise((resolve, reject) => {
+      if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error('the connection to the server is closed'));
       this.pending.set(requestId, { requestId, channel: null, runId: null, result: { events: [], output: new Map() }, opts, resolve, reject });
       this.ws.send(JSON.stringify({ type: 'watch', requestId, runId }));
     });
