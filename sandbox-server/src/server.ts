@@ -45,7 +45,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
   if (interrupted) log(`store: ${interrupted} run(s) were cut off by the last shutdown; marked interrupted`);
   const compiler = new CompileCache(join(config.cacheDir, 'compile-cache'));
   const [image, catalog] = await Promise.all([ensureGuestImage(config.cacheDir, log), LessonCatalog.load(config.lessonsDir)]);
-  const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log });
+  const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log, refreshImage: () => ensureGuestImage(config.cacheDir, log) });
   let probes;
   try {
     [probes] = await Promise.all([compileProbeLibrary(catalog.library, compiler), pool.start()]);

@@ -5,6 +5,7 @@ import { type AcceleratorChoice, acceleratorsToTry, type KvmProbe, probeKvm } fr
 import type { AgentChannel } from './agent-channel.js';
 import { startClone } from './clone.js';
 import { isKvmFault } from './kvm-fault.js';
+import { touchInUse } from '../cache/prune.js';
 import type { QemuProcess, VmExit } from './guest-vm.js';
 import { discardTemplate, ensureTemplate, type VmTemplate } from './template.js';
 import type { GuestVm, VmBackend, VmBackendStats } from './vm-backend.js';
@@ -20,6 +21,8 @@ export interface PoolOptions {
   log: (line: string) => void;
   /** Whether KVM looks usable; the real probe unless a test wants a KVM boot tried (and failing) on a host without it. */
   kvmProbe?: KvmProbe;
+  /** Checks the guest image again (and rebuilds it if it is missing or damaged): called when no VM will start. */
+  refreshImage?: () => Promise<GuestImage>;
 }
 
 class PooledVm implements GuestVm {
@@ -64,8 +67,12 @@ export class VmPool implements VmBackend {
   private closed = false;
   private rebuilding: Promise<void> | null = null;
   private readonly live = new Set<QemuProcess>();
+  private stopTouching: (() => void) | null = null;
+  private image: GuestImage;
 
-  constructor(private readonly o: PoolOptions) {}
+  constructor(private readonly o: PoolOptions) {
+    this.image = o.image;
+  }
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
@@ -80,6 +87,8 @@ export class VmPool implements VmBackend {
       }
     }
     this.o.log(`vm: accelerator ${this.template!.accelerator}; keeping ${this.o.size} VMs ready`);
+    // Tell cache pruning (another server's, a rebuild's) that this image and template are in use.
+    this.stopTouching = touchInUse(() => [this.image.dir, ...(this.template ? [this.template.dir] : [])]);
     this.fill();
   }
 
@@ -90,6 +99,8 @@ export class VmPool implements VmBackend {
       vm = await new Promise<QemuProcess>((resolve, reject) => {
         const waiter = { resolve, reject };
         this.waiters.push(waiter);
+        // A waiter counts towards the VMs to start: if nothing is starting (after failures), this starts one.
+        this.fill();
         signal?.addEventListener('abort', () => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
@@ -141,12 +152,13 @@ export class VmPool implements VmBackend {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopTouching?.();
     for (const w of this.waiters.splice(0)) w.reject(new Error('the VM pool is shut down'));
     await Promise.all([...this.live].map((vm) => vm.destroy()));
   }
 
   private makeTemplate(accelerator: Accelerator): Promise<VmTemplate> {
-    return ensureTemplate({ image: this.o.image, accelerator, memoryMiB: this.o.memoryMiB, cacheDir: this.o.cacheDir, runDir: this.o.runDir, log: this.o.log });
+    return ensureTemplate({ image: this.image, accelerator, memoryMiB: this.o.memoryMiB, cacheDir: this.o.cacheDir, runDir: this.o.runDir, log: this.o.log });
   }
 
   private async replaceTemplate(make: () => Promise<VmTemplate>): Promise<void> {
@@ -207,6 +219,8 @@ export class VmPool implements VmBackend {
           const accelerator = template.accelerator;
           void this.replaceTemplate(async () => {
             await discardTemplate(template);
+            // The image itself may be gone or damaged (a cache cleaned under a running server): check, rebuild.
+            if (this.o.refreshImage) this.image = await this.o.refreshImage();
             return await this.makeTemplate(accelerator);
           }).catch((err: Error) => {
             this.o.log(`vm: rebuilding the template failed: ${err.message}`);
