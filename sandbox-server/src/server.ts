@@ -20,7 +20,9 @@ import { shellIdleTimeoutMs } from './shell/shell-config.js';
 import { VmPool } from './vm/pool.js';
 import { SocketSession } from './ws/session.js';
 import { SocketGate } from './ws/socket-gate.js';
+import { RunRateLimits } from './ws/run-rate-limits.js';
 import { loadInstructorToken } from './config/instructor-token.js';
+import { prepareDataDir } from './config/data-dir.js';
 
 /**
  * The JailLab server, assembled: store, guest image, lessons, probes, VM pool,
@@ -39,12 +41,13 @@ export interface App {
 }
 
 export async function createApp(config: Config, log: (line: string) => void = console.log): Promise<App> {
+  prepareDataDir(config.dataDir);
   const store = new Store(config.dataDir);
   const interrupted = store.markUnfinishedRunsInterrupted();
   if (interrupted) log(`store: ${interrupted} run(s) were cut off by the last shutdown; marked interrupted`);
   const compiler = new CompileCache(join(config.cacheDir, 'compile-cache'));
   const [image, catalog] = await Promise.all([ensureGuestImage(config.cacheDir, log), LessonCatalog.load(config.lessonsDir)]);
-  const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log });
+  const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log, refreshImage: () => ensureGuestImage(config.cacheDir, log) });
   let probes;
   try {
     [probes] = await Promise.all([compileProbeLibrary(catalog.library, compiler), pool.start()]);
@@ -70,6 +73,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     }
   });
   const gate = new SocketGate(config.allowedOrigins);
+  const runLimits = new RunRateLimits();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_TEXT_MESSAGE_BYTES });
   http.on('upgrade', (req, socket, head) => {
     const refusal = new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? gate.check(req) : 'not found';
@@ -80,7 +84,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     wss.handleUpgrade(req, socket, head, (ws) => {
       const closed = gate.opened(req);
       ws.once('close', closed);
-      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, shells, log });
+      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, shells, runLimits, log }, req.socket.remoteAddress ?? '?');
     });
   });
   await new Promise<void>((resolve, reject) => {

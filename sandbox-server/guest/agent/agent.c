@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cgroup.h"
 #include "runner.h"
 #include "shell.h"
@@ -133,6 +134,8 @@ int main(void) {
 
   int port = open_port();
   world_reset();
+  /* Before READY, so the snapshot every clone starts from already holds it. */
+  baseline_record();
   send_simple(port, MSG_READY, T_VERSION, AGENT_VERSION);
 
   struct wire_in in = {0};

@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cgroup.h"
 #include "util.h"
 
@@ -199,6 +200,13 @@ static void send_setup_error(int port, const struct check *c, const char *err) {
 void run_check(int port, int sigchld_fd, const struct check *c) {
   char *err = NULL;
   kill_stray_processes();
+  /* A previous check may have filled the disk or mounted over the world: undo that first. Not fatal by itself:
+   * if what is left still gets in the way, preparing the check fails with the reason. */
+  if (baseline_restore(&err) != 0) {
+    logmsg("%s", err);
+    free(err);
+    err = NULL;
+  }
   if (world_prepare_check(c, &err) != 0 || cgroup_create(CHECK_CGROUP, c->mem_bytes, c->pids) != 0) {
     send_setup_error(port, c, err ? err : "creating the check's cgroup");
     free(err);

@@ -171,7 +171,7 @@ export async function ensureGuestImage(cacheDir: string, log: Log = console.log,
   const dir = join(cacheDir, 'guest', `image-${id}`);
   const problem = await verify(dir);
   if (problem) {
-    if (problem !== 'missing') log(`guest image: ${dir}: ${problem}; rebuilding it`);
+    log(problem === 'missing' ? `guest image: none built for these inputs yet (${dir}); building it` : `guest image: ${dir}: ${problem}; rebuilding it`);
     await mkdir(join(cacheDir, 'guest'), { recursive: true });
     await build(cacheDir, kernelPackage, id, dir, log);
     await pruneOldEntries(join(cacheDir, 'guest'), 'image-', 2);

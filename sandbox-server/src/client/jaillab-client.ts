@@ -81,8 +81,20 @@ export class JailLabClient {
   run(lessonId: string, source: string, opts: RunOptions = {}): Promise<RunResult> {
     const requestId = randomBytes(6).toString('hex');
     return new Promise((resolve, reject) => {
+      // ws drops what is sent on a closed socket without a word: say so instead of waiting forever.
+      if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error('the connection to the server is closed'));
       this.pending.set(requestId, { requestId, channel: null, runId: null, result: { events: [], output: new Map() }, opts, resolve, reject });
       this.ws.send(JSON.stringify({ type: 'run', requestId, lessonId, source, ...(opts.extraProbes ? { extraProbes: opts.extraProbes } : {}) }));
+    });
+  }
+
+  /** Follows an existing run of this learner from its first event (after a reconnect) until it has finished. */
+  watch(runId: string, opts: RunOptions = {}): Promise<RunResult> {
+    const requestId = randomBytes(6).toString('hex');
+    return new Promise((resolve, reject) => {
+      if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error('the connection to the server is closed'));
+      this.pending.set(requestId, { requestId, channel: null, runId: null, result: { events: [], output: new Map() }, opts, resolve, reject });
+      this.ws.send(JSON.stringify({ type: 'watch', requestId, runId }));
     });
   }
 

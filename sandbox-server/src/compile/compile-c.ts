@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Diagnostic } from '@jaillab/protocol';
+import { type Diagnostic, MAX_SOURCE_BYTES } from '@jaillab/protocol';
 import { Semaphore } from '../semaphore.js';
 import { parseGccStderr, renderDiagnostics } from './diagnostics.js';
 import { getToolchain } from './toolchain.js';
@@ -128,6 +128,8 @@ async function compileUncached(req: CompileRequest, limits: CompileLimits): Prom
     if (run.killedFor === 'output') parsed.plain.push(`the compiler was stopped: it printed more than ${limits.outputBytes >> 10} KiB of messages`);
     if (run.code !== 0 && !run.killedFor && /virtual memory exhausted|out of memory|Cannot allocate memory/i.test(run.stderr))
       parsed.plain.push(`the compiler ran out of its ${limits.memoryBytes >> 20} MiB memory limit`);
+    if (run.code !== 0 && !run.killedFor && /internal compiler error/.test(run.stderr))
+      parsed.plain.push('the compiler itself crashed on this source (something nested too deeply?): simplify the code around the last line you changed');
     if (run.code !== 0 && parsed.diagnostics.length === 0 && parsed.plain.length === 0) parsed.plain.push(`the compiler failed (exit status ${run.code})`);
     const ok = binary !== null;
     const diagnostics = ok || parsed.diagnostics.some((d) => d.severity === 'error') ? parsed.diagnostics : [
@@ -140,6 +142,23 @@ async function compileUncached(req: CompileRequest, limits: CompileLimits): Prom
   }
 }
 
+/** Refuses before gcc starts: the socket enforces the same size, but the CLI and probes come in other ways. */
+function tooLarge(req: CompileRequest): CompileResult | null {
+  const bytes = Buffer.byteLength(req.source);
+  if (bytes <= MAX_SOURCE_BYTES) return null;
+  const message = `the source is larger than ${MAX_SOURCE_BYTES >> 10} KiB (${Math.ceil(bytes / 1024)} KiB): jail programs are small`;
+  return {
+    ok: false,
+    binary: null,
+    diagnostics: [{ severity: 'error', message, line: 1, column: 1, endLine: 1, endColumn: 1 }],
+    text: `${req.fileName}: ${message}`,
+    durationMs: 0,
+    cached: false,
+  };
+}
+
 export function compileC(req: CompileRequest, limits: CompileLimits = DEFAULT_COMPILE_LIMITS): Promise<CompileResult> {
+  const refused = tooLarge(req);
+  if (refused) return Promise.resolve(refused);
   return slots.run(() => compileUncached(req, limits));
 }

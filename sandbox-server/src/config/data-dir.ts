@@ -1,3 +1,4 @@
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,4 +16,24 @@ export function defaultDataDir(): string {
  */
 export function defaultCacheDir(): string {
   return join(repoData, 'cache');
+}
+
+/** A data directory the server cannot use: a start-up error in one sentence, not a stack trace. */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
+
+/**
+ * Makes sure the data directory exists and this user may write in it, before
+ * anything else starts (VMs, the database), so the operator gets one clear line.
+ */
+export function prepareDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw new Error('it is not a directory');
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new DataDirError(`the data directory ${dir} is not writable (${why}); set JAILLAB_DATA_DIR to a directory this user (uid ${process.getuid?.() ?? '?'}) can write`);
+  }
 }

@@ -68,6 +68,11 @@ export class RunService {
     return this.runs.get(id);
   }
 
+  /** Every run still kept (running, or finished within the last minutes). */
+  all(): IterableIterator<Run> {
+    return this.runs.values();
+  }
+
   cancel(id: string): void {
     this.runs.get(id)?.abort.abort();
   }

@@ -7,6 +7,7 @@ import { type CheckRequest, GuestJob } from '../vm/guest-job.js';
 import type { GuestVm, VmBackend } from '../vm/vm-backend.js';
 import type { ProbeBinary } from './probe-binaries.js';
 import { RunLog } from './run-log.js';
+import { retryWhenBusy } from './retry-busy.js';
 import type { RunQueue } from './run-queue.js';
 import { lessonFiles, programFile } from './staging.js';
 import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
@@ -82,11 +83,13 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
     run.outcome = outcome;
     run.finishedAt = Date.now();
     emit({ type: 'finished', outcome, message, accelerator, durationMs: Date.now() - started });
-    try {
-      deps.store.finishRun(run.id, { outcome, accelerator, verdicts });
-    } catch (e) {
-      deps.log(`run ${run.id}: could not record the result: ${(e as Error).message}`);
-    }
+    // Recorded off the run's path: a database held busy by someone else delays the record, it does not lose it.
+    const summary = { outcome, accelerator, verdicts };
+    void retryWhenBusy(() => deps.store.finishRun(run.id, summary), {
+      attempts: 6,
+      firstDelayMs: 250,
+      onRetry: (attempt, e) => deps.log(`run ${run.id}: the database is busy (${e.message}); recording the result again (attempt ${attempt + 1})`),
+    }).catch((e: Error) => deps.log(`run ${run.id}: could not record the result: ${e.message}`));
   };
 
   const openSession = async (withProgram: Buffer | null): Promise<Session> => {

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Accelerator } from '@jaillab/protocol';
 import type { GuestImage } from '../../guest/image/build-image.js';
-import { type AcceleratorChoice, acceleratorsToTry } from './accelerator.js';
+import { type AcceleratorChoice, acceleratorsToTry, type KvmProbe, probeKvm } from './accelerator.js';
 import type { AgentChannel } from './agent-channel.js';
 import { startClone } from './clone.js';
+import { isKvmFault } from './kvm-fault.js';
+import { touchInUse } from '../cache/prune.js';
 import type { QemuProcess, VmExit } from './guest-vm.js';
 import { discardTemplate, ensureTemplate, type VmTemplate } from './template.js';
 import type { GuestVm, VmBackend, VmBackendStats } from './vm-backend.js';
@@ -17,6 +19,10 @@ export interface PoolOptions {
   cacheDir: string;
   runDir: string;
   log: (line: string) => void;
+  /** Whether KVM looks usable; the real probe unless a test wants a KVM boot tried (and failing) on a host without it. */
+  kvmProbe?: KvmProbe;
+  /** Checks the guest image again (and rebuilds it if it is missing or damaged): called when no VM will start. */
+  refreshImage?: () => Promise<GuestImage>;
 }
 
 class PooledVm implements GuestVm {
@@ -41,7 +47,6 @@ class PooledVm implements GuestVm {
   }
 }
 
-const KVM_FAULT = /KVM internal error|kvm run failed|KVM_RUN|emulation failure|kvm: .*error/i;
 
 /**
  * Keeps `size` VMs restored from the template and paused, so a run never waits
@@ -62,12 +67,16 @@ export class VmPool implements VmBackend {
   private closed = false;
   private rebuilding: Promise<void> | null = null;
   private readonly live = new Set<QemuProcess>();
+  private stopTouching: (() => void) | null = null;
+  private image: GuestImage;
 
-  constructor(private readonly o: PoolOptions) {}
+  constructor(private readonly o: PoolOptions) {
+    this.image = o.image;
+  }
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
-    const candidates = acceleratorsToTry(this.o.accelerator);
+    const candidates = acceleratorsToTry(this.o.accelerator, this.o.kvmProbe ?? probeKvm());
     for (const [i, accelerator] of candidates.entries()) {
       try {
         this.template = await this.makeTemplate(accelerator);
@@ -78,6 +87,8 @@ export class VmPool implements VmBackend {
       }
     }
     this.o.log(`vm: accelerator ${this.template!.accelerator}; keeping ${this.o.size} VMs ready`);
+    // Tell cache pruning (another server's, a rebuild's) that this image and template are in use.
+    this.stopTouching = touchInUse(() => [this.image.dir, ...(this.template ? [this.template.dir] : [])]);
     this.fill();
   }
 
@@ -88,6 +99,8 @@ export class VmPool implements VmBackend {
       vm = await new Promise<QemuProcess>((resolve, reject) => {
         const waiter = { resolve, reject };
         this.waiters.push(waiter);
+        // A waiter counts towards the VMs to start: if nothing is starting (after failures), this starts one.
+        this.fill();
         signal?.addEventListener('abort', () => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
@@ -108,7 +121,7 @@ export class VmPool implements VmBackend {
   }
 
   async reportFault(vm: GuestVm, exit: VmExit): Promise<boolean> {
-    if (vm.accelerator !== 'kvm' || !KVM_FAULT.test(exit.stderrTail + exit.consoleTail)) return false;
+    if (vm.accelerator !== 'kvm' || !isKvmFault(exit)) return false;
     if (this.template?.accelerator === 'tcg') return true;
     this.o.log('vm: KVM faulted under a run; switching to TCG for all runs from now on');
     await this.replaceTemplate(() => this.makeTemplate('tcg'));
@@ -132,14 +145,20 @@ export class VmPool implements VmBackend {
     return [...this.live].map((p) => p.pid).filter((p): p is number => p !== undefined);
   }
 
+  /** PIDs of the QEMU processes serving a run right now (for fault tests, which kill one from outside). */
+  busyQemuPids(): number[] {
+    return [...this.live].filter((p) => !this.ready.includes(p)).map((p) => p.pid).filter((p): p is number => p !== undefined);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.stopTouching?.();
     for (const w of this.waiters.splice(0)) w.reject(new Error('the VM pool is shut down'));
     await Promise.all([...this.live].map((vm) => vm.destroy()));
   }
 
   private makeTemplate(accelerator: Accelerator): Promise<VmTemplate> {
-    return ensureTemplate({ image: this.o.image, accelerator, memoryMiB: this.o.memoryMiB, cacheDir: this.o.cacheDir, runDir: this.o.runDir, log: this.o.log });
+    return ensureTemplate({ image: this.image, accelerator, memoryMiB: this.o.memoryMiB, cacheDir: this.o.cacheDir, runDir: this.o.runDir, log: this.o.log });
   }
 
   private async replaceTemplate(make: () => Promise<VmTemplate>): Promise<void> {
@@ -200,6 +219,8 @@ export class VmPool implements VmBackend {
           const accelerator = template.accelerator;
           void this.replaceTemplate(async () => {
             await discardTemplate(template);
+            // The image itself may be gone or damaged (a cache cleaned under a running server): check, rebuild.
+            if (this.o.refreshImage) this.image = await this.o.refreshImage();
             return await this.makeTemplate(accelerator);
           }).catch((err: Error) => {
             this.o.log(`vm: rebuilding the template failed: ${err.message}`);

@@ -12,6 +12,7 @@ import { TokenBucket } from './rate-limit.js';
 import type { ShellService } from '../shell/shell-service.js';
 import { ShellChannels } from './shell-channels.js';
 import { handleWorkspaceMessage, isWorkspaceMessage } from './workspace-handlers.js';
+import type { RunRateLimits } from './run-rate-limits.js';
 
 export interface SessionDeps {
   store: Store;
@@ -20,6 +21,8 @@ export interface SessionDeps {
   backend: VmBackend;
   instructorToken: string;
   shells: ShellService;
+  /** Shared by all sockets: runs started per learner and per address. */
+  runLimits: RunRateLimits;
   log: (line: string) => void;
 }
 
@@ -61,6 +64,8 @@ export class SocketSession {
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: SessionDeps,
+    /** The peer's address, for the per-address limits. */
+    private readonly address: string,
   ) {
     this.helloTimer = setTimeout(() => {
       if (!this.learner) ws.close(1008, 'no hello');
@@ -133,11 +138,20 @@ export class SocketSession {
     if (!this.learner) return this.error('not-hello', 'say hello first');
     if (isWorkspaceMessage(msg))
       return handleWorkspaceMessage(this.learner.id, msg, { store: this.deps.store, catalog: this.deps.catalog, send: (m) => this.send(m), error: (c, m, r) => this.error(c, m, r) });
-    if (this.shells.handles(msg)) return this.shells.handle(this.learner.id, msg, (c, m, r) => this.error(c, m, r));
+    if (this.shells.handles(msg)) {
+      // A shell costs a VM like a run does, so opening one draws on the same budget.
+      if (msg.type === 'shell-open') {
+        const refusal = this.deps.runLimits.refuse(this.learner.id, this.address);
+        if (refusal) return this.error('rate-limited', refusal, msg.requestId);
+      }
+      return this.shells.handle(this.learner.id, msg, (c, m, r) => this.error(c, m, r));
+    }
     switch (msg.type) {
       case 'run': {
         const lesson = this.deps.catalog.get(msg.lessonId);
         if (!lesson) return this.error('unknown-lesson', `there is no lesson "${msg.lessonId}"`, msg.requestId);
+        const refusal = this.deps.runLimits.refuse(this.learner.id, this.address);
+        if (refusal) return this.error('rate-limited', refusal, msg.requestId);
         if (!msg.extraProbes?.length) return this.subscribe(this.deps.runs.start(this.learner.id, lesson, msg.source), msg.requestId);
         if (!this.instructor) return this.error('forbidden', 'extra probes are for instructors', msg.requestId);
         const learnerId = this.learner.id;

@@ -1,6 +1,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import { guardAgainstEscapes } from './escape-guard.js';
 import { darkTerminalTheme, lightTerminalTheme } from './terminal-theme.js';
 
 /**
@@ -33,6 +34,7 @@ export class TerminalView {
       lineHeight: 1.15,
       theme: dark ? darkTerminalTheme : lightTerminalTheme,
     });
+    guardAgainstEscapes(this.term);
     this.term.loadAddon(this.fit);
     // Let Ctrl/Cmd+Enter reach the page (Run) instead of being eaten by the terminal.
     this.term.attachCustomKeyEventHandler((e) => !(e.key === 'Enter' && (e.ctrlKey || e.metaKey)));

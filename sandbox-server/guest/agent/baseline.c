@@ -1,0 +1,169 @@
+#define _GNU_SOURCE
+#include "baseline.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "util.h"
+#include "world.h"
+
+/* Trees the agent keeps clean; each is walked without crossing into another filesystem. */
+static const char *const roots[] = {"/", "/tmp", "/dev"};
+/* Rebuilt for every check by world.c, or the host's: never swept here. */
+static const char *const kept[] = {STAGE_DIR, JAIL_DIR, OUTSIDE_DIR, "/dev/pts"};
+
+struct strset {
+  char **items;
+  size_t n, cap;
+};
+
+/* Paths of the files, and ids of the mounts, that were there at the start. */
+static struct strset files, mounts;
+
+static void set_add(struct strset *s, const char *v) {
+  if (s->n == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 256;
+    s->items = xrealloc(s->items, s->cap * sizeof *s->items);
+  }
+  s->items[s->n++] = xstrdup(v);
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void set_seal(struct strset *s) {
+  qsort(s->items, s->n, sizeof *s->items, cmp_str);
+}
+
+static int set_has(const struct strset *s, const char *v) {
+  return bsearch(&v, s->items, s->n, sizeof *s->items, cmp_str) != NULL;
+}
+
+static int is_kept(const char *path) {
+  for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+    if (!strcmp(path, kept[i])) return 1;
+  return 0;
+}
+
+static char *join(const char *dir, const char *name) {
+  return xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+}
+
+/* Mounts in /proc/self/mountinfo: ids (field 1) in ids, mount points (field 5, octal escapes undone) in paths, same order. */
+static void read_mounts(struct strset *ids, struct strset *paths) {
+  char *text = read_file("/proc/self/mountinfo", 1 << 20, NULL);
+  if (!text) return;
+  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    char id[32], raw[4096];
+    if (sscanf(line, "%31s %*s %*s %*s %4095s", id, raw) != 2) continue;
+    char path[4096];
+    size_t j = 0;
+    for (size_t i = 0; raw[i] && j < sizeof path - 1; i++) {
+      if (raw[i] == '\\' && raw[i + 1] >= '0' && raw[i + 1] <= '3' && raw[i + 2] && raw[i + 3]) {
+        path[j++] = (char)((raw[i + 1] - '0') * 64 + (raw[i + 2] - '0') * 8 + (raw[i + 3] - '0'));
+        i += 3;
+      } else {
+        path[j++] = raw[i];
+      }
+    }
+    path[j] = 0;
+    set_add(ids, id);
+    if (paths) set_add(paths, path);
+  }
+  free(text);
+}
+
+static void set_free(struct strset *s) {
+  for (size_t i = 0; i < s->n; i++) free(s->items[i]);
+  free(s->items);
+  memset(s, 0, sizeof *s);
+}
+
+static void record_tree(const char *path, dev_t dev) {
+  set_add(&files, path);
+  struct stat st;
+  if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_dev != dev) return;
+  DIR *d = opendir(path);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char *child = join(path, e->d_name);
+    struct stat cst;
+    /* A mount point below is another tree (or not ours to record): note the name, do not descend. */
+    if (lstat(child, &cst) == 0 && cst.st_dev != dev) set_add(&files, child);
+    else record_tree(child, dev);
+    free(child);
+  }
+  closedir(d);
+}
+
+void baseline_record(void) {
+  read_mounts(&mounts, NULL);
+  set_seal(&mounts);
+  for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
+    struct stat st;
+    if (lstat(roots[i], &st) == 0) record_tree(roots[i], st.st_dev);
+  }
+  set_seal(&files);
+}
+
+/* Removes what is new below path (a directory of the baseline, on device dev). */
+static int sweep(const char *path, dev_t dev) {
+  DIR *d = opendir(path);
+  if (!d) return errno == ENOENT ? 0 : -1;
+  int rc = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char *child = join(path, e->d_name);
+    struct stat st;
+    if (is_kept(child) || lstat(child, &st) != 0 || st.st_dev != dev) {
+      /* kept, already gone, or one of our own mounts */
+    } else if (!set_has(&files, child)) {
+      if (rm_rf(child) != 0) rc = -1;
+    } else if (S_ISDIR(st.st_mode)) {
+      if (sweep(child, dev) != 0) rc = -1;
+    }
+    free(child);
+  }
+  closedir(d);
+  return rc;
+}
+
+static void unmount_foreign(void) {
+  /* A mount over a mount comes back one layer at a time: repeat until only the baseline's are left. */
+  for (int round = 0; round < 64; round++) {
+    struct strset ids = {0}, paths = {0};
+    read_mounts(&ids, &paths);
+    int found = 0;
+    /* Newest (listed last) first, so a mount inside a learner's mount goes before it. */
+    for (size_t i = ids.n; i-- > 0;)
+      if (!set_has(&mounts, ids.items[i]) && umount2(paths.items[i], MNT_DETACH) == 0) found = 1;
+    set_free(&ids);
+    set_free(&paths);
+    if (!found) break;
+  }
+}
+
+int baseline_restore(char **err) {
+  unmount_foreign();
+  /* A root that remounted / read-only would make every later check fail to set up. */
+  struct statvfs vfs;
+  if (statvfs("/", &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) mount(NULL, "/", NULL, MS_REMOUNT, NULL);
+  if (statvfs("/tmp", &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) mount(NULL, "/tmp", NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, "size=16m,mode=1777");
+  int rc = 0;
+  for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
+    struct stat st;
+    if (lstat(roots[i], &st) == 0 && sweep(roots[i], st.st_dev) != 0) rc = -1;
+  }
+  if (rc != 0) *err = xasprintf("cleaning up after the previous check: %s", strerror(errno));
+  return rc;
+}
