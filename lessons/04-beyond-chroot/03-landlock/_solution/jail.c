@@ -39,7 +39,7 @@ int main(int argc, char *argv[]) {
   const char *jail = argv[1];
 
   /* A library we use opens its cache directory and keeps it, without O_CLOEXEC. We cannot change the library. */
-  int library_cache = open(".", O_RDONLY | O_DIRECTORY);
+  int library_cache = open("/tmp", O_RDONLY | O_DIRECTORY);
   (void)library_cache;
   /* Landlock needs no_new_privs, and the rule names the jail by its path outside: before chroot(). */
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || landlock_jail(jail) != 0) {
