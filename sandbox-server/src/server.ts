@@ -61,6 +61,12 @@ export async function createApp(config: Config, log: (line: string) => void = co
   const runs = new RunService({ backend: pool, compiler, store, queue, probes, library: catalog.library, log });
   const shells = new ShellService({ backend: pool, compiler, queue, probes, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
+  // An author's edit under lessons/ shows at the next page load; changed probes are recompiled into the same map first.
+  const stopWatchingLessons = catalog.watch(log, async (course) => {
+    const fresh = await compileProbeLibrary(course.library, compiler);
+    probes.clear();
+    for (const [id, binary] of fresh) probes.set(id, binary);
+  });
 
   const http = createServer((req, res) => {
     setSecurityHeaders(res);
@@ -97,6 +103,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      stopWatchingLessons();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((r) => http.close(() => r()));

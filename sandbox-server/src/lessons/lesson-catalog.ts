@@ -1,3 +1,4 @@
+import { type FSWatcher, watch } from 'node:fs';
 import type { CheckInfo, CourseOutline, LessonView } from '@jaillab/protocol';
 import type { Lesson } from './lesson.js';
 import { type Course, loadCourse } from './load-lessons.js';
@@ -5,10 +6,44 @@ import type { ProbeLibrary } from './probe-library.js';
 
 /** The loaded course, and the views of it the browser gets. */
 export class LessonCatalog {
-  private constructor(private course: Course) {}
+  private constructor(
+    private course: Course,
+    readonly lessonsDir: string,
+  ) {}
 
   static async load(lessonsDir: string): Promise<LessonCatalog> {
-    return new LessonCatalog(await loadCourse(lessonsDir));
+    return new LessonCatalog(await loadCourse(lessonsDir), lessonsDir);
+  }
+
+  /**
+   * Reloads the course when a file under lessons/ changes, so an author sees an
+   * edit at the next page load. A version with mistakes is not taken: the last
+   * good one stays, and the problems (file and field) go to the log.
+   * beforeSwap runs on the new course first (the server recompiles probes
+   * there); if it throws, the old course stays too. Returns a stop function.
+   */
+  watch(log: (line: string) => void, beforeSwap?: (course: Course) => Promise<void>): () => void {
+    let timer: NodeJS.Timeout | null = null;
+    let running: Promise<void> = Promise.resolve();
+    const reload = async (): Promise<void> => {
+      try {
+        const course = await loadCourse(this.lessonsDir);
+        await beforeSwap?.(course);
+        this.course = course;
+        log(`lessons: reloaded (${course.lessons.length} lessons)`);
+      } catch (e) {
+        log(`lessons: not reloaded, keeping the last good version: ${(e as Error).message}`);
+      }
+    };
+    const watcher: FSWatcher = watch(this.lessonsDir, { recursive: true }, () => {
+      if (timer) clearTimeout(timer);
+      // Editors write a file in several steps: wait for the burst to end, and never reload twice at once.
+      timer = setTimeout(() => void (running = running.then(reload)), 150);
+    });
+    return () => {
+      if (timer) clearTimeout(timer);
+      watcher.close();
+    };
   }
 
   get library(): ProbeLibrary {

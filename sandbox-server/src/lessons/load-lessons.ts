@@ -12,6 +12,7 @@ import { loadProbeLibrary, type ProbeLibrary } from './probe-library.js';
  * Reads lessons/ (content only):
  *
  *   lessons/probes/<probe-id>/            the shared probe library
+ *   lessons/schema/*.json                 JSON Schemas of the front matter, for editors (generated)
  *   lessons/NN-chapter/meta.md            chapter title and settings its lessons inherit
  *   lessons/NN-chapter/NN-lesson/
  *     lesson.md                           front matter + the text
@@ -85,7 +86,7 @@ export async function loadCourse(lessonsDir: string): Promise<Course> {
   const library = await loadProbeLibrary(join(lessonsDir, 'probes'), problems);
   const lessons: Lesson[] = [];
   const chapters: Course['chapters'] = [];
-  for (const chapterDir of await orderedDirs(lessonsDir, problems, new Set(['probes']))) {
+  for (const chapterDir of await orderedDirs(lessonsDir, problems, new Set(['probes', 'schema']))) {
     const metaPath = join(chapterDir.path, 'meta.md');
     if (!existsSync(metaPath)) {
       problems.add(metaPath, 'missing: every chapter needs a title');

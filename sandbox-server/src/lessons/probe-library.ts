@@ -47,6 +47,8 @@ export async function loadProbeLibrary(dir: string, problems: Problems): Promise
     if (!body.trim()) problems.add(mdPath, 'needs an explanation for learners below the front matter');
     if (data.kind === 'service' && data.plant.length === 0) problems.add(mdPath, 'plant: a service check needs at least one planted file to prove it did its job');
     const accPath = join(probeDir, 'accomplice.c');
+    if (existsSync(accPath) && !data.accomplice) problems.add(mdPath, 'accomplice: this probe has an accomplice.c: say what it does');
+    if (!existsSync(accPath) && data.accomplice) problems.add(mdPath, `accomplice: no ${accPath} to go with it`);
     probes.set(entry.name, {
       id: entry.name,
       meta: data,

@@ -1,0 +1,29 @@
+/* proc-root: a /proc inside the jail links to other processes' root directories. */
+#include "probe.h"
+
+int main(int argc, char **argv) {
+  probe_start(argc, argv, "proc-root");
+  if (access("/proc/self", F_OK) != 0) {
+    probe_blocked("access(\"/proc/self\")", errno);
+    probe_say("contained: no /proc in the jail");
+    return 1;
+  }
+  int err = 0;
+  for (int pid = 1; pid < 4096; pid++) {
+    char dir[64], path[96], how[96];
+    snprintf(dir, sizeof dir, "/proc/%d", pid);
+    if (access(dir, F_OK) != 0 || pid == getpid()) continue;
+    snprintf(path, sizeof path, "/proc/%d/root/outside/secret", pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+      err = errno;
+      continue;
+    }
+    close(fd);
+    snprintf(how, sizeof how, "/proc/%d/root", pid);
+    if (probe_try_read(how, path)) return 0;
+  }
+  if (err) probe_blocked("open(\"/proc/<pid>/root/outside/secret\")", err);
+  probe_say("contained: no process's root leads outside");
+  return 1;
+}
