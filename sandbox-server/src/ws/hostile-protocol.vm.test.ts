@@ -127,6 +127,17 @@ describe('a hostile socket', () => {
     slow.close();
   });
 
+  it('a client that acknowledges every small frame of a live run is never stalled by the message limit', async () => {
+    // Hundreds of 1 KiB writes, spaced so each becomes its own frame and its own ack: far more acks than the
+    // socket's message burst. Were acks charged like other messages, the dropped ones would leave the stream
+    // paused at the high-water mark and the run would never be seen to finish.
+    const c = await JailLabClient.connect(server.url);
+    const r = await c.run(FIRST_LESSON, programThat("char line[1024]; memset(line, 'x', sizeof line - 1); line[sizeof line - 1] = '\\n'; for (int i = 0; i < 300; i++) { write(1, line, sizeof line); usleep(2000); }"));
+    const total = [...r.output.values()].reduce((n, b) => n + b.byteLength, 0);
+    expect(total).toBeGreaterThan(2 * OUTPUT_HIGH_WATER_BYTES - 4096);
+    c.close();
+  }, 60_000);
+
   it('starting runs as fast as one can: the learner is rate-limited across sockets, with the wait in words', async () => {
     const a = await JailLabClient.connect(server.url);
     const b = await RawSocket.open(server.url);

@@ -54,6 +54,8 @@ export class SocketSession {
   private readonly flow = new FlowControl();
   private readonly bucket = new TokenBucket(30, 120);
   private dropped = 0;
+  /** Output frames sent and not yet answered by an ack: that many acks skip the message bucket. */
+  private acksOwed = 0;
   private lastRateLimitNotice = 0;
   private pumpScheduled = false;
   private closed = false;
@@ -74,9 +76,7 @@ export class SocketSession {
       service: deps.shells,
       catalog: deps.catalog,
       send: (m) => this.send(m),
-      sendBinary: (b) => {
-        if (!this.closed) this.ws.send(b);
-      },
+      sendBinary: (b) => this.sendFrame(b),
       flow: this.flow,
       bufferedAmount: () => this.ws.bufferedAmount,
       allocateChannel: () => this.nextChannel++,
@@ -94,8 +94,30 @@ export class SocketSession {
     this.send({ type: 'error', code, message, ...(requestId ? { requestId } : {}) });
   }
 
+  private sendFrame(frame: Uint8Array): void {
+    if (this.closed) return;
+    this.ws.send(frame);
+    this.acksOwed++;
+  }
+
+  /**
+   * An ack for a frame we sent is never rate limited: dropping it would leave
+   * the stream paused for good (a client that acks every small frame of a live
+   * run can send more than the bucket's burst). Only acks we are owed pass;
+   * any beyond that are charged like every other message.
+   */
+  private isOwedAck(data: RawData, isBinary: boolean): boolean {
+    if (isBinary || this.acksOwed === 0 || !Buffer.isBuffer(data) || data.byteLength > 96) return false;
+    try {
+      return (JSON.parse(data.toString()) as { type?: unknown } | null)?.type === 'ack';
+    } catch {
+      return false;
+    }
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
-    if (!this.bucket.take()) {
+    if (this.isOwedAck(data, isBinary)) this.acksOwed--;
+    else if (!this.bucket.take()) {
       this.dropped++;
       if (this.dropped > MAX_DROPPED) this.ws.close(1008, 'too many messages');
       else if (Date.now() - this.lastRateLimitNotice > 1000) {
@@ -262,7 +284,7 @@ export class SocketSession {
           size = entry.data.byteLength;
           sub.cursor++;
         }
-        if (!this.closed) this.ws.send(encodeOutputFrame({ channel: sub.channel, checkIndex: entry.checkIndex, data: Buffer.concat(parts) }));
+        this.sendFrame(encodeOutputFrame({ channel: sub.channel, checkIndex: entry.checkIndex, data: Buffer.concat(parts) }));
         this.flow.sent(size);
       }
       if (sub.run.outcome) {
