@@ -16,7 +16,8 @@ test('a learner solves lesson 1, follows "Next lesson" and solves lesson 2', asy
   expect(await ws.runOutcome()).toBe('passed');
   await expect(ws.check('cwd-outside')).toHaveAttribute('data-verdict', 'contained');
 
-  await page.getByRole('link', { name: /next lesson/i }).click();
+  // The call to action that appears once the lesson is passed (the text's pager has a "Next lesson" link too).
+  await page.getByTestId('next-lesson').getByRole('link', { name: /next lesson/i }).click();
   await expect(page).toHaveURL(/\/lessons\/first-jail\/leaked-descriptors$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Leaked descriptors');
   await expect(ws.runButton).toBeEnabled();
