@@ -5,8 +5,10 @@
 
 int main(int argc, char **argv) {
   probe_start(argc, argv, "mount-proc");
+  /* A mount point: a fresh directory if the jail's root is writable, else /bin, which every jail has (we are in it).
+   * Never a directory that may not exist: the probe would report ENOENT instead of what stops the mount. */
   const char *dir = "/.probe-proc";
-  if (mkdir(dir, 0755) != 0 && errno != EEXIST) dir = "/data";
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST) dir = "/bin";
   if (mount("proc", dir, "proc", 0, NULL) != 0) {
     probe_blocked("mount(\"proc\")", errno);
     probe_say("contained: cannot mount a filesystem");
