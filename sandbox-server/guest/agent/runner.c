@@ -18,6 +18,7 @@
 
 #include "baseline.h"
 #include "cgroup.h"
+#include "pty.h"
 #include "util.h"
 
 #define CHECK_CGROUP "check"
@@ -128,24 +129,6 @@ static void start_program(const struct check *c, int slave, pid_t *pid_out) {
   *pid_out = pid;
 }
 
-/*
- * The agent keeps its own slave fd open while the check runs, so the master
- * never reports a hang-up before the program has opened its side; it closes it
- * once the program's processes are gone and then drains what is left.
- */
-static int open_pty(int *slave_out) {
-  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) die("pty: %m");
-  struct winsize ws = {.ws_row = 40, .ws_col = 120};
-  ioctl(master, TIOCSWINSZ, &ws);
-  fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
-  char name[64];
-  if (ptsname_r(master, name, sizeof name) != 0) die("ptsname: %m");
-  *slave_out = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (*slave_out < 0) die("open %s: %m", name);
-  return master;
-}
-
 static void discard_output(int master) {
   static char sink[READ_CHUNK];
   while (read(master, sink, sizeof sink) > 0) {
@@ -216,7 +199,10 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   drain_signalfd(sigchld_fd);
 
   int slave;
-  int master = open_pty(&slave);
+  /* The agent keeps its own slave fd open while the check runs, so the master
+   * never reports a hang-up before the program has opened its side; it closes it
+   * once the program's processes are gone and then drains what is left. */
+  int master = open_pty(120, 40, &slave);
   struct outcome out = {.limit = LIMIT_NONE};
   long long started = monotonic_ms();
   long long deadline = started + c->wall_ms;

@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "runner.h"
+#include "pty.h"
 #include "util.h"
 #include "world.h"
 
@@ -111,19 +112,6 @@ static void install_outside_applets(void) {
   if (pid > 0) waitpid(pid, NULL, 0);
 }
 
-static int open_shell_pty(uint32_t cols, uint32_t rows, int *slave_out) {
-  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) die("pty: %m");
-  struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
-  ioctl(master, TIOCSWINSZ, &ws);
-  fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
-  char name[64];
-  if (ptsname_r(master, name, sizeof name) != 0) die("ptsname: %m");
-  *slave_out = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (*slave_out < 0) die("open %s: %m", name);
-  return master;
-}
-
 static pid_t start_shell(int slave) {
   pid_t pid = fork();
   if (pid < 0) die("fork: %m");
@@ -208,7 +196,7 @@ void run_shell(int port, int sigchld_fd, struct wire_in *in, const struct wire_m
   install_outside_applets();
 
   int slave;
-  int master = open_shell_pty(cols, rows, &slave);
+  int master = open_pty((unsigned short)cols, (unsigned short)rows, &slave);
   pid_t pid = start_shell(slave);
   close(slave); /* the shell holds its side; EIO on the master then means it is gone */
   int status = 0, done = 0;

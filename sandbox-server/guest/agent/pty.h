@@ -1,0 +1,11 @@
+/* Pseudo-terminals for the jail program's checks and the interactive shell. */
+#ifndef JAILLAB_PTY_H
+#define JAILLAB_PTY_H
+
+/*
+ * Opens a pty of the given size: returns the master (non-blocking, close-on-exec)
+ * and stores the slave fd (close-on-exec) in *slave_out. Failure is fatal.
+ */
+int open_pty(unsigned short cols, unsigned short rows, int *slave_out);
+
+#endif
