@@ -150,3 +150,21 @@ test('two tabs on the same lesson follow each other: no keystroke from either is
   await expect.poll(() => wa.savedCode(LESSON)).toMatch(/from tab B[\s\S]*from tab A/);
   await expect(wa.editor).toContainText('from tab A');
 });
+
+test('the terminal tabs work with the keyboard alone: one tab stop, arrows and Home/End switch', async ({ page }) => {
+  const ws = new Workspace(page);
+  await ws.open(LESSON);
+  const output = page.getByTestId('tab-output');
+  const shell = page.getByTestId('tab-shell');
+  await expect(output).toHaveAttribute('tabindex', '0');
+  await expect(shell).toHaveAttribute('tabindex', '-1');
+  await output.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(shell).toBeFocused();
+  await expect(shell).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('shell-terminal')).toBeVisible();
+  await page.keyboard.press('Home');
+  await expect(output).toBeFocused();
+  await expect(output).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('shell-terminal')).toBeHidden();
+});

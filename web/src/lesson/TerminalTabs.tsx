@@ -1,9 +1,10 @@
-import type { RefObject } from 'react';
+import type { KeyboardEvent, RefObject } from 'react';
 import type { ShellState } from '../shell/use-shell.js';
 import { TerminalPane } from '../terminal/TerminalPane.js';
 import type { TerminalView } from '../terminal/terminal-view.js';
 
 export type TerminalTab = 'output' | 'shell';
+const TABS: readonly TerminalTab[] = ['output', 'shell'];
 
 interface Props {
   tab: TerminalTab;
@@ -21,18 +22,31 @@ interface Props {
  * (both terminals stay alive, so switching loses nothing).
  */
 export function TerminalTabs(p: Props) {
+  // The WAI-ARIA tabs pattern: one tab stop for the list (the selected tab), arrows and Home/End move between tabs.
+  const select = (tab: TerminalTab) => {
+    p.onTab(tab);
+    document.getElementById(`terminal-tab-${tab}`)?.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = TABS.indexOf(p.tab);
+    const next = { ArrowRight: TABS[(i + 1) % TABS.length], ArrowLeft: TABS[(i + TABS.length - 1) % TABS.length], Home: TABS[0], End: TABS[TABS.length - 1] }[e.key];
+    if (!next) return;
+    e.preventDefault();
+    select(next);
+  };
   const tabProps = (tab: TerminalTab) => ({
     role: 'tab',
     id: `terminal-tab-${tab}`,
     'aria-selected': p.tab === tab,
     'aria-controls': `terminal-panel-${tab}`,
+    tabIndex: p.tab === tab ? 0 : -1,
     className: 'terminal-tab',
     onClick: () => p.onTab(tab),
   });
   return (
     <div className="terminal-stack">
       <div className="terminal-tabs">
-        <div role="tablist" aria-label="Terminals">
+        <div role="tablist" aria-label="Terminals" onKeyDown={onKeyDown}>
           <button type="button" {...tabProps('output')} data-testid="tab-output">
             Run output
           </button>
