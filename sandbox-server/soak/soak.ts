@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { prng } from '../test/fuzz-messages.js';
 import { fmtMs, median, percentile } from '../bench/stats.js';
 import { newTally, simulateLearner } from './learner.js';
-import { qemuProcessesOf, rssMiB, startServerProcess } from './server-process.js';
+import { qemuProcessesOf, rssMiB, startServerProcess } from '../test/server-process.js';
 
 /**
  * `npm run soak`: SOAK_LEARNERS simulated learners (default 30) use one real

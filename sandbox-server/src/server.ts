@@ -1,3 +1,4 @@
+import { removeStaleRunDirs } from './vm/stale-run-dirs.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -45,6 +46,8 @@ export async function createApp(config: Config, log: (line: string) => void = co
   const store = new Store(config.dataDir);
   const interrupted = store.markUnfinishedRunsInterrupted();
   if (interrupted) log(`store: ${interrupted} run(s) were cut off by the last shutdown; marked interrupted`);
+  const stale = await removeStaleRunDirs(config.runDir);
+  if (stale.length) log(`vm: removed ${stale.length} run director${stale.length === 1 ? 'y' : 'ies'} left by servers that died (${stale.join(', ')})`);
   const compiler = new CompileCache(join(config.cacheDir, 'compile-cache'));
   const [image, catalog] = await Promise.all([ensureGuestImage(config.cacheDir, log), LessonCatalog.load(config.lessonsDir)]);
   const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log, refreshImage: () => ensureGuestImage(config.cacheDir, log) });

@@ -40,7 +40,9 @@ export class QemuProcess {
     readonly spec: MachineSpec,
     private readonly runDir: string,
   ) {
-    this.child = spawn('qemu-system-x86_64', qemuArgs(spec), { stdio: ['ignore', 'pipe', 'pipe'] });
+    // setpriv sets PR_SET_PDEATHSIG before it execs QEMU: should the server die without cleaning up (SIGKILL,
+    // OOM killer, a crash), the kernel kills its VMs too instead of leaving orphans running a learner's code.
+    this.child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'qemu-system-x86_64', ...qemuArgs(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (d: Buffer) => (this.consoleTail = appendTail(this.consoleTail, d)));
     this.child.stderr?.on('data', (d: Buffer) => (this.stderrTail = appendTail(this.stderrTail, d)));
     this.exited = new Promise((resolve) => {

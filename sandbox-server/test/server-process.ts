@@ -3,10 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The server under soak, as its own process (the real entry point, src/main.ts),
+ * A server as its own process (the real entry point, src/main.ts),
  * so its memory is measured alone and a QEMU it leaves behind is visible.
  */
-const serverDir = fileURLToPath(new URL('..', import.meta.url));
+const serverDir = fileURLToPath(new URL('..', import.meta.url)); // sandbox-server/
 
 export interface ServerProcess {
   url: string;

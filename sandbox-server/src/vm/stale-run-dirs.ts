@@ -1,0 +1,30 @@
+import { readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/**
+ * Removes the run directories (VM sockets, `jaillab-<pid>` beside ours) of
+ * servers that died without cleaning up. Only directories whose process is
+ * gone are touched: other servers on the same host keep theirs. Their VMs died
+ * with them (QEMU runs under a parent-death signal, guest-vm.ts).
+ */
+export async function removeStaleRunDirs(ownRunDir: string): Promise<string[]> {
+  const parent = dirname(ownRunDir);
+  const removed: string[] = [];
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    const m = /^jaillab-(\d+)$/.exec(name);
+    if (!m || join(parent, name) === ownRunDir || isAlive(Number(m[1]))) continue;
+    await rm(join(parent, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive, but another user's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
