@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "pty.h"
 #include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -17,4 +19,13 @@ int open_pty(unsigned short cols, unsigned short rows, int *slave_out) {
   *slave_out = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (*slave_out < 0) die("open %s: %m", name);
   return master;
+}
+
+void enter_pty_session(int slave) {
+  sigset_t all;
+  sigemptyset(&all);
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  signal(SIGPIPE, SIG_DFL);
+  setsid();
+  ioctl(slave, TIOCSCTTY, 0);
 }

@@ -8,4 +8,10 @@
  */
 int open_pty(unsigned short cols, unsigned short rows, int *slave_out);
 
+/*
+ * In a freshly forked child: default signal mask and SIGPIPE (the agent blocks
+ * and ignores them), a session of its own, and the pty as controlling terminal.
+ */
+void enter_pty_session(int slave);
+
 #endif

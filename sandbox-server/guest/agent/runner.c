@@ -103,12 +103,7 @@ static void start_program(const struct check *c, int slave, pid_t *pid_out) {
   pid_t pid = fork();
   if (pid < 0) die("fork: %m");
   if (pid == 0) {
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-    signal(SIGPIPE, SIG_DFL);
-    setsid();
-    ioctl(slave, TIOCSCTTY, 0);
+    enter_pty_session(slave);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
     dup2(slave, 1);

@@ -116,12 +116,7 @@ static pid_t start_shell(int slave) {
   pid_t pid = fork();
   if (pid < 0) die("fork: %m");
   if (pid == 0) {
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-    signal(SIGPIPE, SIG_DFL);
-    setsid();
-    ioctl(slave, TIOCSCTTY, 0);
+    enter_pty_session(slave);
     dup2(slave, 0);
     dup2(slave, 1);
     dup2(slave, 2);
