@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,11 +67,9 @@ export class OwnServer {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    const group = signal === 'SIGKILL' ? processGroup(child.pid) : [];
     process.kill(signal === 'SIGKILL' ? -child.pid : child.pid, signal);
     await exited;
-    // A crashed server cannot remove its socket directory (config.ts: tmpdir()/jaillab-<pid>): do it for it.
-    for (const pid of group) rmSync(join(tmpdir(), `jaillab-${pid}`), { recursive: true, force: true });
+    // A crashed server's socket directory is removed by the next server that starts (vm/stale-run-dirs.ts).
     this.child = null;
     // Wait until the port is free again (QEMU children of a crashed group die with it).
     for (let i = 0; i < 100; i++) {
@@ -83,20 +81,4 @@ export class OwnServer {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-}
-
-/** The pids in process group `pgid` (field 5 of /proc/<pid>/stat). */
-function processGroup(pgid: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
 }

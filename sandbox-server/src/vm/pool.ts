@@ -47,7 +47,6 @@ class PooledVm implements GuestVm {
   }
 }
 
-
 /**
  * Keeps `size` VMs restored from the template and paused, so a run never waits
  * for a boot. Every VM serves one run and is destroyed; the pool refills in the

@@ -1,5 +1,10 @@
 import { OUTPUT_HIGH_WATER_BYTES, OUTPUT_LOW_WATER_BYTES } from '@jaillab/protocol';
 
+/** Output frames (runs' and shells') are coalesced up to this size: fewer, larger frames for a chatty program. */
+export const MAX_FRAME_DATA = 64 << 10;
+/** Socket-level backstop: if the TCP buffer itself grows past this, output waits for it to drain. */
+export const MAX_BUFFERED = 1 << 20;
+
 /**
  * Output flow control for one socket (after wetty's): count output bytes sent
  * and not yet acknowledged by the browser's terminal; stop sending above the

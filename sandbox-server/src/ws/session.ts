@@ -7,7 +7,7 @@ import { ProbeCompileError, type RunService } from '../runs/run-service.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { Learner, Store } from '../store/store.js';
 import type { VmBackend } from '../vm/vm-backend.js';
-import { FlowControl } from './flow-control.js';
+import { FlowControl, MAX_BUFFERED, MAX_FRAME_DATA } from './flow-control.js';
 import { TokenBucket } from './rate-limit.js';
 import type { ShellService } from '../shell/shell-service.js';
 import { ShellChannels } from './shell-channels.js';
@@ -33,10 +33,6 @@ interface Subscription {
   unsubscribe: () => void;
 }
 
-/** Output frames are coalesced up to this size: fewer, larger frames for a chatty program. */
-const MAX_FRAME_DATA = 64 << 10;
-/** Socket-level backstop: if the TCP buffer itself grows past this, wait for it to drain. */
-const MAX_BUFFERED = 1 << 20;
 const HELLO_TIMEOUT_MS = 10_000;
 /** A client that keeps flooding after being told it is rate limited is cut off. */
 const MAX_DROPPED = 2000;

@@ -1,7 +1,7 @@
 import { type ClientMessage, encodeOutputFrame, type ErrorCode, OUTPUT_HIGH_WATER_BYTES, OUTPUT_LOW_WATER_BYTES, OutputFrameKind, type ServerMessage, type ShellCloseReason } from '@jaillab/protocol';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
 import { type OpenShell, ShellCompileError, type ShellService, ShellsBusyError } from '../shell/shell-service.js';
-import type { FlowControl } from './flow-control.js';
+import { type FlowControl, MAX_BUFFERED, MAX_FRAME_DATA } from './flow-control.js';
 
 type ShellMessage = Extract<ClientMessage, { type: 'shell-open' | 'shell-input' | 'shell-resize' | 'shell-close' }>;
 
@@ -25,8 +25,6 @@ interface Channel {
   closed: { reason: ShellCloseReason; message: string } | null;
 }
 
-const MAX_FRAME_DATA = 64 << 10;
-const MAX_BUFFERED = 1 << 20;
 
 /**
  * The shells of one socket. A shell's output is queued here and sent under

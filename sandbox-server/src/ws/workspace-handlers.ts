@@ -39,8 +39,9 @@ export function handleWorkspaceMessage(learnerId: string, msg: WorkspaceMessage,
     case 'code-save': {
       // A save older than what the server holds is not an error: another tab was later. Either way the
       // reply carries the edit time now stored, so the browser knows whether its version is the server's.
-      d.store.saveCode(learnerId, lesson.id, msg.code.source, msg.code.editedAt);
-      return d.send({ type: 'code-saved', lessonId: lesson.id, editedAt: d.store.code(learnerId, lesson.id)?.editedAt ?? msg.code.editedAt });
+      const kept = d.store.saveCode(learnerId, lesson.id, msg.code.source, msg.code.editedAt);
+      const editedAt = kept ? Math.floor(msg.code.editedAt) : (d.store.code(learnerId, lesson.id)?.editedAt ?? msg.code.editedAt);
+      return d.send({ type: 'code-saved', lessonId: lesson.id, editedAt });
     }
     case 'hint-reveal':
       if (msg.index >= lesson.meta.hints.length) return;
