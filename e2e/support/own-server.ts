@@ -15,7 +15,11 @@ export class OwnServer {
   private child: ChildProcess | null = null;
   private log = '';
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    /** Extra environment for the server (e.g. another web build for a benchmark). */
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   /** Made on first start (not at construction: Playwright also loads spec files in its runner process). */
   get dataDir(): string {
@@ -32,7 +36,7 @@ export class OwnServer {
       cwd: repoRoot,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, JAILLAB_PORT: String(this.port), JAILLAB_HOST: '127.0.0.1', JAILLAB_DATA_DIR: this.dataDir, JAILLAB_POOL_SIZE: '1' },
+      env: { ...process.env, JAILLAB_PORT: String(this.port), JAILLAB_HOST: '127.0.0.1', JAILLAB_DATA_DIR: this.dataDir, JAILLAB_POOL_SIZE: '1', ...this.env },
     });
     this.child.stdout?.on('data', (d: Buffer) => (this.log += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.log += d.toString()));

@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { OUTPUT_HIGH_WATER_BYTES } from '@jaillab/protocol';
+import { clickTabs, FLOOD_LINE, instrument, startFlood, watchSocket } from '../support/flood.js';
 import { lessonFile } from '../support/lesson-files.js';
 import { ShellTab } from '../support/shell.js';
 import { Workspace } from '../support/workspace.js';
@@ -9,6 +11,8 @@ import { Workspace } from '../support/workspace.js';
  * that must not freeze the page.
  */
 const LESSON = 'first-jail/a-jail-that-leaks';
+/** The server coalesces output into frames of at most this much (sandbox-server/src/ws/flow-control.ts). */
+const MAX_FRAME_BYTES = 64 << 10;
 const starter = lessonFile('01-first-jail/01-a-jail-that-leaks', '_files/jail.c');
 
 test('the shell runs ls /, then the learner\'s jail by hand shows the jail\'s view; resize reaches the pty', async ({ page }, testInfo) => {
@@ -48,52 +52,30 @@ test('the shell runs ls /, then the learner\'s jail by hand shows the jail\'s vi
   await expect(shell.openButton).toBeVisible();
 });
 
-test('a flood of shell output keeps the page responsive: a click answers while it streams', async ({ page }) => {
-  const ws = new Workspace(page);
-  await ws.open(LESSON);
-  const shell = new ShellTab(page);
-  await shell.open();
-  // Endless output: no run limit applies in a shell, only flow control between the VM and this page.
-  await shell.type('yes JAILLAB-FLOOD-LINE');
-  await shell.waitFor(/JAILLAB-FLOOD-LINE\nJAILLAB-FLOOD-LINE\nJAILLAB-FLOOD-LINE/);
+test('a flood of shell output keeps the page responsive: a click answers while it streams, throttled by acks, nothing dropped', async ({ page }) => {
+  const ledger = watchSocket(page);
+  const shell = await startFlood(page);
+  await instrument(page);
 
-  // Long tasks on the page's main thread while the flood streams: what would make a click wait.
-  await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask' });
-  });
-  const latencies: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    const target = i % 2 === 0 ? 'tab-output' : 'tab-shell';
-    const started = Date.now();
-    await page.getByTestId(target).click();
-    await expect(page.getByTestId(target)).toHaveAttribute('aria-selected', 'true', { timeout: 5000 });
-    latencies.push(Date.now() - started);
-  }
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  const median = [...latencies].sort((x, y) => x - y)[latencies.length >> 1]!;
-  test.info().annotations.push({ type: 'flood', description: `click latencies ${latencies.join(', ')} ms; long tasks ${longTasks.join(', ') || 'none'} ms` });
-  console.log(`flood: click latencies ${latencies.join(', ')} ms; long tasks ${longTasks.join(', ') || 'none'} ms`);
-  // Bounds for a shared 2-core machine (QEMU, the server and Chromium compete): a click answers
-  // in well under a second as a rule, never later than 2.5 s, and no main-thread task blocks for a second.
-  expect(median).toBeLessThan(1000);
-  expect(Math.max(...latencies)).toBeLessThan(2500);
-  expect(Math.max(0, ...longTasks)).toBeLessThan(1000);
+  // Every click is answered while the flood goes on. How fast is the UI benchmark's question
+  // (`npm run bench:ui`); here the bound is one no loaded machine misses: a page that froze would.
+  const sample = await clickTabs(page, 6, 20_000);
+  test.info().annotations.push({ type: 'flood', description: `click ${sample.clickMs.join(', ')} ms; click to paint ${sample.paintMs.join(', ')} ms; long tasks ${sample.longTasks.join(', ') || 'none'} ms` });
+  expect(sample.paintMs).toHaveLength(6);
+  expect(Math.max(0, ...sample.longTasks)).toBeLessThan(10_000);
 
-  // The page's own timers run on time too: a 500 ms timeout fires within a second while the flood goes on.
-  const timerMs = await page.evaluate(async () => {
-    const seen = performance.now();
-    await new Promise((r) => setTimeout(r, 500));
-    return performance.now() - seen;
-  });
-  expect(timerMs).toBeLessThan(1000);
-  // And the flood really was flowing: the shell's screen still changes.
+  // Throttled by acknowledgements: the page never holds more unacknowledged output than the server's
+  // high-water mark plus one frame, however fast the VM writes.
+  expect(ledger.received).toBeGreaterThan(OUTPUT_HIGH_WATER_BYTES);
+  expect(ledger.maxOutstanding).toBeLessThanOrEqual(OUTPUT_HIGH_WATER_BYTES + MAX_FRAME_BYTES);
+
+  // And not dropped: it keeps flowing, and every whole line on screen is a whole flood line.
   await page.getByTestId('tab-shell').click();
-  const a = (await shell.rows()).join('\n');
-  await expect.poll(async () => (await shell.rows()).join('\n') !== a).toBe(true);
+  const before = ledger.received;
+  await expect.poll(() => ledger.received, { timeout: 30_000 }).toBeGreaterThan(before + OUTPUT_HIGH_WATER_BYTES);
+  const rows = (await shell.rows()).map((r) => r.replace(/\u00a0/g, ' ').trimEnd()).filter(Boolean);
+  expect(rows.slice(0, -1).every((r) => r === FLOOD_LINE)).toBe(true);
 
-  await page.getByTestId('tab-shell').click();
   await shell.terminal.locator('.xterm').click();
   await page.keyboard.press('Control+C');
   await shell.type("echo STOP''PED");

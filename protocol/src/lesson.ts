@@ -81,6 +81,8 @@ export const LessonView = z.object({
   /** The lesson text, rendered from markdown by the server. */
   html: z.string(),
   starter: z.string(),
+  /** The starter's file name (e.g. `jail.c`): the server compiles the learner's code under it, so diagnostics name it. */
+  starterFileName: z.string(),
   checks: z.array(CheckInfo),
   hints: z.array(Hint),
   previous: LessonId.nullable(),

@@ -54,6 +54,24 @@ export const ExitStatus = z.object({
 });
 export type ExitStatus = z.infer<typeof ExitStatus>;
 
+/**
+ * Where a check's time went, as the guest agent measured it (milliseconds), so
+ * a breakdown is never guessed from the host. Absent phases did not happen.
+ */
+export const CheckPhases = z.object({
+  /** Stray processes killed, the baseline restored, a fresh jail, canary and program in place. */
+  prepareMs: z.number(),
+  /** Accomplices started until each said it was ready. */
+  accomplicesMs: z.number(),
+  /** The jail program started → the probe's first line seen (null: the probe never started). */
+  probeStartedMs: z.number().nullable(),
+  /** The jail program started → a limit's kill (null: no limit was hit). */
+  killMs: z.number().nullable(),
+  /** The program's processes gone → output drained, groups killed, result sent. */
+  drainMs: z.number(),
+});
+export type CheckPhases = z.infer<typeof CheckPhases>;
+
 export const RunOutcome = z.enum(['passed', 'failed', 'compile-error', 'error', 'cancelled']);
 export type RunOutcome = z.infer<typeof RunOutcome>;
 
@@ -88,7 +106,10 @@ export const RunEvent = z.discriminatedUnion('type', [
     reason: z.string(),
     exit: ExitStatus,
     limit: LimitKind.nullable(),
+    /** The jail program's run, from its start until every process of it was gone (agent-measured). */
     durationMs: z.number(),
+    /** The agent's own timing of the check; absent when the check never reached the VM. */
+    phases: CheckPhases.optional(),
   }),
   z.object({ type: z.literal('vm-fault'), message: z.string(), retrying: z.boolean() }),
   z.object({

@@ -17,7 +17,7 @@ const RequestId = z.string().min(1).max(64);
 /** The anonymous learner's secret, kept in the browser's localStorage. */
 export const LearnerToken = z.string().regex(/^[A-Za-z0-9_-]{32,64}$/);
 
-export { Source, utf8Length } from './source.js';
+export { isSourceTooLargeIssue, Source, utf8Length } from './source.js';
 
 /** The server's instructor secret (JAILLAB_INSTRUCTOR_TOKEN): never sent to a learner's browser. */
 export const InstructorToken = z.string().min(16).max(256);

@@ -16,8 +16,17 @@ export function utf8Length(s: string): number {
   return n;
 }
 
+/** Marks the issue of an oversized source, wherever in a message the source sits (a run's, a save's, a shell's). */
+export const SOURCE_TOO_LARGE = 'sourceTooLarge';
+
 export const Source = z
   .string()
   .refine((s) => utf8Length(s) <= MAX_SOURCE_BYTES, {
     message: `the source is larger than ${MAX_SOURCE_BYTES / 1024} KiB`,
+    params: { [SOURCE_TOO_LARGE]: true },
   });
+
+/** True for the issue Source reports when a source is over the size limit. */
+export function isSourceTooLargeIssue(issue: { code: string; params?: Record<string, unknown> } | undefined): boolean {
+  return issue?.code === 'custom' && issue.params?.[SOURCE_TOO_LARGE] === true;
+}

@@ -18,18 +18,19 @@
 
 #include "baseline.h"
 #include "cgroup.h"
+#include "child.h"
 #include "pty.h"
 #include "util.h"
 
 #define CHECK_CGROUP "check"
 #define ACCOMPLICE_CGROUP "accomplices"
 #define READ_CHUNK 65536
+/* How long the kernel gets to tear a killed check's cgroup down before the agent stops waiting for it. */
+#define KILL_GRACE_MS 2000
 
-static const char *const child_env[] = {
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    "HOME=/root",
-    "TERM=xterm-256color",
-    NULL,
+/* A check's phases as the agent times them (microseconds; -1: did not happen), sent in CHECK_DONE. */
+struct phases {
+  long long prepare_us, accomplices_us, probe_started_us, kill_us, drain_us;
 };
 
 struct outcome {
@@ -37,14 +38,25 @@ struct outcome {
   int main_done;
   int limit;
   char detail[256];
+  struct phases t;
 };
 
-static void send_output(int port, uint32_t index, const char *data, size_t len) {
-  static struct wire_out o;
-  wire_begin(&o, MSG_OUTPUT);
-  wire_put_u32(&o, T_INDEX, index);
-  wire_put(&o, T_DATA, data, (uint32_t)len);
-  if (wire_send(port, &o) != 0) die("writing to the host: %m");
+/* The probe's first line (probe.h's PROBE_STARTED), spotted in the output stream as it passes: its prefix
+ * never recurs inside it, so a mismatch can restart the match at the current byte. */
+static const char probe_started_marker[] = "jaillab-probe: started";
+
+struct marker_scan {
+  size_t matched;
+  int seen;
+};
+
+static int scan_for_marker(struct marker_scan *m, const char *data, size_t len) {
+  for (size_t i = 0; i < len && !m->seen; i++) {
+    if (data[i] == probe_started_marker[m->matched]) m->matched++;
+    else m->matched = data[i] == probe_started_marker[0];
+    if (m->matched == sizeof probe_started_marker - 1) m->seen = 1;
+  }
+  return m->seen;
 }
 
 static void reap(pid_t main_pid, struct outcome *out) {
@@ -58,70 +70,91 @@ static void reap(pid_t main_pid, struct outcome *out) {
   }
 }
 
-static void drain_signalfd(int sigchld_fd) {
-  struct signalfd_siginfo si;
-  while (read(sigchld_fd, &si, sizeof si) == sizeof si) {
+/* How long an accomplice may take to say it is ready (TCG under load is slow to start processes). */
+#define ACCOMPLICE_READY_MS 5000
+
+/*
+ * Waits for an accomplice's word on its ready pipe: "ready" (probe.h's accomplice_ready()), or the reason
+ * its set-up failed. Returns 0 when ready; otherwise -1 with *err saying why.
+ */
+static int await_ready(int fd, pid_t pid, const char *name, char **err) {
+  char buf[256];
+  size_t len = 0;
+  long long deadline = monotonic_ms() + ACCOMPLICE_READY_MS;
+  for (;;) {
+    long long left = deadline - monotonic_ms();
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *err = xasprintf("the accomplice of %s did not say it was ready within %d s", name, ACCOMPLICE_READY_MS / 1000);
+      return -1;
+    }
+    ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+    if (r < 0 && errno == EINTR) continue;
+    if (r > 0) {
+      len += (size_t)r;
+      buf[len] = 0;
+      if (strncmp(buf, "ready", 5) == 0) return 0;
+      if (len < sizeof buf - 1 && !memchr(buf, '\n', len)) continue;
+    }
+    buf[len] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    if (len > 0) {
+      *err = xasprintf("the accomplice of %s could not start: %s", name, buf);
+      return -1;
+    }
+    /* The pipe closed unannounced: the accomplice is most likely dying. Give it a moment to become a zombie. */
+    int status = 0;
+    pid_t w = 0;
+    for (int i = 0; i < 50 && (w = waitpid(pid, &status, WNOHANG)) == 0; i++) usleep(10000);
+    if (w == pid && WIFEXITED(status))
+      *err = xasprintf("the accomplice of %s exited (status %d) before it was ready", name, WEXITSTATUS(status));
+    else if (w == pid && WIFSIGNALED(status))
+      *err = xasprintf("the accomplice of %s was killed by signal %d before it was ready", name, WTERMSIG(status));
+    else
+      *err = xasprintf("the accomplice of %s closed its ready pipe without saying ready", name);
+    return -1;
   }
 }
 
-/* Each accomplice is a helper process outside the jail that a probe needs. It says it is ready by closing fd 3. */
-static void start_accomplices(const struct check *c) {
-  if (c->naccomplices == 0) return;
-  cgroup_create(ACCOMPLICE_CGROUP, 32u << 20, 32);
+/* Starts the check's accomplices, helpers outside the jail that a probe needs, each once it is ready. */
+static int start_accomplices(const struct check *c, char **err) {
+  if (c->naccomplices == 0) return 0;
+  if (cgroup_create(ACCOMPLICE_CGROUP, 32u << 20, 32) != 0) {
+    *err = xasprintf("creating the accomplices' cgroup: %s", strerror(errno));
+    return -1;
+  }
   for (int i = 0; i < c->naccomplices; i++) {
     int ready[2];
     if (pipe2(ready, O_CLOEXEC) != 0) die("pipe: %m");
-    pid_t pid = fork();
-    if (pid < 0) die("fork: %m");
-    if (pid == 0) {
-      sigset_t all;
-      sigemptyset(&all);
-      sigprocmask(SIG_SETMASK, &all, NULL);
-      setsid();
-      cgroup_enter(ACCOMPLICE_CGROUP);
-      int devnull = open("/dev/null", O_RDWR);
-      dup2(devnull, 0);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      dup2(ready[1], 3);
-      close_range(4, ~0U, 0);
-      chdir("/");
-      char *path = xasprintf("%s/%s", STAGE_DIR, c->accomplices[i]);
-      char *argv[] = {path, JAIL_DIR, c->nonce, NULL};
-      execve(path, argv, (char *const *)child_env);
-      _exit(127);
-    }
+    char *path = xasprintf("%s/%s", STAGE_DIR, c->accomplices[i]);
+    char *argv[] = {path, JAIL_DIR, c->nonce, NULL};
+    struct child_spec spec = {
+        .path = path, .argv = argv, .env = child_env, .cgroup = ACCOMPLICE_CGROUP, .cwd = "/",
+        .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .ctty_fd = -1, .fd3 = ready[1], .error_fd = 3,
+    };
+    pid_t pid = spawn_child(&spec);
     close(ready[1]);
-    struct pollfd p = {.fd = ready[0], .events = POLLIN};
-    poll(&p, 1, 2000);
+    int rc = await_ready(ready[0], pid, c->probe_name, err);
     close(ready[0]);
+    free(path);
+    if (rc != 0) return -1;
   }
+  return 0;
 }
 
-static void start_program(const struct check *c, int slave, pid_t *pid_out) {
+static pid_t start_program(const struct check *c, int slave) {
   char *probe_path = xasprintf("/bin/%s", c->probe_name);
-  pid_t pid = fork();
-  if (pid < 0) die("fork: %m");
-  if (pid == 0) {
-    enter_pty_session(slave);
-    int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, 0);
-    dup2(slave, 1);
-    dup2(slave, 2);
-    if (cgroup_enter(CHECK_CGROUP) != 0) {
-      dprintf(2, "jaillab: could not apply limits: %m\n");
-      _exit(126);
-    }
-    if (chdir(PROGRAM_CWD) != 0) _exit(126);
-    close_range(3, ~0U, 0);
-    umask(022);
-    char *argv[] = {PROGRAM_PATH, JAIL_DIR, probe_path, c->nonce, NULL};
-    execve(PROGRAM_PATH, argv, (char *const *)child_env);
-    dprintf(2, "jaillab: cannot start your program: %m\n");
-    _exit(127);
-  }
+  char *argv[] = {PROGRAM_PATH, JAIL_DIR, probe_path, c->nonce, NULL};
+  /* Set-up failures (exit 126) are printed on the pty, where the learner reads them. */
+  struct child_spec spec = {
+      .path = PROGRAM_PATH, .argv = argv, .env = child_env, .cgroup = CHECK_CGROUP, .cwd = PROGRAM_CWD,
+      .stdin_fd = -1, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .error_fd = 2,
+  };
+  pid_t pid = spawn_child(&spec);
   free(probe_path);
-  *pid_out = pid;
+  return pid;
 }
 
 static void discard_output(int master) {
@@ -130,16 +163,25 @@ static void discard_output(int master) {
   }
 }
 
+/* What the output pump keeps between reads. */
+struct output_state {
+  size_t sent;
+  struct marker_scan marker;
+  long long program_started_us;
+};
+
 /* Forwards what the pty has to the host, up to the check's output limit. */
-static void pump_output(int port, int master, const struct check *c, size_t *sent, struct outcome *out) {
+static void pump_output(int port, int master, const struct check *c, struct output_state *st, struct outcome *out) {
   static char buf[READ_CHUNK];
+  size_t *sent = &st->sent;
   for (;;) {
     ssize_t n = read(master, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return; /* EAGAIN: nothing more now; EIO: every writer has closed the slave */
+    if (!st->marker.seen && scan_for_marker(&st->marker, buf, (size_t)n)) out->t.probe_started_us = monotonic_us() - st->program_started_us;
     size_t room = c->output_bytes > *sent ? c->output_bytes - *sent : 0;
     size_t take = (size_t)n < room ? (size_t)n : room;
-    if (take) send_output(port, c->index, buf, take);
+    if (take) send_child_output(port, MSG_OUTPUT, 1, c->index, buf, take);
     *sent += take;
     if ((size_t)n > take && out->limit == LIMIT_NONE) {
       out->limit = LIMIT_OUTPUT;
@@ -152,11 +194,7 @@ static void send_done(int port, const struct check *c, const struct outcome *out
   struct wire_out o = {0};
   wire_begin(&o, MSG_CHECK_DONE);
   wire_put_u32(&o, T_INDEX, c->index);
-  int code = -1, sig = 0;
-  if (out->main_done && WIFEXITED(out->main_status)) code = WEXITSTATUS(out->main_status);
-  if (out->main_done && WIFSIGNALED(out->main_status)) sig = WTERMSIG(out->main_status);
-  wire_put_u32(&o, T_EXIT_CODE, (uint32_t)code);
-  wire_put_u32(&o, T_SIGNAL, (uint32_t)sig);
+  wire_put_exit(&o, out->main_status, out->main_done);
   uint8_t limit = (uint8_t)out->limit;
   wire_put(&o, T_LIMIT, &limit, 1);
   wire_put_u32(&o, T_WALL_MS, (uint32_t)wall_ms);
@@ -165,18 +203,26 @@ static void send_done(int port, const struct check *c, const struct outcome *out
   if (proof) wire_put(&o, T_PROOF, proof, (uint32_t)proof_len);
   free(proof);
   if (out->detail[0]) wire_put_str(&o, T_DETAIL, out->detail);
+  const struct { uint8_t tag; long long us; } phases[] = {
+      {T_PREPARE_US, out->t.prepare_us}, {T_ACCOMPLICES_US, out->t.accomplices_us}, {T_PROBE_STARTED_US, out->t.probe_started_us},
+      {T_KILL_US, out->t.kill_us}, {T_DRAIN_US, out->t.drain_us},
+  };
+  for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++)
+    if (phases[i].us >= 0) wire_put_u32(&o, phases[i].tag, phases[i].us > UINT32_MAX ? UINT32_MAX : (uint32_t)phases[i].us);
   if (wire_send(port, &o) != 0) die("writing to the host: %m");
   free(o.buf);
 }
 
 static void send_setup_error(int port, const struct check *c, const char *err) {
-  struct outcome out = {.main_done = 0, .limit = LIMIT_NONE};
+  struct outcome out = {.main_done = 0, .limit = LIMIT_NONE, .t = {-1, -1, -1, -1, -1}};
   snprintf(out.detail, sizeof out.detail, "setup failed: %s", err);
   send_done(port, c, &out, 0);
 }
 
 void run_check(int port, int sigchld_fd, const struct check *c) {
   char *err = NULL;
+  struct outcome out = {.limit = LIMIT_NONE, .t = {-1, -1, -1, -1, -1}};
+  long long phase_start = monotonic_us();
   kill_stray_processes();
   /* A previous check may have filled the disk or mounted over the world: undo that first. Not fatal by itself:
    * if what is left still gets in the way, preparing the check fails with the reason. */
@@ -190,7 +236,17 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
     free(err);
     return;
   }
-  start_accomplices(c);
+  out.t.prepare_us = monotonic_us() - phase_start;
+  phase_start = monotonic_us();
+  if (start_accomplices(c, &err) != 0) {
+    cgroup_kill(ACCOMPLICE_CGROUP);
+    kill_stray_processes();
+    send_setup_error(port, c, err);
+    free(err);
+    cgroup_remove(ACCOMPLICE_CGROUP);
+    return;
+  }
+  out.t.accomplices_us = monotonic_us() - phase_start;
   drain_signalfd(sigchld_fd);
 
   int slave;
@@ -198,14 +254,15 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
    * never reports a hang-up before the program has opened its side; it closes it
    * once the program's processes are gone and then drains what is left. */
   int master = open_pty(120, 40, &slave);
-  struct outcome out = {.limit = LIMIT_NONE};
   long long started = monotonic_ms();
   long long deadline = started + c->wall_ms;
-  pid_t main_pid;
-  start_program(c, slave, &main_pid);
+  struct output_state output = {.program_started_us = monotonic_us()};
+  pid_t main_pid = start_program(c, slave);
 
-  size_t sent = 0;
   long long stall_start = -1;
+  /* When a limit's kill was issued: the wait for the group to go is measured from then, not from the deadline
+   * (a memory kill a second in must not wait out the rest of the wall limit). */
+  long long killed_at = -1;
   for (;;) {
     reap(main_pid, &out);
     int running = cgroup_populated(CHECK_CGROUP);
@@ -219,8 +276,12 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
       out.limit = LIMIT_TIME;
       cgroup_kill(CHECK_CGROUP);
     }
+    if (out.limit != LIMIT_NONE && killed_at < 0) {
+      killed_at = now;
+      out.t.kill_us = monotonic_us() - output.program_started_us;
+    }
     /* After a kill, give the kernel a moment to tear the group down, then stop waiting. */
-    if (out.limit != LIMIT_NONE && now >= deadline + 2000) {
+    if (killed_at >= 0 && now >= killed_at + KILL_GRACE_MS) {
       snprintf(out.detail, sizeof out.detail, "processes outlived the kill");
       break;
     }
@@ -233,13 +294,14 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
     if (p[1].revents) drain_signalfd(sigchld_fd);
     if (p[0].revents & POLLIN) {
       if (out.limit == LIMIT_OUTPUT) discard_output(master);
-      else pump_output(port, master, c, &sent, &out);
+      else pump_output(port, master, c, &output, &out);
     }
   }
   long long wall = monotonic_ms() - started;
+  phase_start = monotonic_us();
   close(slave);
   if (out.limit == LIMIT_OUTPUT) discard_output(master);
-  else pump_output(port, master, c, &sent, &out);
+  else pump_output(port, master, c, &output, &out);
   close(master);
 
   /* The reason a killed program died is usually a limit it ran into before. */
@@ -249,6 +311,7 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   cgroup_kill(CHECK_CGROUP);
   cgroup_kill(ACCOMPLICE_CGROUP);
   kill_stray_processes();
+  out.t.drain_us = monotonic_us() - phase_start;
   send_done(port, c, &out, wall);
   cgroup_remove(CHECK_CGROUP);
   cgroup_remove(ACCOMPLICE_CGROUP);

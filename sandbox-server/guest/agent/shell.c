@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "child.h"
 #include "runner.h"
 #include "pty.h"
 #include "util.h"
@@ -28,33 +29,15 @@
 /* Busybox applets linked into the jail's /bin for the shell session only: enough to look around. */
 static const char *const jail_applets[] = {"sh", "ls", "cat", "echo", "pwd", "id", "stat", "find", "head", "grep", "wc", "env", "ps", "readlink", NULL};
 
-static const char *const shell_env[] = {
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    "HOME=/root",
-    "TERM=xterm-256color",
-    "PS1=\\[\\e[1;32m\\]jaillab\\[\\e[0m\\]:\\w# ",
-    NULL,
-};
-
 struct extra_probe {
   char *staged;
   char *name;
 };
 
-static void send_bytes(int port, uint8_t type, const char *data, size_t len) {
-  static struct wire_out o;
-  wire_begin(&o, type);
-  wire_put(&o, T_DATA, data, (uint32_t)len);
-  if (wire_send(port, &o) != 0) die("writing to the host: %m");
-}
-
 static void send_exit(int port, int status, int started, const char *detail) {
   struct wire_out o = {0};
   wire_begin(&o, MSG_SHELL_EXIT);
-  int code = started && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  int sig = started && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  wire_put_u32(&o, T_EXIT_CODE, (uint32_t)code);
-  wire_put_u32(&o, T_SIGNAL, (uint32_t)sig);
+  wire_put_exit(&o, status, started);
   if (detail) wire_put_str(&o, T_DETAIL, detail);
   if (wire_send(port, &o) != 0) die("writing to the host: %m");
   free(o.buf);
@@ -113,23 +96,13 @@ static void install_outside_applets(void) {
 }
 
 static pid_t start_shell(int slave) {
-  pid_t pid = fork();
-  if (pid < 0) die("fork: %m");
-  if (pid == 0) {
-    enter_pty_session(slave);
-    dup2(slave, 0);
-    dup2(slave, 1);
-    dup2(slave, 2);
-    if (cgroup_enter(SHELL_CGROUP) != 0) dprintf(2, "jaillab: could not apply limits: %m\n");
-    chdir(PROGRAM_CWD);
-    close_range(3, ~0U, 0);
-    umask(022);
-    char *argv[] = {"sh", NULL};
-    execve("/bin/busybox", argv, (char *const *)shell_env);
-    dprintf(2, "jaillab: cannot start the shell: %m\n");
-    _exit(127);
-  }
-  return pid;
+  char *argv[] = {"sh", NULL};
+  /* Without its cgroup the shell would run without the lesson's limits: like a check, it then does not run. */
+  struct child_spec spec = {
+      .path = "/bin/busybox", .argv = argv, .env = shell_child_env, .cgroup = SHELL_CGROUP, .cwd = PROGRAM_CWD,
+      .stdin_fd = slave, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .error_fd = 2,
+  };
+  return spawn_child(&spec);
 }
 
 static void pump_pty(int port, int master) {
@@ -138,7 +111,7 @@ static void pump_pty(int port, int master) {
     ssize_t n = read(master, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return;
-    send_bytes(port, MSG_SHELL_OUTPUT, buf, (size_t)n);
+    send_child_output(port, MSG_SHELL_OUTPUT, 0, 0, buf, (size_t)n);
   }
 }
 
@@ -205,11 +178,7 @@ void run_shell(int port, int sigchld_fd, struct wire_in *in, const struct wire_m
       take_input(port, master, in);
     }
     if (p[1].revents & (POLLIN | POLLHUP)) pump_pty(port, master);
-    if (p[2].revents) {
-      struct signalfd_siginfo si;
-      while (read(sigchld_fd, &si, sizeof si) == sizeof si) {
-      }
-    }
+    if (p[2].revents) drain_signalfd(sigchld_fd);
     pid_t r;
     int st;
     while ((r = waitpid(-1, &st, WNOHANG)) > 0)

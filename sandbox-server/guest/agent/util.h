@@ -27,5 +27,6 @@ int copy_tree(const char *src, const char *dst);
 /* True if rel is a relative path with no "..", no "//" and no leading "/". */
 int safe_relative_path(const char *rel);
 long long monotonic_ms(void);
+long long monotonic_us(void);
 
 #endif

@@ -27,7 +27,7 @@
 /* guest -> host */
 #define MSG_READY 0x81      /* T_VERSION: agent is up and waiting */
 #define MSG_OUTPUT 0x82     /* T_INDEX, T_DATA: bytes the check printed */
-#define MSG_CHECK_DONE 0x83 /* T_INDEX, T_EXIT_CODE, T_SIGNAL, T_LIMIT, T_WALL_MS, T_PROOF, T_DETAIL */
+#define MSG_CHECK_DONE 0x83 /* T_INDEX, T_EXIT_CODE, T_SIGNAL, T_LIMIT, T_WALL_MS, T_PROOF, T_DETAIL, T_*_US phases */
 #define MSG_ERROR 0x84      /* T_MESSAGE: the job could not go on */
 #define MSG_JOB_READY 0x85  /* the job header was applied (clock set, entropy mixed in) */
 #define MSG_SHELL_OUTPUT 0x86 /* T_DATA: what the shell's pty printed */
@@ -61,6 +61,12 @@
 #define T_VERSION 25    /* string */
 #define T_COLS 26       /* u32: terminal columns */
 #define T_ROWS 27       /* u32: terminal rows */
+/* A check's phases as the agent timed them, in microseconds (CHECK_DONE): */
+#define T_PREPARE_US 28      /* strays killed, baseline restored, fresh jail, canary and program in place */
+#define T_ACCOMPLICES_US 29  /* accomplices started until each said ready */
+#define T_PROBE_STARTED_US 30 /* jail program started -> the probe's start line seen (absent: never) */
+#define T_KILL_US 31         /* jail program started -> a limit's kill (absent: no kill) */
+#define T_DRAIN_US 32        /* the program's processes gone -> last output sent, group killed, CHECK_DONE */
 
 #define FILE_KIND_FILE 0
 #define FILE_KIND_DIR 1

@@ -83,6 +83,7 @@ export class LessonCatalog {
       chapterTitle: lesson.chapterTitle,
       html: lesson.html,
       starter: lesson.starter,
+      starterFileName: lesson.starterFileName,
       checks: checkInfos(lesson),
       hints: lesson.meta.hints,
       previous: order[at - 1] ?? null,

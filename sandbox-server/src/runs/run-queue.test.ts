@@ -1,24 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { RunLog } from './run-log.js';
-import { RunQueue } from './run-queue.js';
+import { RunQueue, type SlotRequest } from './run-queue.js';
 
-const fakeRun = () => ({ log: new RunLog(), abort: new AbortController() });
-const positions = (r: ReturnType<typeof fakeRun>): number[] => r.log.events().flatMap((e) => (e.type === 'queued' ? [e.position] : []));
+/** A request that records the places in line it was told. */
+const request = (owner = 'learner'): SlotRequest & { positions: number[]; abort: AbortController } => {
+  const abort = new AbortController();
+  const positions: number[] = [];
+  return { owner, signal: abort.signal, onPosition: (p) => positions.push(p), positions, abort };
+};
 
 describe('the run queue', () => {
   it('lets `slots` runs in, queues the rest in order and tells each its place as it changes', async () => {
     const q = new RunQueue(1);
-    const a = fakeRun();
-    const b = fakeRun();
-    const c = fakeRun();
+    const a = request();
+    const b = request();
+    const c = request();
     const releaseA = await q.enter(a);
     const bIn = q.enter(b);
     const cIn = q.enter(c);
-    expect(positions(b)).toEqual([0]);
-    expect(positions(c)).toEqual([1]);
+    expect(a.positions).toEqual([]);
+    expect(b.positions).toEqual([0]);
+    expect(c.positions).toEqual([1]);
     releaseA();
     const releaseB = await bIn;
-    expect(positions(c)).toEqual([1, 0]);
+    expect(c.positions).toEqual([1, 0]);
     releaseB();
     (await cIn)();
     expect(q.length).toBe(0);
@@ -26,25 +30,33 @@ describe('the run queue', () => {
 
   it('drops a cancelled run from the line and moves the others up', async () => {
     const q = new RunQueue(1);
-    const release = await q.enter(fakeRun());
-    const b = fakeRun();
-    const c = fakeRun();
+    const release = await q.enter(request());
+    const b = request();
+    const c = request();
     const bIn = q.enter(b);
     const cIn = q.enter(c);
     b.abort.abort();
     await expect(bIn).rejects.toThrow('cancelled');
-    expect(positions(c)).toEqual([1, 0]);
+    expect(c.positions).toEqual([1, 0]);
     release();
     (await cIn)();
   });
 
+  it('refuses a request that was aborted before it asked', async () => {
+    const q = new RunQueue(1);
+    const a = request();
+    a.abort.abort();
+    await expect(q.enter(a)).rejects.toThrow('cancelled');
+    (await q.enter(request()))();
+  });
+
   it('releasing twice frees only one slot', async () => {
     const q = new RunQueue(1);
-    const release = await q.enter(fakeRun());
+    const release = await q.enter(request());
     release();
     release();
-    await q.enter(fakeRun());
-    const waiting = q.enter(fakeRun());
+    await q.enter(request());
+    const waiting = q.enter(request());
     expect(q.length).toBe(1);
     waiting.catch(() => {});
   });

@@ -1,16 +1,20 @@
-import type { Run } from './run.js';
-
-/** What the queue needs of a run: somewhere to announce its place, and a way to notice it was cancelled. */
-export type Queued = Pick<Run, 'log' | 'abort'>;
+/** One request for a VM slot: who asks (for fairness), how to tell them their place, and how they give up. */
+export interface SlotRequest {
+  /** The learner the run or shell belongs to. */
+  owner: string;
+  /** Aborted when the run is cancelled (or the shell's page goes away) while it waits. */
+  signal: AbortSignal;
+  /** Called with the request's place in line (0 = next) whenever it changes; not called for a request let in at once. */
+  onPosition?(position: number): void;
+}
 
 /**
- * At most `slots` runs use VMs at once; the rest wait in arrival order and are
- * told their place in line whenever it changes. (Workshops will swap this for a
- * queue that is fair between learners; the run only sees enter().)
+ * At most `slots` runs (and shells) use VMs at once; the rest wait in arrival
+ * order and are told their place in line whenever it changes.
  */
 export class RunQueue {
   private active = 0;
-  private readonly waiting: Array<{ run: Queued; go: () => void }> = [];
+  private readonly waiting: Array<{ request: SlotRequest; go: () => void }> = [];
 
   constructor(private readonly slots: number) {}
 
@@ -18,20 +22,25 @@ export class RunQueue {
     return this.waiting.length;
   }
 
-  /** Resolves with a release function once the run may start; rejects if the run is cancelled while waiting. */
-  async enter(run: Queued): Promise<() => void> {
+  /** Resolves with a release function once the request may start; rejects if it is aborted while waiting. */
+  async enter(request: SlotRequest): Promise<() => void> {
+    if (request.signal.aborted) throw new Error('cancelled');
     if (this.active < this.slots && this.waiting.length === 0) return this.take();
     await new Promise<void>((resolve, reject) => {
-      const entry = { run, go: resolve };
+      const entry = { request, go: resolve };
       this.waiting.push(entry);
-      run.log.append({ type: 'queued', position: this.waiting.length - 1 });
-      run.abort.signal.addEventListener('abort', () => {
-        const i = this.waiting.indexOf(entry);
-        if (i < 0) return;
-        this.waiting.splice(i, 1);
-        this.announce(i);
-        reject(new Error('cancelled'));
-      });
+      request.onPosition?.(this.waiting.length - 1);
+      request.signal.addEventListener(
+        'abort',
+        () => {
+          const i = this.waiting.indexOf(entry);
+          if (i < 0) return;
+          this.waiting.splice(i, 1);
+          this.announce(i);
+          reject(new Error('cancelled'));
+        },
+        { once: true },
+      );
     });
     return this.take();
   }
@@ -51,8 +60,8 @@ export class RunQueue {
     };
   }
 
-  /** Tells every run from position `from` on where it now stands. */
+  /** Tells every request from position `from` on where it now stands. */
   private announce(from: number): void {
-    for (let i = from; i < this.waiting.length; i++) this.waiting[i]!.run.log.append({ type: 'queued', position: i });
+    for (let i = from; i < this.waiting.length; i++) this.waiting[i]!.request.onPosition?.(i);
   }
 }

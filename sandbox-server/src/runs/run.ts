@@ -114,7 +114,7 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
   };
 
   try {
-    release = await deps.queue.enter(run);
+    release = await deps.queue.enter({ owner: run.learnerId, signal, onPosition: (position) => emit({ type: 'queued', position }) });
     emit({ type: 'compile-started' });
     // Take a VM and stage the lesson's files while gcc works: the two together are most of a run.
     const sessionReady = openSession(null);
@@ -152,6 +152,7 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
             exit: { code: done.exitCode, signal: done.signal === null ? null : signalName(done.signal) },
             limit: j.limit,
             durationMs: done.wallMs,
+            phases: done.phases,
           });
           break;
         } catch (e) {

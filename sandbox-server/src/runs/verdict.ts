@@ -64,6 +64,7 @@ export function describeLimit(limit: LimitKind, limits: EffectiveLimits): string
 function earlyExit(done: CheckDone): string {
   if (done.detail?.startsWith('setup failed')) return `the VM could not prepare this check (${done.detail})`;
   if (done.signal !== null) return `your program was killed by ${signalName(done.signal)} before it started the probe`;
+  if (done.exitCode === 126) return 'the VM could not start your program within its limits (the terminal says which step failed)';
   if (done.exitCode === 127) return 'your program could not be started, or its execv() of the probe failed';
   if (done.exitCode !== null) return `your program exited with status ${done.exitCode} without starting the probe`;
   return 'the probe never started';

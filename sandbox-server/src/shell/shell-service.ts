@@ -3,7 +3,6 @@ import type { Accelerator, ShellCloseReason } from '@jaillab/protocol';
 import type { CompileCache } from '../compile/compile-cache.js';
 import type { Lesson } from '../lessons/lesson.js';
 import type { ProbeBinary } from '../runs/probe-binaries.js';
-import { RunLog } from '../runs/run-log.js';
 import type { RunQueue } from '../runs/run-queue.js';
 import { lessonFiles, programFile } from '../runs/staging.js';
 import { GuestJob } from '../vm/guest-job.js';
@@ -135,23 +134,19 @@ export class ShellService {
   }
 
   private async openCounted(learnerId: string, lesson: Lesson, source: string, size: { cols: number; rows: number }, listener: ShellListener, status: (message: string) => void, signal: AbortSignal): Promise<OpenShell> {
-    // The queue speaks in run events; a shell only needs the queue position from them.
-    const log = new RunLog();
-    log.onAppend(() => {
-      const last = log.entries[log.entries.length - 1];
-      if (last?.kind === 'event' && last.event.type === 'queued') status(`Every VM is busy: you are number ${last.event.position + 1} in the queue.`);
-    });
-    const abort = new AbortController();
-    signal.addEventListener('abort', () => abort.abort(), { once: true });
     status('Compiling your program…');
     const compiled = await this.deps.compiler.get({ source, fileName: lesson.starterFileName }, { persist: false });
     if (!compiled.ok || !compiled.binary) throw new ShellCompileError(`Your program did not compile, so the shell has no jailer to offer:\n${compiled.text}`);
-    const release = await this.deps.queue.enter({ log, abort });
+    const release = await this.deps.queue.enter({
+      owner: learnerId,
+      signal: signal,
+      onPosition: (position) => status(`Every VM is busy: you are number ${position + 1} in the queue.`),
+    });
     let vm: GuestVm | null = null;
     try {
       status('Starting a fresh VM…');
-      vm = await this.deps.backend.acquire(abort.signal);
-      if (abort.signal.aborted) throw new Error('cancelled');
+      vm = await this.deps.backend.acquire(signal);
+      if (signal.aborted) throw new Error('cancelled');
       const job = new GuestJob(vm);
       await job.begin();
       job.stage(lessonFiles(lesson, this.deps.probes));

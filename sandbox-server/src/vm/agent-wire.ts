@@ -53,6 +53,11 @@ export const Tag = {
   VERSION: 25,
   COLS: 26,
   ROWS: 27,
+  PREPARE_US: 28,
+  ACCOMPLICES_US: 29,
+  PROBE_STARTED_US: 30,
+  KILL_US: 31,
+  DRAIN_US: 32,
 } as const;
 
 export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2 } as const;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { LimitKind } from '@jaillab/protocol';
+import type { CheckPhases, LimitKind } from '@jaillab/protocol';
 import { encodeFrame, type Field, FileKind, Msg, Tag, WireLimit } from './agent-wire.js';
 import type { GuestVm } from './vm-backend.js';
 
@@ -41,6 +41,7 @@ export interface CheckDone {
   wallMs: number;
   proof: Buffer | null;
   detail: string | null;
+  phases: CheckPhases;
 }
 
 export class AgentError extends Error {}
@@ -57,6 +58,18 @@ const KINDS = { file: FileKind.FILE, dir: FileKind.DIR, symlink: FileKind.SYMLIN
 
 /** Extra time the host allows beyond a check's own wall limit before it calls the VM unresponsive (TCG is slow to start processes). */
 const WATCHDOG_SLACK_MS = 10_000;
+
+const ms = (us: number | undefined): number | null => (us === undefined ? null : Math.round(us / 10) / 100);
+
+function phasesOf(f: { u32(tag: number): number | undefined }): CheckPhases {
+  return {
+    prepareMs: ms(f.u32(Tag.PREPARE_US)) ?? 0,
+    accomplicesMs: ms(f.u32(Tag.ACCOMPLICES_US)) ?? 0,
+    probeStartedMs: ms(f.u32(Tag.PROBE_STARTED_US)),
+    killMs: ms(f.u32(Tag.KILL_US)),
+    drainMs: ms(f.u32(Tag.DRAIN_US)) ?? 0,
+  };
+}
 
 export class GuestJob {
   constructor(readonly vm: GuestVm) {}
@@ -111,6 +124,7 @@ export class GuestJob {
           wallMs: f.u32(Tag.WALL_MS) ?? 0,
           proof: f.bytes(Tag.PROOF) ?? null,
           detail: f.str(Tag.DETAIL) ?? null,
+          phases: phasesOf(f),
         };
       } else if (f.type === Msg.ERROR) {
         throw new AgentError(f.str(Tag.MESSAGE) ?? 'the agent reported an error');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
 import type { OpenShell, ShellListener, ShellService } from '../shell/shell-service.js';
 import { FlowControl } from './flow-control.js';
+import { OutputPump } from './output-pump.js';
 import { ShellChannels } from './shell-channels.js';
 
 /**
@@ -11,6 +12,9 @@ import { ShellChannels } from './shell-channels.js';
  * server buffering without end. The shell service here is a stand-in that
  * records pause/resume: the VM path is covered by shell.vm.test.ts.
  */
+/** The pump sends on the next turn of the event loop (passes are coalesced): let it. */
+const pumped = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 function setup() {
   const events: string[] = [];
   let listener: ShellListener | null = null;
@@ -34,17 +38,21 @@ function setup() {
   const frames: Uint8Array[] = [];
   const flow = new FlowControl();
   let channel = 1;
-  const channels = new ShellChannels({ service, catalog, send: (m) => sent.push(m), sendBinary: (b) => frames.push(b), flow, bufferedAmount: () => 0, allocateChannel: () => channel++ });
-  return { channels, events, sent, frames, flow, output: (n: number) => listener!.output(Buffer.alloc(n, 0x41)), close: () => listener!.closed('exited', 'bye') };
+  const pump = new OutputPump({ send: (m) => sent.push(m), sendFrame: (b) => frames.push(b), bufferedAmount: () => 0 }, flow);
+  const channels = new ShellChannels({ service, catalog, send: (m) => sent.push(m), pump, allocateChannel: () => channel++ });
+  return { channels, pump, events, sent, frames, flow, output: (n: number) => listener!.output(Buffer.alloc(n, 0x41)), close: () => listener!.closed('exited', 'bye') };
 }
 
 describe('shell channels', () => {
   it('stop at the high-water mark, pause the guest, and resume it once the browser catches up', async () => {
     const t = setup();
-    t.channels.handle('l1', { type: 'shell-open', requestId: 'r', lessonId: 'a/b', source: 'x', cols: 80, rows: 24 }, () => {});
+    t.channels.open('l1', { type: 'shell-open', requestId: 'r', lessonId: 'a/b', source: 'x', cols: 80, rows: 24 }, () => {});
     await new Promise((r) => setTimeout(r, 0));
     expect(t.sent[0]).toMatchObject({ type: 'shell-opened', channel: 1 });
-    for (let i = 0; i < 40; i++) t.output(16 << 10); // 640 KiB, nothing acknowledged
+    for (let i = 0; i < 40; i++) {
+      t.output(16 << 10); // 640 KiB in all, nothing acknowledged
+      await pumped();
+    }
     const sentBytes = t.frames.reduce((n, f) => n + decodeOutputFrame(f)!.data.byteLength, 0);
     expect(sentBytes).toBeGreaterThanOrEqual(OUTPUT_HIGH_WATER_BYTES);
     expect(sentBytes).toBeLessThan(OUTPUT_HIGH_WATER_BYTES + (64 << 10) + 1);
@@ -53,8 +61,8 @@ describe('shell channels', () => {
 
     // The browser writes everything it got and says so: the rest flows, and the guest may go on.
     for (let round = 0; round < 10; round++) {
-      const unacked = t.flow.pending;
-      if (t.flow.acked(unacked)) t.channels.pump();
+      t.pump.acked(t.flow.pending);
+      await pumped();
     }
     expect(t.frames.reduce((n, f) => n + decodeOutputFrame(f)!.data.byteLength, 0)).toBe(40 * (16 << 10));
     expect(t.events.at(-1)).toBe('resume');
@@ -63,13 +71,14 @@ describe('shell channels', () => {
   it('sends shell-closed after the last output, and refuses input to a closed shell', async () => {
     const t = setup();
     const errors: string[] = [];
-    t.channels.handle('l1', { type: 'shell-open', requestId: 'r', lessonId: 'a/b', source: 'x', cols: 80, rows: 24 }, () => {});
+    t.channels.open('l1', { type: 'shell-open', requestId: 'r', lessonId: 'a/b', source: 'x', cols: 80, rows: 24 }, () => {});
     await new Promise((r) => setTimeout(r, 0));
     t.output(10);
     t.close();
+    await pumped();
     expect(t.frames).toHaveLength(1);
     expect(t.sent.at(-1)).toMatchObject({ type: 'shell-closed', channel: 1, reason: 'exited' });
-    t.channels.handle('l1', { type: 'shell-input', channel: 1, data: 'ls\n' }, (code) => errors.push(code));
+    t.channels.control({ type: 'shell-input', channel: 1, data: 'ls\n' }, (code) => errors.push(code));
     expect(errors).toEqual(['unknown-shell']);
   });
 });

@@ -1,78 +1,102 @@
-import { type ClientMessage, encodeOutputFrame, type ErrorCode, OUTPUT_HIGH_WATER_BYTES, OUTPUT_LOW_WATER_BYTES, OutputFrameKind, type ServerMessage, type ShellCloseReason } from '@jaillab/protocol';
+import { type ClientMessage, type ErrorCode, OUTPUT_HIGH_WATER_BYTES, OUTPUT_LOW_WATER_BYTES, OutputFrameKind, type ServerMessage, type ShellCloseReason } from '@jaillab/protocol';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
 import { type OpenShell, ShellCompileError, type ShellService, ShellsBusyError } from '../shell/shell-service.js';
-import { type FlowControl, MAX_BUFFERED, MAX_FRAME_DATA } from './flow-control.js';
+import { joinChunks, type OutputPump, type OutputStream, type PumpOutput } from './output-pump.js';
 
-type ShellMessage = Extract<ClientMessage, { type: 'shell-open' | 'shell-input' | 'shell-resize' | 'shell-close' }>;
+export type ShellMessage = Extract<ClientMessage, { type: 'shell-open' | 'shell-input' | 'shell-resize' | 'shell-close' }>;
+type ReportError = (code: ErrorCode, message: string, requestId?: string) => void;
 
 interface Deps {
   service: ShellService;
   catalog: LessonCatalog;
   send(msg: ServerMessage): void;
-  sendBinary(frame: Uint8Array): void;
-  /** The socket's flow control, shared with run output. */
-  flow: FlowControl;
-  bufferedAmount(): number;
+  /** The socket's output pump, shared with run output (and so its flow control). */
+  pump: OutputPump;
   allocateChannel(): number;
 }
 
-interface Channel {
-  shell: OpenShell | null;
-  /** Output not yet sent to the browser (flow control paused, or the socket's buffer full). */
-  pending: Buffer[];
-  pendingBytes: number;
-  guestPaused: boolean;
-  closed: { reason: ShellCloseReason; message: string } | null;
+/**
+ * One shell's output on its channel. What the browser has not taken yet waits
+ * here; above the high-water mark the guest is paused (the VM's port is no
+ * longer read) instead of this queue growing, and resumed below the low one.
+ */
+class ShellStream implements OutputStream {
+  shell: OpenShell | null = null;
+  closed: { reason: ShellCloseReason; message: string } | null = null;
+  private readonly pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private guestPaused = false;
+
+  constructor(
+    private readonly channel: number,
+    private readonly send: (msg: ServerMessage) => void,
+    private readonly done: () => void,
+  ) {}
+
+  queue(data: Buffer): void {
+    if (data.byteLength === 0) return;
+    this.pending.push(data);
+    this.pendingBytes += data.byteLength;
+    if (!this.guestPaused && this.pendingBytes > OUTPUT_HIGH_WATER_BYTES) {
+      this.guestPaused = true;
+      this.shell?.pause();
+    }
+  }
+
+  drain(out: PumpOutput): boolean {
+    // Output can arrive before shell-opened is sent (the shell prints its prompt at once): hold it until then.
+    if (!this.shell) return false;
+    while (this.pending.length > 0 && out.ready()) {
+      const data = joinChunks(
+        () => this.pending[0],
+        () => this.pending.shift(),
+      );
+      this.pendingBytes -= data.byteLength;
+      out.frame(OutputFrameKind.shellOutput, this.channel, 0, data);
+    }
+    if (this.guestPaused && this.pendingBytes <= OUTPUT_LOW_WATER_BYTES) {
+      this.guestPaused = false;
+      this.shell.resume();
+    }
+    if (!this.closed || this.pending.length > 0) return false;
+    this.send({ type: 'shell-closed', channel: this.channel, reason: this.closed.reason, message: this.closed.message });
+    this.done();
+    return true;
+  }
 }
 
-
-/**
- * The shells of one socket. A shell's output is queued here and sent under
- * the socket's flow control; when the browser falls behind, the queue stops
- * taking from the guest (the VM's port is paused) instead of growing.
- */
+/** The shells of one socket: opening, input, resize and close, and their output through the socket's pump. */
 export class ShellChannels {
-  private readonly channels = new Map<number, Channel>();
+  private readonly channels = new Map<number, ShellStream>();
   private readonly opening = new Set<AbortController>();
-  private pumpTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly d: Deps) {}
 
-  handles(msg: ClientMessage): msg is ShellMessage {
-    return msg.type.startsWith('shell-');
-  }
-
-  handle(learnerId: string, msg: ShellMessage, error: (code: ErrorCode, message: string, requestId?: string) => void): void {
-    if (msg.type === 'shell-open') return this.open(learnerId, msg, error);
-    const ch = this.channels.get(msg.channel);
-    if (!ch?.shell || ch.closed) return error('unknown-shell', 'that shell is closed');
-    if (msg.type === 'shell-input') ch.shell.input(msg.data);
-    else if (msg.type === 'shell-resize') ch.shell.resize(msg.cols, msg.rows);
-    else ch.shell.close('closed', 'You closed the shell.');
-  }
-
-  private open(learnerId: string, msg: Extract<ShellMessage, { type: 'shell-open' }>, error: (code: ErrorCode, message: string, requestId?: string) => void): void {
+  open(learnerId: string, msg: Extract<ShellMessage, { type: 'shell-open' }>, error: ReportError): void {
     const lesson = this.d.catalog.get(msg.lessonId);
     if (!lesson) return error('unknown-lesson', `there is no lesson "${msg.lessonId}"`, msg.requestId);
     const channel = this.d.allocateChannel();
-    const ch: Channel = { shell: null, pending: [], pendingBytes: 0, guestPaused: false, closed: null };
-    this.channels.set(channel, ch);
+    const stream = new ShellStream(channel, this.d.send, () => this.channels.delete(channel));
+    this.channels.set(channel, stream);
     const abort = new AbortController();
     this.opening.add(abort);
     const listener = {
-      output: (data: Buffer) => this.queue(ch, data),
+      output: (data: Buffer) => {
+        stream.queue(data);
+        this.d.pump.schedule();
+      },
       closed: (reason: ShellCloseReason, message: string) => {
-        ch.closed = { reason, message };
-        this.pump();
+        stream.closed = { reason, message };
+        this.d.pump.schedule();
       },
     };
     this.d.service.open(learnerId, lesson, msg.source, { cols: msg.cols, rows: msg.rows }, listener, (m) => this.d.send({ type: 'shell-status', requestId: msg.requestId, message: m }), abort.signal).then(
       (shell) => {
         this.opening.delete(abort);
-        ch.shell = shell;
+        stream.shell = shell;
         if (abort.signal.aborted) return shell.close('closed', 'The page went away.');
         this.d.send({ type: 'shell-opened', requestId: msg.requestId, channel, accelerator: shell.accelerator, idleTimeoutMs: shell.idleTimeoutMs });
-        this.pump();
+        this.d.pump.add(channel, stream);
       },
       (e: Error) => {
         this.opening.delete(abort);
@@ -85,58 +109,19 @@ export class ShellChannels {
     );
   }
 
-  private queue(ch: Channel, data: Buffer): void {
-    if (data.byteLength === 0) return;
-    ch.pending.push(data);
-    ch.pendingBytes += data.byteLength;
-    if (!ch.guestPaused && ch.pendingBytes > OUTPUT_HIGH_WATER_BYTES) {
-      ch.guestPaused = true;
-      ch.shell?.pause();
-    }
-    this.pump();
-  }
-
-  /** Sends what is queued, as far as flow control allows; called again on every ack. */
-  pump(): void {
-    for (const [channel, ch] of this.channels) {
-      // Output can arrive before shell-opened is sent (the shell prints its prompt at once): hold it until then.
-      if (!ch.shell) continue;
-      while (ch.pending.length > 0) {
-        if (this.d.flow.isPaused) return;
-        if (this.d.bufferedAmount() > MAX_BUFFERED) {
-          this.pumpTimer ??= setTimeout(() => {
-            this.pumpTimer = null;
-            this.pump();
-          }, 20);
-          return;
-        }
-        const parts: Buffer[] = [];
-        let size = 0;
-        while (ch.pending.length > 0 && (size === 0 || size + ch.pending[0]!.byteLength <= MAX_FRAME_DATA)) {
-          const next = ch.pending.shift()!;
-          parts.push(next);
-          size += next.byteLength;
-        }
-        ch.pendingBytes -= size;
-        this.d.sendBinary(encodeOutputFrame({ kind: OutputFrameKind.shellOutput, channel, checkIndex: 0, data: Buffer.concat(parts) }));
-        this.d.flow.sent(size);
-      }
-      if (ch.guestPaused && ch.pendingBytes <= OUTPUT_LOW_WATER_BYTES) {
-        ch.guestPaused = false;
-        ch.shell.resume();
-      }
-      if (ch.closed && ch.pending.length === 0) {
-        this.channels.delete(channel);
-        this.d.send({ type: 'shell-closed', channel, reason: ch.closed.reason, message: ch.closed.message });
-      }
-    }
+  /** Input, resize or close for an open shell of this socket. */
+  control(msg: Exclude<ShellMessage, { type: 'shell-open' }>, error: ReportError): void {
+    const stream = this.channels.get(msg.channel);
+    if (!stream?.shell || stream.closed) return error('unknown-shell', 'that shell is closed');
+    if (msg.type === 'shell-input') stream.shell.input(msg.data);
+    else if (msg.type === 'shell-resize') stream.shell.resize(msg.cols, msg.rows);
+    else stream.shell.close('closed', 'You closed the shell.');
   }
 
   /** The socket is gone: its shells go too (a shell belongs to the tab that opened it). */
   closeAll(reason: ShellCloseReason): void {
-    if (this.pumpTimer) clearTimeout(this.pumpTimer);
     for (const a of this.opening) a.abort();
-    for (const ch of this.channels.values()) ch.shell?.close(reason, 'The page closed.');
+    for (const s of this.channels.values()) s.shell?.close(reason, 'The page closed.');
     this.channels.clear();
   }
 }

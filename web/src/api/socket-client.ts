@@ -55,11 +55,17 @@ export class SocketClient {
   /** Why the last socket closed, shown while reconnecting. */
   private lastError: string | null = null;
   private welcomedAt = 0;
+  private lastWelcomeMsg: Welcome | null = null;
 
   constructor(private readonly url: string = defaultSocketUrl()) {}
 
   get state(): ConnectionState {
     return this.current;
+  }
+
+  /** What the server said at the last hello: still known while reconnecting (limits, accelerator). */
+  get lastWelcome(): Welcome | null {
+    return this.lastWelcomeMsg;
   }
 
   /** The socket messages are being sent on now; output acks carry it to avoid crediting a new socket for old bytes. */
@@ -186,6 +192,7 @@ export class SocketClient {
       if (msg.learnerToken) saveLearnerToken(msg.learnerToken);
       this.welcomedAt = Date.now();
       this.lastError = null;
+      this.lastWelcomeMsg = msg;
       this.setState({ status: 'connected', welcome: msg });
       this.welcomed.emit({ welcome: msg, generation });
       return;

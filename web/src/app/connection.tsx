@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useContext, useSyncExternalStore } from 'react';
-import type { ConnectionState } from '../api/connection-state.js';
+import type { ConnectionState, Welcome } from '../api/connection-state.js';
 import { RunStreams } from '../api/run-streams.js';
 import { ShellStreams } from '../api/shell-streams.js';
 import { SocketClient } from '../api/socket-client.js';
@@ -48,5 +48,14 @@ export function useConnectionState(): ConnectionState {
   return useSyncExternalStore(
     (onChange) => socket.stateChanged.on(onChange),
     () => socket.state,
+  );
+}
+
+/** The server's last welcome (limits, accelerator), kept through a reconnect; null before the first. */
+export function useLastWelcome(): Welcome | null {
+  const { socket } = useConnection();
+  return useSyncExternalStore(
+    (onChange) => socket.stateChanged.on(onChange),
+    () => socket.lastWelcome,
   );
 }

@@ -2,7 +2,7 @@ import type { LessonView } from '@jaillab/protocol';
 import { MAX_SOURCE_BYTES } from '@jaillab/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { fetchSolution } from '../api/http-api.js';
-import { useConnection, useConnectionState } from '../app/connection.js';
+import { useConnection, useConnectionState, useLastWelcome } from '../app/connection.js';
 import { useProgress } from '../app/use-progress.js';
 import { CodeEditor, type CodeEditorHandle } from '../editor/CodeEditor.js';
 import { SolutionDiff } from '../editor/SolutionDiff.js';
@@ -21,9 +21,6 @@ import { VerdictPanel } from './VerdictPanel.js';
 import './lesson-workspace.css';
 import './workspace-extras.css';
 
-/** The file name the server compiles the learner's code as (the lesson's starter file). */
-const FILE_NAME = 'jail.c';
-
 /**
  * One lesson, ready to work on: the text, the checks and the hints on the
  * left; the editor (or the comparison with the solution), Run, and the
@@ -34,10 +31,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const connection = useConnectionState();
   const { workspace } = useConnection();
   const connected = connection.status === 'connected';
-  // Keep what the server told us last, through a reconnect.
-  const welcomeRef = useRef(connection.status === 'connected' ? connection.welcome : null);
-  if (connection.status === 'connected') welcomeRef.current = connection.welcome;
-  const welcome = welcomeRef.current;
+  const welcome = useLastWelcome();
   const maxSourceBytes = Math.min(MAX_SOURCE_BYTES, welcome?.limits.maxSourceBytes ?? MAX_SOURCE_BYTES);
 
   const editorRef = useRef<CodeEditorHandle | null>(null);
@@ -112,7 +106,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
       </div>
       <div className="work-column">
         <RunToolbar
-          fileName={FILE_NAME}
+          fileName={lesson.starterFileName}
           run={run.state}
           connected={connected}
           sourceBytes={code.sourceBytes}
@@ -146,7 +140,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
         )}
         {compare && <SolutionDiff lessonId={lesson.id} mine={compare.mine} solution={compare.solution} />}
         <div className="code-editor-slot" hidden={compare !== null} style={{ display: compare ? 'none' : 'contents' }}>
-          <CodeEditor modelKey={lesson.id} fileName={FILE_NAME} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} />
+          <CodeEditor modelKey={lesson.id} fileName={lesson.starterFileName} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} />
         </div>
         <TerminalTabs tab={tab} onTab={setTab} outputRef={terminalRef} shellRef={shellRef} shell={shell.state} connected={connected} onOpenShell={openShell} onCloseShell={shell.close} />
       </div>

@@ -1,0 +1,94 @@
+#define _GNU_SOURCE
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "pty.h"
+#include "util.h"
+
+#define BASE_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm-256color"
+
+const char *const child_env[] = {BASE_ENV, NULL};
+const char *const shell_child_env[] = {BASE_ENV, "PS1=\\[\\e[1;32m\\]jaillab\\[\\e[0m\\]:\\w# ", NULL};
+
+/* In the child, after fork: says which call failed and why, then exits without running anything. */
+static void __attribute__((noreturn, format(printf, 2, 3))) setup_failed(int fd, const char *fmt, ...) {
+  int err = errno;
+  char what[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  dprintf(fd, "jaillab: %s: %s\n", what, strerror(err));
+  _exit(CHILD_SETUP_FAILED);
+}
+
+/* Makes fd `target` refer to `source` (or /dev/null for -1). */
+static void place_fd(int source, int target, int error_fd) {
+  int fd = source;
+  if (fd < 0 && (fd = open("/dev/null", O_RDWR)) < 0) setup_failed(error_fd, "open /dev/null");
+  if (fd != target && dup2(fd, target) < 0) setup_failed(error_fd, "dup2 onto fd %d", target);
+}
+
+pid_t spawn_child(const struct child_spec *s) {
+  pid_t pid = fork();
+  if (pid < 0) die("fork: %m");
+  if (pid > 0) return pid;
+
+  /* The agent blocks SIGCHLD and ignores SIGPIPE: a program must start with neither. */
+  if (s->ctty_fd >= 0) enter_pty_session(s->ctty_fd);
+  else {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    setsid();
+  }
+  /* Until the descriptors are in place, a failure goes where the error fd will come from. The sources are all
+   * above 3 (0-2 are the agent's console, 3 and 4 its signalfd and port), so no dup2 below clobbers another. */
+  int source_of_error = s->error_fd == 3 ? s->fd3 : s->error_fd == 1 ? s->stdout_fd : s->stderr_fd;
+  int early = source_of_error >= 0 ? source_of_error : 2;
+  if (s->fd3 >= 0 && dup2(s->fd3, 3) < 0) setup_failed(early, "dup2 onto fd 3");
+  place_fd(s->stdin_fd, 0, early);
+  place_fd(s->stdout_fd, 1, early);
+  place_fd(s->stderr_fd, 2, early);
+  if (s->cgroup && cgroup_enter(s->cgroup) != 0) setup_failed(s->error_fd, "could not apply limits (entering cgroup %s)", s->cgroup);
+  if (chdir(s->cwd) != 0) setup_failed(s->error_fd, "chdir %s", s->cwd);
+  if (close_range(s->fd3 >= 0 ? 4 : 3, ~0U, 0) != 0) setup_failed(s->error_fd, "close_range");
+  umask(022);
+  execve(s->path, s->argv, (char *const *)s->env);
+  dprintf(s->error_fd, "jaillab: cannot start %s: %s\n", s->path, strerror(errno));
+  _exit(CHILD_EXEC_FAILED);
+}
+
+void send_child_output(int port, uint8_t type, int with_index, uint32_t index, const char *data, size_t len) {
+  static struct wire_out o;
+  wire_begin(&o, type);
+  if (with_index) wire_put_u32(&o, T_INDEX, index);
+  wire_put(&o, T_DATA, data, (uint32_t)len);
+  if (wire_send(port, &o) != 0) die("writing to the host: %m");
+}
+
+void wire_put_exit(struct wire_out *o, int status, int ran) {
+  int code = ran && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  int sig = ran && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  wire_put_u32(o, T_EXIT_CODE, (uint32_t)code);
+  wire_put_u32(o, T_SIGNAL, (uint32_t)sig);
+}
+
+void drain_signalfd(int sigchld_fd) {
+  struct signalfd_siginfo si;
+  while (read(sigchld_fd, &si, sizeof si) == sizeof si) {
+  }
+}

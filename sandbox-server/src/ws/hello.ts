@@ -1,0 +1,57 @@
+import { timingSafeEqual } from 'node:crypto';
+import { MAX_SOURCE_BYTES, type ServerMessage } from '@jaillab/protocol';
+import { DEFAULT_LIMITS } from '../lessons/lesson.js';
+import type { Learner, Store } from '../store/store.js';
+import type { VmBackend } from '../vm/vm-backend.js';
+
+export interface HelloDeps {
+  store: Store;
+  backend: VmBackend;
+  instructorToken: string;
+}
+
+export type Greeting = { ok: true; learner: Learner; instructor: boolean; welcome: ServerMessage } | { ok: false; message: string };
+
+/** Compares in constant time, so the token cannot be guessed byte by byte from response times. */
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.byteLength === b.byteLength && timingSafeEqual(a, b);
+}
+
+/**
+ * A socket's `hello`: who this is (the learner whose token it brings, or a new
+ * one), and whether it holds the instructor token. A wrong instructor token
+ * is refused outright rather than quietly downgraded, so a mistyped token is
+ * noticed.
+ */
+export function greet(learnerToken: string | undefined, instructorToken: string | undefined, d: HelloDeps): Greeting {
+  if (instructorToken !== undefined && !sameToken(instructorToken, d.instructorToken)) return { ok: false, message: 'wrong instructor token' };
+  let learner = learnerToken ? d.store.findLearner(learnerToken) : null;
+  let newToken: string | undefined;
+  if (!learner) {
+    const created = d.store.createLearner();
+    learner = created.learner;
+    newToken = created.token;
+  }
+  const instructor = instructorToken !== undefined;
+  return {
+    ok: true,
+    learner,
+    instructor,
+    welcome: {
+      type: 'welcome',
+      learnerId: learner.id,
+      ...(newToken ? { learnerToken: newToken } : {}),
+      instructor,
+      accelerator: d.backend.stats().accelerator,
+      limits: {
+        maxSourceBytes: MAX_SOURCE_BYTES,
+        wallTimeMsPerCheck: DEFAULT_LIMITS.wallTimeMs,
+        memoryBytes: DEFAULT_LIMITS.memoryBytes,
+        processes: DEFAULT_LIMITS.processes,
+        outputBytesPerCheck: DEFAULT_LIMITS.outputBytes,
+      },
+    },
+  };
+}

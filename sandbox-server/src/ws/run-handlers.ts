@@ -1,0 +1,32 @@
+import { ProbeCompileError } from '../runs/run-service.js';
+import type { Handlers } from './session-context.js';
+
+/** Starting, watching and cancelling runs. A learner only ever sees their own runs. */
+export const runHandlers: Handlers<'run' | 'watch' | 'cancel'> = {
+  run(msg, ctx) {
+    const lesson = ctx.deps.catalog.get(msg.lessonId);
+    if (!lesson) return ctx.error('unknown-lesson', `there is no lesson "${msg.lessonId}"`, msg.requestId);
+    const refusal = ctx.deps.runLimits.refuse(ctx.learner.id, ctx.address);
+    if (refusal) return ctx.error('rate-limited', refusal, msg.requestId);
+    if (!msg.extraProbes?.length) return ctx.watch(ctx.deps.runs.start(ctx.learner.id, lesson, msg.source), msg.requestId);
+    if (!ctx.instructor) return ctx.error('forbidden', 'extra probes are for instructors', msg.requestId);
+    void ctx.deps.runs.startWithExtraProbes(ctx.learner.id, lesson, msg.source, msg.extraProbes).then(
+      (run) => ctx.watch(run, msg.requestId),
+      (e: Error) => ctx.error(e instanceof ProbeCompileError ? 'probe-compile-error' : 'internal', e.message, msg.requestId),
+    );
+  },
+
+  watch(msg, ctx) {
+    const run = ctx.deps.runs.get(msg.runId);
+    if (run && run.learnerId === ctx.learner.id) return ctx.watch(run, msg.requestId);
+    // Not in memory: a run the last shutdown cut off says so (its log is gone; the code is saved).
+    if (ctx.deps.store.runOutcome(ctx.learner.id, msg.runId)?.outcome === 'interrupted')
+      return ctx.error('run-interrupted', 'This run was interrupted: the server restarted while it was in progress. Your code is safe; press Run again.', msg.requestId);
+    ctx.error('unknown-run', 'no such run (it may have expired)', msg.requestId);
+  },
+
+  cancel(msg, ctx) {
+    const run = ctx.deps.runs.get(msg.runId);
+    if (run && run.learnerId === ctx.learner.id) ctx.deps.runs.cancel(run.id);
+  },
+};
