@@ -40,6 +40,8 @@ async function measure(baseUrl: string, into: Result): Promise<void> {
   });
   try {
     const page = await browser.newPage({ baseURL: baseUrl, viewport: { width: 1440, height: 900 } });
+    // tsx (esbuild) names functions with a helper the page does not have; Playwright's own runner does not.
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
     const ledger = watchSocket(page);
     await startFlood(page);
     await instrument(page);

@@ -29,12 +29,12 @@ describe('hostile sources', () => {
   });
 
   it('refuses a 10 MB source without starting gcc, with the size limit in the message', async () => {
-    const started = Date.now();
     const r = await compileC({ source: `/* ${'x'.repeat(10 << 20)} */\n${main}`, fileName: 'jail.c' });
     expect(r.ok).toBe(false);
     expect(r.text).toContain(`larger than ${MAX_SOURCE_BYTES >> 10} KiB`);
     expect(r.diagnostics[0]).toMatchObject({ severity: 'error', line: 1 });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Refused before gcc: no compiler time was spent (a wall-clock bound here would fail on a busy machine).
+    expect(r.durationMs).toBe(0);
   });
 
   it('stops gcc at its memory limit when a source makes it swallow memory, and says so', async () => {
@@ -52,7 +52,7 @@ describe('hostile sources', () => {
     // gcc's parser recurses once per level and runs out of stack: the learner is told what happened, in words.
     expect(r.ok).toBe(false);
     expect(r.text).toMatch(/the compiler itself crashed on this source/);
-    expect(r.durationMs).toBeLessThan(DEFAULT_COMPILE_LIMITS.timeoutMs + 2000);
+    expect(r.text).not.toMatch(/time limit/);
   });
 
   it('takes bytes that are not UTF-8 (replacement characters, lone surrogates, NUL, controls) and answers with diagnostics', async () => {

@@ -114,7 +114,8 @@ describe('watching runs', () => {
     });
     const r = await pending;
     expect(r.finished.outcome).toBe('cancelled');
-    expect(r.finished.durationMs).toBeLessThan(5000);
+    // Cancelled, not ended by the loop's time limit: no check finished at all.
+    expect(r.events.filter((e) => e.type === 'check-finished')).toEqual([]);
     client.close();
   });
 });
