@@ -153,6 +153,24 @@ static __attribute__((unused)) void accomplice_ready(void) {
   close(3);
 }
 
+/*
+ * For a probe with `race: jail-path` (the path race, won on cue): blocks until the agent says the
+ * window is open, i.e. the jail program is about to set its root through the jail's path after
+ * having looked that path up before (fd 4). Returns 1 then, 0 if the check ends without a window.
+ */
+static __attribute__((unused)) int accomplice_await_window(void) {
+  char cue[16];
+  ssize_t n;
+  while ((n = read(4, cue, sizeof cue)) < 0 && errno == EINTR) {
+  }
+  return n > 0;
+}
+
+/* Says the window was used (the jail program may go on). */
+static __attribute__((unused)) void accomplice_window_used(void) {
+  if (write(4, "done\n", 5) != 5) _exit(125);
+}
+
 /* Receives one descriptor passed with SCM_RIGHTS over a connected UNIX socket; -1 if none came. */
 static __attribute__((unused)) int probe_receive_fd(int sock) {
   char byte;

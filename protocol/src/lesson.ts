@@ -64,6 +64,12 @@ export const ProbeFrontMatter = z
       .min(1)
       .optional()
       .describe('what the accomplice (accomplice.c, started as root outside the jail before the check) does; required exactly when the probe has one'),
+    race: z
+      .enum(['jail-path'])
+      .optional()
+      .describe(
+        'a race the accomplice wins on cue instead of by luck. jail-path: the agent traces the jail program and, at a chroot() or pivot_root() through the jail\'s path after an earlier lookup of it, tells the accomplice (its fd 4) and waits until it has swapped the path. Needs an accomplice',
+      ),
     plant: z
       .array(z.string().regex(/^\/[A-Za-z0-9._\/-]+$/))
       .default([])

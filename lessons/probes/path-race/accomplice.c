@@ -1,38 +1,29 @@
 /*
  * path-race accomplice: someone who controls a symlink on the jail's path.
- * It moves the jail to <jail>.real and makes <jail> a symlink to it. When a
- * process's working directory becomes <jail>.real (the jail program did
- * chdir(jail)), it points the symlink at <jail>.real/inner, a copy-like
- * subdirectory: a later chroot(jail) then resolves to the inner directory and
- * the working directory is left above the new root.
+ * It moves the jail to <jail>.real and makes <jail> a symlink to it. When the
+ * agent says the window is open (the jail program looked the path up before
+ * and is about to change its root through it again), it points the symlink at
+ * <jail>.real/inner, a subdirectory with the probe in it: the chroot() then
+ * resolves to the inner directory, and a working directory taken at the
+ * first lookup is left above the new root.
  */
 #include "probe.h"
-#include <dirent.h>
 #include <ftw.h>
 #include <sys/stat.h>
-#include <time.h>
+
+/* A copy, not a hard link: a jail program that drops files with several links (an audit) keeps it. */
+static void copy_file(const char *from, const char *to) {
+  int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+  char buf[65536];
+  ssize_t n;
+  while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0) write(out, buf, (size_t)n);
+  close(in);
+  close(out);
+}
 
 static int rm_entry(const char *p, const struct stat *st, int type, struct FTW *f) {
   (void)st, (void)f;
   return type == FTW_DP ? rmdir(p) : unlink(p);
-}
-
-static int cwd_is(const char *want) {
-  DIR *d = opendir("/proc");
-  if (!d) return 0;
-  struct dirent *e;
-  int hit = 0;
-  while (!hit && (e = readdir(d))) {
-    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-    char link[64], target[512];
-    snprintf(link, sizeof link, "/proc/%s/cwd", e->d_name);
-    ssize_t n = readlink(link, target, sizeof target - 1);
-    if (n <= 0) continue;
-    target[n] = 0;
-    hit = strcmp(target, want) == 0;
-  }
-  closedir(d);
-  return hit;
 }
 
 int main(int argc, char **argv) {
@@ -49,20 +40,13 @@ int main(int argc, char **argv) {
   if (rename(jail, real) != 0 || symlink(real, jail) != 0) return 1;
   mkdir(inner, 0755);
   mkdir(innerbin, 0755);
-  link(from, to);
+  copy_file(from, to);
   accomplice_ready();
-  struct timespec start, now;
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  for (;;) {
-    if (cwd_is(real)) {
-      unlink(tmp);
-      symlink(inner, tmp);
-      rename(tmp, jail); /* atomic: the jail's path now leads to the inner directory */
-      break;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec - start.tv_sec > 10) break;
-    usleep(1000);
+  if (accomplice_await_window()) {
+    unlink(tmp);
+    symlink(inner, tmp);
+    rename(tmp, jail); /* atomic: the jail's path now leads to the inner directory */
+    accomplice_window_used();
   }
   accomplice_wait();
 }

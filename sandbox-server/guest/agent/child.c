@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,13 +61,16 @@ pid_t spawn_child(const struct child_spec *s) {
   int source_of_error = s->error_fd == 3 ? s->fd3 : s->error_fd == 1 ? s->stdout_fd : s->stderr_fd;
   int early = source_of_error >= 0 ? source_of_error : 2;
   if (s->fd3 >= 0 && dup2(s->fd3, 3) < 0) setup_failed(early, "dup2 onto fd 3");
+  if (s->fd4 >= 0 && dup2(s->fd4, 4) < 0) setup_failed(early, "dup2 onto fd 4");
   place_fd(s->stdin_fd, 0, early);
   place_fd(s->stdout_fd, 1, early);
   place_fd(s->stderr_fd, 2, early);
   if (s->cgroup && cgroup_enter(s->cgroup) != 0) setup_failed(s->error_fd, "could not apply limits (entering cgroup %s)", s->cgroup);
   if (chdir(s->cwd) != 0) setup_failed(s->error_fd, "chdir %s", s->cwd);
-  if (close_range(s->fd3 >= 0 ? 4 : 3, ~0U, 0) != 0) setup_failed(s->error_fd, "close_range");
+  unsigned first_closed = s->fd4 >= 0 ? 5 : s->fd3 >= 0 ? 4 : 3;
+  if (close_range(first_closed, ~0U, 0) != 0) setup_failed(s->error_fd, "close_range");
   umask(022);
+  if (s->traced && ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) setup_failed(s->error_fd, "ptrace(PTRACE_TRACEME)");
   execve(s->path, s->argv, (char *const *)s->env);
   dprintf(s->error_fd, "jaillab: cannot start %s: %s\n", s->path, strerror(errno));
   _exit(CHILD_EXEC_FAILED);

@@ -38,8 +38,10 @@ struct child_spec {
   int stdin_fd, stdout_fd, stderr_fd;
   /* A pty slave to make the controlling terminal (a session of its own), or -1 for just a new session. */
   int ctty_fd;
-  /* A descriptor to pass as fd 3 (an accomplice's ready pipe), or -1. Everything else above 2 is closed. */
-  int fd3;
+  /* Descriptors to pass as fd 3 and fd 4 (an accomplice's ready pipe and race cue), or -1. All others above 2 are closed. */
+  int fd3, fd4;
+  /* Asks to be traced by the agent (PTRACE_TRACEME) just before the exec: see tracer.h. */
+  int traced;
   /* Where a set-up failure is reported: a descriptor of the child's (1, 2 or 3 after set-up), written before exiting. */
   int error_fd;
 };

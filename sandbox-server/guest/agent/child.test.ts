@@ -24,7 +24,7 @@ int main(int argc, char **argv) {
   if (argc < 4 || pipe(err) != 0) return 2;
   int hi = fcntl(err[1], F_DUPFD_CLOEXEC, 10);
   struct child_spec s = {.path = argv[3], .argv = &argv[3], .env = child_env, .cgroup = strcmp(argv[1], "-") ? argv[1] : NULL,
-                         .cwd = argv[2], .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = hi, .ctty_fd = -1, .fd3 = -1, .error_fd = 2};
+                         .cwd = argv[2], .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = hi, .ctty_fd = -1, .fd3 = -1, .fd4 = -1, .error_fd = 2};
   pid_t pid = spawn_child(&s);
   close(hi);
   close(err[1]);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +21,8 @@
 #include "cgroup.h"
 #include "child.h"
 #include "pty.h"
+#include "race.h"
+#include "tracer.h"
 #include "util.h"
 
 #define CHECK_CGROUP "check"
@@ -59,10 +62,12 @@ static int scan_for_marker(struct marker_scan *m, const char *data, size_t len) 
   return m->seen;
 }
 
-static void reap(pid_t main_pid, struct outcome *out) {
+/* Reaps what has ended, and hands the stops of traced processes to the tracer (which resumes them). */
+static void reap(pid_t main_pid, struct tracer *tracer, struct outcome *out) {
   int status;
   pid_t pid;
-  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+  while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+    if (tracer && tracer_handle(tracer, pid, status)) continue;
     if (pid == main_pid) {
       out->main_status = status;
       out->main_done = 1;
@@ -119,7 +124,7 @@ static int await_ready(int fd, pid_t pid, const char *name, char **err) {
 }
 
 /* Starts the check's accomplices, helpers outside the jail that a probe needs, each once it is ready. */
-static int start_accomplices(const struct check *c, char **err) {
+static int start_accomplices(const struct check *c, int cue_fd, char **err) {
   if (c->naccomplices == 0) return 0;
   if (cgroup_create(ACCOMPLICE_CGROUP, 32u << 20, 32) != 0) {
     *err = xasprintf("creating the accomplices' cgroup: %s", strerror(errno));
@@ -132,7 +137,7 @@ static int start_accomplices(const struct check *c, char **err) {
     char *argv[] = {path, JAIL_DIR, c->nonce, NULL};
     struct child_spec spec = {
         .path = path, .argv = argv, .env = child_env, .cgroup = ACCOMPLICE_CGROUP, .cwd = "/",
-        .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .ctty_fd = -1, .fd3 = ready[1], .error_fd = 3,
+        .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .ctty_fd = -1, .fd3 = ready[1], .fd4 = i == 0 ? cue_fd : -1, .error_fd = 3,
     };
     pid_t pid = spawn_child(&spec);
     close(ready[1]);
@@ -144,13 +149,13 @@ static int start_accomplices(const struct check *c, char **err) {
   return 0;
 }
 
-static pid_t start_program(const struct check *c, int slave) {
+static pid_t start_program(const struct check *c, int slave, int traced) {
   char *probe_path = xasprintf("/bin/%s", c->probe_name);
   char *argv[] = {PROGRAM_PATH, JAIL_DIR, probe_path, c->nonce, NULL};
   /* Set-up failures (exit 126) are printed on the pty, where the learner reads them. */
   struct child_spec spec = {
       .path = PROGRAM_PATH, .argv = argv, .env = child_env, .cgroup = CHECK_CGROUP, .cwd = PROGRAM_CWD,
-      .stdin_fd = -1, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .error_fd = 2,
+      .stdin_fd = -1, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .fd4 = -1, .error_fd = 2, .traced = traced,
   };
   pid_t pid = spawn_child(&spec);
   free(probe_path);
@@ -190,7 +195,7 @@ static void pump_output(int port, int master, const struct check *c, struct outp
   }
 }
 
-static void send_done(int port, const struct check *c, const struct outcome *out, long long wall_ms) {
+static void send_done(int port, const struct check *c, const struct outcome *out, long long wall_ms, const char *race_note, unsigned long trace_stops) {
   struct wire_out o = {0};
   wire_begin(&o, MSG_CHECK_DONE);
   wire_put_u32(&o, T_INDEX, c->index);
@@ -203,6 +208,8 @@ static void send_done(int port, const struct check *c, const struct outcome *out
   if (proof) wire_put(&o, T_PROOF, proof, (uint32_t)proof_len);
   free(proof);
   if (out->detail[0]) wire_put_str(&o, T_DETAIL, out->detail);
+  if (race_note) wire_put_str(&o, T_RACE_NOTE, race_note);
+  if (trace_stops) wire_put_u32(&o, T_TRACE_STOPS, trace_stops > UINT32_MAX ? UINT32_MAX : (uint32_t)trace_stops);
   const struct { uint8_t tag; long long us; } phases[] = {
       {T_PREPARE_US, out->t.prepare_us}, {T_ACCOMPLICES_US, out->t.accomplices_us}, {T_PROBE_STARTED_US, out->t.probe_started_us},
       {T_KILL_US, out->t.kill_us}, {T_DRAIN_US, out->t.drain_us},
@@ -216,7 +223,7 @@ static void send_done(int port, const struct check *c, const struct outcome *out
 static void send_setup_error(int port, const struct check *c, const char *err) {
   struct outcome out = {.main_done = 0, .limit = LIMIT_NONE, .t = {-1, -1, -1, -1, -1}};
   snprintf(out.detail, sizeof out.detail, "setup failed: %s", err);
-  send_done(port, c, &out, 0);
+  send_done(port, c, &out, 0, NULL, 0);
 }
 
 void run_check(int port, int sigchld_fd, const struct check *c) {
@@ -238,7 +245,13 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   }
   out.t.prepare_us = monotonic_us() - phase_start;
   phase_start = monotonic_us();
-  if (start_accomplices(c, &err) != 0) {
+  /* A race on cue: the accomplice hears on its fd 4 when the window opens (race.h). */
+  int cue[2] = {-1, -1};
+  if (c->race && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cue) != 0) die("socketpair: %m");
+  int accomplices_ok = start_accomplices(c, cue[1], &err) == 0;
+  if (cue[1] >= 0) close(cue[1]);
+  if (!accomplices_ok) {
+    if (cue[0] >= 0) close(cue[0]);
     cgroup_kill(ACCOMPLICE_CGROUP);
     kill_stray_processes();
     send_setup_error(port, c, err);
@@ -257,14 +270,16 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   long long started = monotonic_ms();
   long long deadline = started + c->wall_ms;
   struct output_state output = {.program_started_us = monotonic_us()};
-  pid_t main_pid = start_program(c, slave);
+  pid_t main_pid = start_program(c, slave, c->race != NULL);
+  struct race *race = c->race ? race_new(JAIL_DIR, cue[0]) : NULL;
+  struct tracer *tracer = race ? tracer_new(main_pid, race_on_syscall, race) : NULL;
 
   long long stall_start = -1;
   /* When a limit's kill was issued: the wait for the group to go is measured from then, not from the deadline
    * (a memory kill a second in must not wait out the rest of the wall limit). */
   long long killed_at = -1;
   for (;;) {
-    reap(main_pid, &out);
+    reap(main_pid, tracer, &out);
     int running = cgroup_populated(CHECK_CGROUP);
     if (!running && out.main_done) break;
     if (out.limit == LIMIT_NONE && cgroup_memory_exhausted(CHECK_CGROUP, c->mem_bytes, &stall_start)) {
@@ -312,7 +327,10 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   cgroup_kill(ACCOMPLICE_CGROUP);
   kill_stray_processes();
   out.t.drain_us = monotonic_us() - phase_start;
-  send_done(port, c, &out, wall);
+  send_done(port, c, &out, wall, race ? race_note(race) : NULL, tracer ? tracer_stops(tracer) : 0);
+  tracer_free(tracer);
+  race_free(race);
+  if (cue[0] >= 0) close(cue[0]);
   cgroup_remove(CHECK_CGROUP);
   cgroup_remove(ACCOMPLICE_CGROUP);
 }
@@ -341,7 +359,7 @@ void kill_stray_processes(void) {
     }
     closedir(d);
     int status;
-    while (waitpid(-1, &status, WNOHANG) > 0) {
+    while (waitpid(-1, &status, WNOHANG | __WALL) > 0) {
     }
     if (!found) return;
     usleep(2000);

@@ -100,7 +100,7 @@ static pid_t start_shell(int slave) {
   /* Without its cgroup the shell would run without the lesson's limits: like a check, it then does not run. */
   struct child_spec spec = {
       .path = "/bin/busybox", .argv = argv, .env = shell_child_env, .cgroup = SHELL_CGROUP, .cwd = PROGRAM_CWD,
-      .stdin_fd = slave, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .error_fd = 2,
+      .stdin_fd = slave, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .fd4 = -1, .error_fd = 2,
   };
   return spawn_child(&spec);
 }

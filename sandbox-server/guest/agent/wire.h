@@ -67,6 +67,9 @@
 #define T_PROBE_STARTED_US 30 /* jail program started -> the probe's start line seen (absent: never) */
 #define T_KILL_US 31         /* jail program started -> a limit's kill (absent: no kill) */
 #define T_DRAIN_US 32        /* the program's processes gone -> last output sent, group killed, CHECK_DONE */
+#define T_RACE 33       /* string (CHECK): a race the probe's accomplice wins on cue, "jail-path" (race.h) */
+#define T_RACE_NOTE 34  /* string (CHECK_DONE): how the race's window was found and used, or why there was none */
+#define T_TRACE_STOPS 35 /* u32 (CHECK_DONE): ptrace stops while the check was traced */
 
 #define FILE_KIND_FILE 0
 #define FILE_KIND_DIR 1

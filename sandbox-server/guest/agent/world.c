@@ -135,6 +135,11 @@ int check_from_msg(const struct wire_msg *m, struct check *c, char **err) {
       take_str(m, T_SECRET, &c->secret, "the secret", err) || take_str(m, T_NONCE, &c->nonce, "the nonce", err))
     return -1;
   c->token = wire_get_str(m, T_TOKEN);
+  c->race = wire_get_str(m, T_RACE);
+  if (c->race && strcmp(c->race, "jail-path") != 0) {
+    *err = xasprintf("unknown race \"%s\"", c->race);
+    return -1;
+  }
   if (!safe_relative_path(c->probe) || !safe_relative_path(c->probe_name) || strchr(c->probe_name, '/')) {
     *err = xasprintf("unsafe probe path");
     return -1;
@@ -167,6 +172,7 @@ void check_free(struct check *c) {
   free(c->secret);
   free(c->nonce);
   free(c->token);
+  free(c->race);
   for (int i = 0; i < c->nplants; i++) free(c->plants[i]);
   for (int i = 0; i < c->naccomplices; i++) free(c->accomplices[i]);
   memset(c, 0, sizeof *c);

@@ -40,6 +40,7 @@ struct check {
   int nplants;
   char *accomplices[8];
   int naccomplices;
+  char *race; /* "jail-path", or NULL */
   uint32_t wall_ms, mem_bytes, pids, output_bytes;
 };
 

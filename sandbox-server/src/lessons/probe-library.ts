@@ -49,6 +49,7 @@ export async function loadProbeLibrary(dir: string, problems: Problems): Promise
     const accPath = join(probeDir, 'accomplice.c');
     if (existsSync(accPath) && !data.accomplice) problems.add(mdPath, 'accomplice: this probe has an accomplice.c: say what it does');
     if (!existsSync(accPath) && data.accomplice) problems.add(mdPath, `accomplice: no ${accPath} to go with it`);
+    if (data.race && !existsSync(accPath)) problems.add(mdPath, 'race: a race is won by the accomplice on cue; this probe has no accomplice.c');
     probes.set(entry.name, {
       id: entry.name,
       meta: data,

@@ -55,7 +55,7 @@ describe('the guest agent sets up what it starts, or says why not', () => {
     // two seconds whenever the kill came (for a kill within the first three seconds, more than 4 s after it).
     const killMs = c.phases!.killMs!;
     expect(killMs).toBeGreaterThan(0);
-    expect(c.durationMs - killMs).toBeGreaterThanOrEqual(2000);
+    expect(c.durationMs - killMs).toBeGreaterThan(1900); // the grace (2 s), counted on two clocks of different grain
     expect(c.durationMs - killMs).toBeLessThan(2000 + (5000 - killMs) / 2);
   });
 });

@@ -204,5 +204,6 @@ function checkRequest(lesson: Lesson, check: CheckSpec, s: CheckSecrets): CheckR
     memoryBytes: lesson.limits.memoryBytes,
     processes: lesson.limits.processes,
     outputBytes: lesson.limits.outputBytes,
+    race: check.probe.meta.race ?? null,
   };
 }

@@ -4,7 +4,7 @@ import type { CheckDone } from '../vm/guest-job.js';
 import { judgeCheck, PROBE_STARTED } from './verdict.js';
 
 const secrets = { secret: 'SECRET-abc123', nonce: 'nonce-xyz', token: 'ticket-777' };
-const done = (over: Partial<CheckDone> = {}): CheckDone => ({ index: 0, exitCode: 0, signal: null, limit: null, wallMs: 10, proof: null, detail: null, phases: { prepareMs: 1, accomplicesMs: 0, probeStartedMs: 2, killMs: null, drainMs: 1 }, ...over });
+const done = (over: Partial<CheckDone> = {}): CheckDone => ({ index: 0, exitCode: 0, signal: null, limit: null, wallMs: 10, proof: null, detail: null, phases: { prepareMs: 1, accomplicesMs: 0, probeStartedMs: 2, killMs: null, drainMs: 1 }, raceNote: null, traceStops: 0, ...over });
 const out = (...lines: string[]): Buffer => Buffer.from(lines.join('\r\n') + '\r\n');
 
 describe('judging an escape probe', () => {
@@ -48,5 +48,14 @@ describe('judging a service check', () => {
     expect(judgeCheck('service', out(`${PROBE_STARTED} s`, 'read -> ticket-777'), done(), secrets, DEFAULT_LIMITS).verdict).toBe('passed');
     expect(judgeCheck('service', out('ticket-777'), done(), secrets, DEFAULT_LIMITS).verdict).toBe('failed');
     expect(judgeCheck('service', out(`${PROBE_STARTED} s`, '[s] blocked: open("/data/ticket"): Permission denied (EACCES)'), done({ exitCode: 1 }), secrets, DEFAULT_LIMITS).reason).toContain('Permission denied');
+  });
+
+  it('says how a race on cue found its window, after the verdict', () => {
+    const note = 'the jail\'s path was looked up by chdir(), then again by chroot(); the symlink on it was swapped in between';
+    const escaped = judgeCheck('escape', out(`${PROBE_STARTED} p`, '[p] escape: working directory left above the swapped root, then ../outside/secret -> SECRET-abc123'), done({ raceNote: note }), secrets, DEFAULT_LIMITS);
+    expect(escaped.verdict).toBe('escaped');
+    expect(escaped.reason).toBe(`escaped: read the outside secret via working directory left above the swapped root, then ../outside/secret; ${note}`);
+    const none = 'chroot(".") did not look the jail\'s path up again: there was no window to swap it in';
+    expect(judgeCheck('escape', out(`${PROBE_STARTED} p`), done({ raceNote: none }), secrets, DEFAULT_LIMITS).reason).toBe(`contained: the probe found no way out; ${none}`);
   });
 });

@@ -71,6 +71,12 @@ function earlyExit(done: CheckDone): string {
 }
 
 export function judgeCheck(kind: CheckKind, output: Buffer, done: CheckDone, s: CheckSecrets, limits: EffectiveLimits): Judgement {
+  const j = judgeOutput(kind, output, done, s, limits);
+  // A race won on cue says how the window was found (or why there was none): the learner's real question.
+  return done.raceNote && j.verdict !== 'error' ? { ...j, reason: `${j.reason}; ${done.raceNote}` } : j;
+}
+
+function judgeOutput(kind: CheckKind, output: Buffer, done: CheckDone, s: CheckSecrets, limits: EffectiveLimits): Judgement {
   const text = lines(output);
   const started = text.some((l) => l.includes(PROBE_STARTED));
   const limitReason = done.limit ? describeLimit(done.limit, limits) : null;

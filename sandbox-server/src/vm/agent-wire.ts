@@ -58,6 +58,9 @@ export const Tag = {
   PROBE_STARTED_US: 30,
   KILL_US: 31,
   DRAIN_US: 32,
+  RACE: 33,
+  RACE_NOTE: 34,
+  TRACE_STOPS: 35,
 } as const;
 
 export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2 } as const;

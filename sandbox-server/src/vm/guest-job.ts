@@ -30,6 +30,8 @@ export interface CheckRequest {
   memoryBytes: number;
   processes: number;
   outputBytes: number;
+  /** A race the accomplice wins on cue (the agent traces the program for it), or null. */
+  race: 'jail-path' | null;
 }
 
 export interface CheckDone {
@@ -42,6 +44,10 @@ export interface CheckDone {
   proof: Buffer | null;
   detail: string | null;
   phases: CheckPhases;
+  /** For a race check: how the window was found and used, or why there was none. */
+  raceNote: string | null;
+  /** ptrace stops, when the program was traced. */
+  traceStops: number;
 }
 
 export class AgentError extends Error {}
@@ -101,6 +107,7 @@ export class GuestJob {
       [Tag.OUTPUT_BYTES, req.outputBytes],
       ...req.plants.map((p): Field => [Tag.PLANT, p]),
       ...req.accomplices.map((p): Field => [Tag.ACCOMPLICE, p]),
+      ...(req.race ? [[Tag.RACE, req.race] as Field] : []),
     ];
     this.vm.channel.send(encodeFrame(Msg.CHECK, fields));
     const deadline = Date.now() + req.wallTimeMs + WATCHDOG_SLACK_MS;
@@ -125,6 +132,8 @@ export class GuestJob {
           proof: f.bytes(Tag.PROOF) ?? null,
           detail: f.str(Tag.DETAIL) ?? null,
           phases: phasesOf(f),
+          raceNote: f.str(Tag.RACE_NOTE) ?? null,
+          traceStops: f.u32(Tag.TRACE_STOPS) ?? 0,
         };
       } else if (f.type === Msg.ERROR) {
         throw new AgentError(f.str(Tag.MESSAGE) ?? 'the agent reported an error');

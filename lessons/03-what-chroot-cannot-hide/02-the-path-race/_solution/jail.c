@@ -62,8 +62,6 @@ int main(int argc, char *argv[]) {
     perror("chdir");
     return 1;
   }
-  /* Reading the service's configuration takes a moment here (simulated). */
-  usleep(200 * 1000);
   /* chroot(".") jails the directory we are in: the path is looked up once, nobody can swap it. */
   if (chroot(".") != 0) {
     perror("chroot");

@@ -1,0 +1,225 @@
+#define _GNU_SOURCE
+#include "tracer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+enum tracee_state {
+  AWAITING_EXEC,  /* the first process, until the stop its exec gives after PTRACE_TRACEME */
+  AWAITING_BIRTH, /* a child attached at fork, until its initial SIGSTOP */
+  RUNNING,
+};
+
+struct tracee {
+  pid_t pid;
+  enum tracee_state state;
+  /* The entry of the call it is in, handed to the hook again at the exit. */
+  int in_call;
+  struct syscall_stop entry;
+};
+
+struct tracer {
+  syscall_hook hook;
+  void *ctx;
+  struct tracee *tracees;
+  size_t n, cap;
+  unsigned long stops;
+};
+
+static const long OPTIONS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+
+static struct tracee *find(struct tracer *t, pid_t pid) {
+  for (size_t i = 0; i < t->n; i++)
+    if (t->tracees[i].pid == pid) return &t->tracees[i];
+  return NULL;
+}
+
+static struct tracee *add(struct tracer *t, pid_t pid, enum tracee_state state) {
+  struct tracee *e = find(t, pid);
+  if (e) return e;
+  if (t->n == t->cap) {
+    t->cap = t->cap ? t->cap * 2 : 16;
+    t->tracees = xrealloc(t->tracees, t->cap * sizeof *t->tracees);
+  }
+  e = &t->tracees[t->n++];
+  memset(e, 0, sizeof *e);
+  e->pid = pid;
+  e->state = state;
+  return e;
+}
+
+static void drop(struct tracer *t, pid_t pid) {
+  struct tracee *e = find(t, pid);
+  if (e) *e = t->tracees[--t->n];
+}
+
+struct tracer *tracer_new(pid_t first, syscall_hook hook, void *ctx) {
+  struct tracer *t = xmalloc(sizeof *t);
+  memset(t, 0, sizeof *t);
+  t->hook = hook;
+  t->ctx = ctx;
+  add(t, first, AWAITING_EXEC);
+  return t;
+}
+
+void tracer_free(struct tracer *t) {
+  if (!t) return;
+  free(t->tracees);
+  free(t);
+}
+
+unsigned long tracer_stops(const struct tracer *t) {
+  return t->stops;
+}
+
+/* Resumes a stopped tracee until its next system call boundary; a tracee that vanished meanwhile is fine. */
+static void resume(pid_t pid, int sig) {
+  if (ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig) != 0 && errno != ESRCH) logmsg("ptrace(PTRACE_SYSCALL, %d): %m", pid);
+}
+
+static void on_syscall_stop(struct tracer *t, struct tracee *e) {
+  struct __ptrace_syscall_info info;
+  memset(&info, 0, sizeof info);
+  if (ptrace(PTRACE_GET_SYSCALL_INFO, e->pid, (void *)sizeof info, &info) <= 0) return;
+  t->stops++;
+  if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+    e->entry.pid = e->pid;
+    /* Calls through the 32-bit ABI have other numbers; the hooks know x86_64's only. */
+    e->entry.nr = info.arch == AUDIT_ARCH_X86_64 ? (long)info.entry.nr : -1;
+    memcpy(e->entry.args, info.entry.args, sizeof e->entry.args);
+    e->entry.exit = 0;
+    e->in_call = 1;
+    t->hook(t->ctx, &e->entry);
+  } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && e->in_call) {
+    struct syscall_stop s = e->entry;
+    s.exit = 1;
+    s.rval = info.exit.rval;
+    s.is_error = info.exit.is_error;
+    e->in_call = 0;
+    t->hook(t->ctx, &s);
+  }
+}
+
+int tracer_handle(struct tracer *t, pid_t pid, int status) {
+  struct tracee *e = find(t, pid);
+  if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    drop(t, pid);
+    return 0;
+  }
+  if (!WIFSTOPPED(status)) return 0;
+  int sig = WSTOPSIG(status);
+  int event = status >> 16;
+  if (!e) {
+    /* A child attached at fork can report its initial SIGSTOP before its parent reports the fork. */
+    add(t, pid, RUNNING);
+    resume(pid, 0);
+    return 1;
+  }
+  if (e->state == AWAITING_EXEC) {
+    /* The first process, stopped by its exec after PTRACE_TRACEME: from here on we follow everything. */
+    e->state = RUNNING;
+    if (ptrace(PTRACE_SETOPTIONS, pid, 0, (void *)OPTIONS) != 0) logmsg("ptrace(PTRACE_SETOPTIONS, %d): %m", pid);
+    resume(pid, 0);
+    return 1;
+  }
+  if (e->state == AWAITING_BIRTH && sig == SIGSTOP) {
+    /* The initial stop of a child attached at fork: not a signal anyone sent. */
+    e->state = RUNNING;
+    resume(pid, 0);
+    return 1;
+  }
+  if (sig == (SIGTRAP | 0x80)) {
+    on_syscall_stop(t, e);
+    resume(pid, 0);
+    return 1;
+  }
+  if (sig == SIGTRAP && event != 0) {
+    if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+      unsigned long child = 0;
+      if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &child) == 0 && child && !find(t, (pid_t)child)) add(t, (pid_t)child, AWAITING_BIRTH);
+    }
+    /* An exec event ends the call in the old program: its exit stop still follows. */
+    resume(pid, 0);
+    return 1;
+  }
+  /* A signal for the process: deliver it. (A group-stop is resumed too: this tracer does not model job control.) */
+  siginfo_t si;
+  resume(pid, ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 ? sig : 0);
+  return 1;
+}
+
+int tracee_read_string(pid_t pid, uint64_t addr, char *out, size_t n) {
+  if (n == 0 || addr == 0) return -1;
+  size_t got = 0;
+  while (got < n - 1) {
+    /* Read up to the end of the page, so a string near unmapped memory still reads. */
+    size_t page_left = 4096 - ((addr + got) & 4095);
+    size_t want = n - 1 - got < page_left ? n - 1 - got : page_left;
+    struct iovec local = {.iov_base = out + got, .iov_len = want};
+    struct iovec remote = {.iov_base = (void *)(uintptr_t)(addr + got), .iov_len = want};
+    ssize_t r = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+    if (r <= 0) return -1;
+    if (memchr(out + got, 0, (size_t)r)) return 0;
+    got += (size_t)r;
+  }
+  out[n - 1] = 0;
+  return 0;
+}
+
+/* Folds "//", "/./" and "/../" in an absolute path, in place (textually: symlinks are not followed). */
+static void fold(char *p) {
+  char *out = p;
+  const char *in = p;
+  while (*in) {
+    while (*in == '/') in++;
+    if (!*in) break;
+    const char *end = strchr(in, '/');
+    size_t len = end ? (size_t)(end - in) : strlen(in);
+    if (len == 1 && in[0] == '.') {
+    } else if (len == 2 && in[0] == '.' && in[1] == '.') {
+      while (out > p && *--out != '/') {
+      }
+    } else {
+      *out++ = '/';
+      memmove(out, in, len);
+      out += len;
+    }
+    in += len;
+  }
+  if (out == p) *out++ = '/';
+  *out = 0;
+}
+
+static int read_link(const char *link, char *out, size_t n) {
+  ssize_t r = readlink(link, out, n - 1);
+  if (r <= 0) return -1;
+  out[r] = 0;
+  return 0;
+}
+
+int tracee_absolute_path(pid_t pid, int dirfd, const char *path, char *out, size_t n) {
+  char root[4096], base[4096], link[64];
+  snprintf(link, sizeof link, "/proc/%d/root", pid);
+  if (read_link(link, root, sizeof root) != 0) return -1;
+  if (path[0] == '/') {
+    snprintf(out, n, "%s/%s", strcmp(root, "/") == 0 ? "" : root, path);
+  } else {
+    if (dirfd == AT_FDCWD) snprintf(link, sizeof link, "/proc/%d/cwd", pid);
+    else snprintf(link, sizeof link, "/proc/%d/fd/%d", pid, dirfd);
+    if (read_link(link, base, sizeof base) != 0 || base[0] != '/') return -1;
+    snprintf(out, n, "%s/%s", base, path);
+  }
+  fold(out);
+  return 0;
+}
