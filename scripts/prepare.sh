@@ -19,7 +19,7 @@ step() { printf '\033[1mprepare:\033[0m %s\n' "$*"; }
 # binutils: compiling (statically) the learner's program, probes and agent.
 # bubblewrap: the compiler sandbox. xz-utils, kmod: unpacking the kernel and
 # reading module dependencies. chromium + a font: the end-to-end tests.
-packages=(qemu-system-x86 busybox-static gcc libc6-dev binutils bubblewrap xz-utils kmod chromium fonts-dejavu-core)
+packages=(qemu-system-x86 busybox-static gcc libc6-dev musl-tools binutils bubblewrap xz-utils kmod chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

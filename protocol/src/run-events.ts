@@ -59,8 +59,11 @@ export type ExitStatus = z.infer<typeof ExitStatus>;
  * a breakdown is never guessed from the host. Absent phases did not happen.
  */
 export const CheckPhases = z.object({
-  /** Stray processes killed, the baseline restored, a fresh jail, canary and program in place. */
+  /** Stray processes killed, the baseline restored, a fresh jail, canary and program in place: the three below. */
   prepareMs: z.number(),
+  straysMs: z.number(),
+  baselineMs: z.number(),
+  worldMs: z.number(),
   /** Accomplices started until each said it was ready. */
   accomplicesMs: z.number(),
   /** The jail program started → the probe's first line seen (null: the probe never started). */
@@ -71,6 +74,36 @@ export const CheckPhases = z.object({
   drainMs: z.number(),
 });
 export type CheckPhases = z.infer<typeof CheckPhases>;
+
+/** Where a run's time went on the host (milliseconds), beside the agent's own per-check phases. */
+export const RunTimings = z.object({
+  /** Waiting for a VM slot (other runs going). */
+  queueMs: z.number(),
+  /** From asking the pool for a VM to holding one with its agent answering. */
+  vmAcquireMs: z.number(),
+  /** The job header, lesson tree, probes and accomplices into the VM until the agent had them (while gcc works). */
+  stageLessonMs: z.number(),
+  /** The compiled program into the VM until the agent had it (after gcc: on the run's critical path). */
+  stageProgramMs: z.number(),
+  stageBytes: z.number(),
+  /** Staged files the template already held (probes, accomplices): named by hash instead of sent. */
+  stagedFromTemplate: z.number(),
+  /** The compile's wall time, and the CPU time of its passes as gcc reports them (-time); null on a cache hit. */
+  compile: z
+    .object({ wallMs: z.number(), frontEndCpuMs: z.number(), assembleCpuMs: z.number(), linkCpuMs: z.number() })
+    .nullable(),
+  checks: z.array(
+    z.object({
+      index: z.number().int().min(0),
+      /** CHECK sent → CHECK_DONE received, as the host saw it. */
+      hostMs: z.number(),
+      /** hostMs minus the agent's own phases: the wire, and the agent between phases. */
+      roundTripMs: z.number(),
+      judgeMs: z.number(),
+    }),
+  ),
+});
+export type RunTimings = z.infer<typeof RunTimings>;
 
 export const RunOutcome = z.enum(['passed', 'failed', 'compile-error', 'error', 'cancelled']);
 export type RunOutcome = z.infer<typeof RunOutcome>;
@@ -118,6 +151,8 @@ export const RunEvent = z.discriminatedUnion('type', [
     message: z.string(),
     accelerator: Accelerator.nullable(),
     durationMs: z.number(),
+    /** For benchmarks and the CLI's --json; the browser does not need it. */
+    timings: RunTimings.optional(),
   }),
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;

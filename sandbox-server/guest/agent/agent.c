@@ -103,6 +103,9 @@ static void handle(int port, int sigchld_fd, struct wire_in *in, const struct wi
     case MSG_FILE:
       if (world_stage_file(m, &err) != 0) send_simple(port, MSG_ERROR, T_MESSAGE, err);
       break;
+    case MSG_SYNC:
+      send_simple(port, MSG_SYNCED, 0, NULL);
+      break;
     case MSG_CHECK: {
       struct check c;
       if (check_from_msg(m, &c, &err) != 0) send_simple(port, MSG_ERROR, T_MESSAGE, err);

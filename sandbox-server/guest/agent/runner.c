@@ -34,6 +34,7 @@
 /* A check's phases as the agent times them (microseconds; -1: did not happen), sent in CHECK_DONE. */
 struct phases {
   long long prepare_us, accomplices_us, probe_started_us, kill_us, drain_us;
+  long long strays_us, baseline_us, world_us; /* the parts of prepare_us */
 };
 
 struct outcome {
@@ -213,6 +214,7 @@ static void send_done(int port, const struct check *c, const struct outcome *out
   const struct { uint8_t tag; long long us; } phases[] = {
       {T_PREPARE_US, out->t.prepare_us}, {T_ACCOMPLICES_US, out->t.accomplices_us}, {T_PROBE_STARTED_US, out->t.probe_started_us},
       {T_KILL_US, out->t.kill_us}, {T_DRAIN_US, out->t.drain_us},
+      {T_STRAYS_US, out->t.strays_us}, {T_BASELINE_US, out->t.baseline_us}, {T_WORLD_US, out->t.world_us},
   };
   for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++)
     if (phases[i].us >= 0) wire_put_u32(&o, phases[i].tag, phases[i].us > UINT32_MAX ? UINT32_MAX : (uint32_t)phases[i].us);
@@ -221,16 +223,17 @@ static void send_done(int port, const struct check *c, const struct outcome *out
 }
 
 static void send_setup_error(int port, const struct check *c, const char *err) {
-  struct outcome out = {.main_done = 0, .limit = LIMIT_NONE, .t = {-1, -1, -1, -1, -1}};
+  struct outcome out = {.main_done = 0, .limit = LIMIT_NONE, .t = {-1, -1, -1, -1, -1, -1, -1, -1}};
   snprintf(out.detail, sizeof out.detail, "setup failed: %s", err);
   send_done(port, c, &out, 0, NULL, 0);
 }
 
 void run_check(int port, int sigchld_fd, const struct check *c) {
   char *err = NULL;
-  struct outcome out = {.limit = LIMIT_NONE, .t = {-1, -1, -1, -1, -1}};
+  struct outcome out = {.limit = LIMIT_NONE, .t = {-1, -1, -1, -1, -1, -1, -1, -1}};
   long long phase_start = monotonic_us();
   kill_stray_processes();
+  out.t.strays_us = monotonic_us() - phase_start;
   /* A previous check may have filled the disk or mounted over the world: undo that first. Not fatal by itself:
    * if what is left still gets in the way, preparing the check fails with the reason. */
   if (baseline_restore(&err) != 0) {
@@ -238,12 +241,14 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
     free(err);
     err = NULL;
   }
+  out.t.baseline_us = monotonic_us() - phase_start - out.t.strays_us;
   if (world_prepare_check(c, &err) != 0 || cgroup_create(CHECK_CGROUP, c->mem_bytes, c->pids) != 0) {
     send_setup_error(port, c, err ? err : "creating the check's cgroup");
     free(err);
     return;
   }
   out.t.prepare_us = monotonic_us() - phase_start;
+  out.t.world_us = out.t.prepare_us - out.t.strays_us - out.t.baseline_us;
   phase_start = monotonic_us();
   /* A race on cue: the accomplice hears on its fd 4 when the window opens (race.h). */
   int cue[2] = {-1, -1};
@@ -335,33 +340,24 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   cgroup_remove(ACCOMPLICE_CGROUP);
 }
 
+/* How long stray processes get to die before the agent stops waiting for them (one stuck in the kernel). */
+#define STRAYS_GRACE_MS 1000
+
 void kill_stray_processes(void) {
-  for (int round = 0; round < 50; round++) {
-    int found = 0;
-    DIR *d = opendir("/proc");
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      pid_t pid = atoi(e->d_name);
-      if (pid <= 1) continue;
-      char path[64];
-      snprintf(path, sizeof path, "/proc/%d/stat", pid);
-      char *stat = read_file(path, 1024, NULL);
-      if (!stat) continue;
-      /* Field 9 (flags) has PF_KTHREAD for kernel threads; skip them. Fields start after the ")" of comm. */
-      char *p = strrchr(stat, ')');
-      unsigned long flags = 0;
-      int ppid = 0;
-      if (p) sscanf(p + 2, "%*c %d %*d %*d %*d %*d %lu", &ppid, &flags);
-      free(stat);
-      if (flags & 0x00200000UL) continue;
-      if (kill(pid, SIGKILL) == 0) found = 1;
+  /* As PID 1, kill(-1) reaches every process but ourselves (kernel threads ignore it). Every user process
+   * descends from us, so once we have no children left, none is left at all: no /proc scan needed. */
+  long long deadline = monotonic_ms() + STRAYS_GRACE_MS;
+  for (;;) {
+    kill(-1, SIGKILL);
+    int status, reaped = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) reaped = 1;
+    if (pid < 0 && errno == ECHILD) return;
+    if (monotonic_ms() >= deadline) {
+      logmsg("some processes outlived SIGKILL for %d ms", STRAYS_GRACE_MS);
+      return;
     }
-    closedir(d);
-    int status;
-    while (waitpid(-1, &status, WNOHANG | __WALL) > 0) {
-    }
-    if (!found) return;
-    usleep(2000);
+    /* Still dying (or orphans on their way to us): a moment, then again (a fork racing the kill is caught too). */
+    if (!reaped) usleep(500);
   }
 }

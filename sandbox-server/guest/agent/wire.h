@@ -23,6 +23,7 @@
 #define MSG_SHELL 0x04      /* as MSG_CHECK (every probe as T_PROBE/T_PROBE_NAME pairs) + T_COLS, T_ROWS: start the interactive shell */
 #define MSG_SHELL_INPUT 0x05  /* T_DATA: keystrokes for the shell's pty */
 #define MSG_SHELL_RESIZE 0x06 /* T_COLS, T_ROWS */
+#define MSG_SYNC 0x07       /* answered with MSG_SYNCED once everything sent before it is done (staging) */
 
 /* guest -> host */
 #define MSG_READY 0x81      /* T_VERSION: agent is up and waiting */
@@ -32,6 +33,7 @@
 #define MSG_JOB_READY 0x85  /* the job header was applied (clock set, entropy mixed in) */
 #define MSG_SHELL_OUTPUT 0x86 /* T_DATA: what the shell's pty printed */
 #define MSG_SHELL_EXIT 0x87   /* T_EXIT_CODE, T_SIGNAL, T_DETAIL: the shell ended (or could not start) */
+#define MSG_SYNCED 0x88       /* the answer to MSG_SYNC */
 
 /* field tags */
 #define T_TIME_NS 1     /* u64 host wall clock, ns since the epoch */
@@ -70,6 +72,9 @@
 #define T_RACE 33       /* string (CHECK): a race the probe's accomplice wins on cue, "jail-path" (race.h) */
 #define T_RACE_NOTE 34  /* string (CHECK_DONE): how the race's window was found and used, or why there was none */
 #define T_TRACE_STOPS 35 /* u32 (CHECK_DONE): ptrace stops while the check was traced */
+#define T_STRAYS_US 36   /* the parts of T_PREPARE_US: processes left by the previous check killed, */
+#define T_BASELINE_US 37 /*   mounts and files put back to the baseline, */
+#define T_WORLD_US 38    /*   the jail, canary, probe and program in place and the cgroup made */
 
 #define FILE_KIND_FILE 0
 #define FILE_KIND_DIR 1

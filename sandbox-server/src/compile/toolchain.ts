@@ -16,6 +16,8 @@ export interface Toolchain {
   version: string;
 }
 
+const MUSL_LIB_DIR = '/usr/lib/x86_64-linux-musl';
+
 let cached: Promise<Toolchain> | null = null;
 
 export function getToolchain(): Promise<Toolchain> {
@@ -62,13 +64,16 @@ async function resolveToolchain(): Promise<Toolchain> {
   const gcc = await which('gcc');
   const as = await which('as');
   const ld = await which('ld');
+  const gold = await which('ld.gold');
   const gccDir = dirname((await exec(gcc, ['-print-libgcc-file-name'])).stdout.toString().trim());
   const internal = ['cc1', 'collect2', 'lto-wrapper'].map((p) => `${gccDir}/${p}`).filter((p) => existsSync(p));
-  const tools = [gcc, as, ld].map((p) => realpathSync(p));
+  const tools = [gcc, as, ld, gold].map((p) => realpathSync(p));
   const args: string[] = ['--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin'];
   const seen = new Set<string>();
-  for (const p of [gcc, as, ld, ...(await sharedLibraries([...tools, ...internal])), ...(await libcStaticFiles())]) bindPath(p, seen, args);
+  for (const p of [gcc, as, ld, gold, ...(await sharedLibraries([...tools, ...internal])), ...(await libcStaticFiles())]) bindPath(p, seen, args);
   args.push('--ro-bind', gccDir, gccDir, '--ro-bind', '/usr/include', '/usr/include');
+  // musl (probes and accomplices): its static libc and start files; its headers are under /usr/include.
+  if (existsSync(MUSL_LIB_DIR)) args.push('--ro-bind', MUSL_LIB_DIR, MUSL_LIB_DIR);
   const version = (await exec(gcc, ['--version'])).stdout.toString().split('\n')[0] ?? 'gcc';
   return { bwrapArgs: args, version: createHash('sha256').update(version + args.join(' ')).digest('hex').slice(0, 12) + ` ${version}` };
 }

@@ -16,7 +16,7 @@ export async function compileProbeLibrary(library: ProbeLibrary, cache: CompileC
   const problems: string[] = [];
   const out = new Map<string, ProbeBinary>();
   const compileOne = async (id: string, fileName: string, source: string): Promise<Buffer | null> => {
-    const r = await cache.get({ source, fileName, extraFiles: { 'probe.h': library.header } }, { persist: true });
+    const r = await cache.get({ source, fileName, extraFiles: { 'probe.h': library.header }, libc: 'musl' }, { persist: true });
     if (!r.ok) problems.push(`lessons/probes/${id}/${fileName} does not compile:\n${r.text}`);
     return r.binary;
   };

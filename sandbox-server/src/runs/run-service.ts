@@ -52,7 +52,7 @@ export class RunService {
     const checks: CheckSpec[] = [...lesson.checks];
     for (const extra of extras) {
       const id = `extra-${extra.name}`;
-      const compiled = await this.deps.compiler.get({ source: extra.source, fileName: `${extra.name}.c`, extraFiles: { 'probe.h': this.deps.library.header } }, { persist: false });
+      const compiled = await this.deps.compiler.get({ source: extra.source, fileName: `${extra.name}.c`, extraFiles: { 'probe.h': this.deps.library.header }, libc: 'musl' }, { persist: false });
       if (!compiled.ok || !compiled.binary) throw new ProbeCompileError(`probe ${extra.name} does not compile:\n${compiled.text}`);
       probes.set(id, { probe: compiled.binary, accomplice: null });
       checks.push({

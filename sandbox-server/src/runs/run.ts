@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Accelerator, RunEvent, RunOutcome, Verdict } from '@jaillab/protocol';
+import type { Accelerator, RunEvent, RunOutcome, RunTimings, Verdict } from '@jaillab/protocol';
 import type { CompileCache } from '../compile/compile-cache.js';
 import type { CheckSpec, Lesson } from '../lessons/lesson.js';
 import type { Store } from '../store/store.js';
@@ -77,12 +77,14 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
   let release: (() => void) | null = null;
   const killOnAbort = (): void => void session?.vm.destroy();
   signal.addEventListener('abort', killOnAbort);
+  const timings: RunTimings = { queueMs: 0, vmAcquireMs: 0, stageLessonMs: 0, stageProgramMs: 0, stageBytes: 0, stagedFromTemplate: 0, compile: null, checks: [] };
+  const since = (t: number): number => Math.round((performance.now() - t) * 10) / 10;
 
   const finish = (outcome: RunOutcome, message: string): void => {
     if (run.outcome) return;
     run.outcome = outcome;
     run.finishedAt = Date.now();
-    emit({ type: 'finished', outcome, message, accelerator, durationMs: Date.now() - started });
+    emit({ type: 'finished', outcome, message, accelerator, durationMs: Date.now() - started, timings });
     // Recorded off the run's path: a database held busy by someone else delays the record, it does not lose it.
     const summary = { outcome, accelerator, verdicts };
     void retryWhenBusy(() => deps.store.finishRun(run.id, summary), {
@@ -93,7 +95,9 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
   };
 
   const openSession = async (withProgram: Buffer | null): Promise<Session> => {
+    const acquiring = performance.now();
     const vm = await deps.backend.acquire(signal);
+    timings.vmAcquireMs += since(acquiring);
     if (signal.aborted) {
       void vm.destroy();
       throw new Error('cancelled');
@@ -101,9 +105,12 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
     const waited = Date.now();
     const job = new GuestJob(vm);
     try {
+      const staging = performance.now();
       await job.begin();
-      job.stage(lessonFiles(run.lesson, run.probes));
-      if (withProgram) job.stage([programFile(withProgram)]);
+      timings.stageBytes += job.stage(lessonFiles(run.lesson, run.probes));
+      if (withProgram) timings.stageBytes += job.stage([programFile(withProgram)]);
+      await job.sync();
+      timings.stageLessonMs += since(staging);
     } catch (e) {
       await vm.destroy();
       throw e;
@@ -114,20 +121,26 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
   };
 
   try {
+    const queued = performance.now();
     release = await deps.queue.enter({ owner: run.learnerId, signal, onPosition: (position) => emit({ type: 'queued', position }) });
+    timings.queueMs = since(queued);
     emit({ type: 'compile-started' });
     // Take a VM and stage the lesson's files while gcc works: the two together are most of a run.
     const sessionReady = openSession(null);
     sessionReady.catch(() => {});
     const compiled = await deps.compiler.get({ source: run.source, fileName: run.lesson.starterFileName }, { persist: false });
     emit({ type: 'compile-finished', ok: compiled.ok, diagnostics: compiled.diagnostics, text: compiled.text.slice(0, 64 << 10), durationMs: compiled.durationMs, cached: compiled.cached });
+    if (!compiled.cached && compiled.passes) timings.compile = { wallMs: compiled.durationMs, ...compiled.passes };
     if (!compiled.ok || !compiled.binary) {
       void sessionReady.then((s) => s.vm.destroy(), () => {});
       finish('compile-error', 'Your program did not compile: see the messages in the editor and the terminal.');
       return;
     }
     session = await sessionReady;
-    session.job.stage([programFile(compiled.binary)]);
+    const stagingProgram = performance.now();
+    timings.stageBytes += session.job.stage([programFile(compiled.binary)]);
+    await session.job.sync();
+    timings.stageProgramMs = since(stagingProgram);
 
     let faultsLeft = 1;
     for (const check of run.lesson.checks) {
@@ -137,11 +150,16 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
         const secrets: CheckSecrets = { secret: fresh('SECRET'), nonce: fresh('nonce'), token: fresh('ticket') };
         const output: Buffer[] = [];
         try {
+          const sent = performance.now();
           const done = await session.job.runCheck(checkRequest(run.lesson, check, secrets), (data) => {
             output.push(data);
             run.log.appendOutput(check.index, data);
           });
+          const hostMs = since(sent);
+          const judging = performance.now();
           const j = judgeCheck(check.kind, Buffer.concat(output), done, secrets, run.lesson.limits);
+          const agentMs = done.phases.prepareMs + done.phases.accomplicesMs + done.wallMs + done.phases.drainMs;
+          timings.checks.push({ index: check.index, hostMs, roundTripMs: Math.round((hostMs - agentMs) * 10) / 10, judgeMs: since(judging) });
           verdicts.push({ id: check.probe.id, verdict: j.verdict });
           emit({
             type: 'check-finished',

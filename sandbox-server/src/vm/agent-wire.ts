@@ -16,6 +16,7 @@ export const Msg = {
   SHELL: 0x04,
   SHELL_INPUT: 0x05,
   SHELL_RESIZE: 0x06,
+  SYNC: 0x07,
   READY: 0x81,
   OUTPUT: 0x82,
   CHECK_DONE: 0x83,
@@ -23,6 +24,7 @@ export const Msg = {
   JOB_READY: 0x85,
   SHELL_OUTPUT: 0x86,
   SHELL_EXIT: 0x87,
+  SYNCED: 0x88,
 } as const;
 
 export const Tag = {
@@ -61,6 +63,9 @@ export const Tag = {
   RACE: 33,
   RACE_NOTE: 34,
   TRACE_STOPS: 35,
+  STRAYS_US: 36,
+  BASELINE_US: 37,
+  WORLD_US: 38,
 } as const;
 
 export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2 } as const;

@@ -70,6 +70,9 @@ const ms = (us: number | undefined): number | null => (us === undefined ? null :
 function phasesOf(f: { u32(tag: number): number | undefined }): CheckPhases {
   return {
     prepareMs: ms(f.u32(Tag.PREPARE_US)) ?? 0,
+    straysMs: ms(f.u32(Tag.STRAYS_US)) ?? 0,
+    baselineMs: ms(f.u32(Tag.BASELINE_US)) ?? 0,
+    worldMs: ms(f.u32(Tag.WORLD_US)) ?? 0,
     accomplicesMs: ms(f.u32(Tag.ACCOMPLICES_US)) ?? 0,
     probeStartedMs: ms(f.u32(Tag.PROBE_STARTED_US)),
     killMs: ms(f.u32(Tag.KILL_US)),
@@ -88,9 +91,23 @@ export class GuestJob {
     if (reply.type !== Msg.JOB_READY) throw new AgentError(`the agent answered the job with message type ${reply.type}`);
   }
 
-  stage(files: StagedFile[]): void {
-    for (const f of files)
-      this.vm.channel.send(encodeFrame(Msg.FILE, [[Tag.PATH, f.path], [Tag.KIND, KINDS[f.kind]], [Tag.MODE, f.mode], [Tag.DATA, f.data]]));
+  /** Sends files to stage; returns the bytes sent. The agent takes them in order, without answering. */
+  stage(files: StagedFile[]): number {
+    let bytes = 0;
+    for (const f of files) {
+      const frame = encodeFrame(Msg.FILE, [[Tag.PATH, f.path], [Tag.KIND, KINDS[f.kind]], [Tag.MODE, f.mode], [Tag.DATA, f.data]]);
+      bytes += frame.byteLength;
+      this.vm.channel.send(frame);
+    }
+    return bytes;
+  }
+
+  /** Resolves once the agent has handled everything sent before (the staged files): one round trip. */
+  async sync(timeoutMs = 30_000): Promise<void> {
+    this.vm.channel.send(encodeFrame(Msg.SYNC, []));
+    const reply = await this.vm.channel.receive(Date.now() + timeoutMs);
+    if (reply.type === Msg.ERROR) throw new AgentError(reply.str(Tag.MESSAGE) ?? 'the agent refused a staged file');
+    if (reply.type !== Msg.SYNCED) throw new AgentError(`the agent answered a sync with message type ${reply.type}`);
   }
 
   async runCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { clockTicks } from './clock-ticks.js';
+
+/**
+ * CPU seconds this process and its reaped children have used: the server,
+ * gcc (bubblewrap, prlimit) and QEMU are all children of the benchmark, and a
+ * child's CPU is counted once it has exited and been waited for.
+ */
+export function cpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ": field 3 is state; utime, stime, cutime, cstime are fields 14-17 (1-based in proc(5)).
+  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
+  return (utime! + stime! + cutime! + cstime!) / clockTicks();
+}
