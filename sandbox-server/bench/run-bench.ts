@@ -49,7 +49,7 @@ report('VM slots (runs at once) / VMs kept ready', `${config.maxConcurrentRuns} 
 
 // 2. A ready VM: restoring a clone of the template, and what a ready one costs in memory.
 const image = await ensureGuestImage(config.cacheDir, () => {});
-const template = await ensureTemplate({ image, accelerator: app.pool.stats().accelerator!, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir, log: () => {} });
+const template = await ensureTemplate({ image, accelerator: app.pool.stats().accelerator!, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir, log: () => {}, preload: app.preload });
 const cloneMs: number[] = [];
 const clones = [];
 for (let i = 0; i < CLONES; i++) {

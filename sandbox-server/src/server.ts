@@ -12,13 +12,14 @@ import { handleApi } from './http/api-routes.js';
 import { setSecurityHeaders } from './http/security-headers.js';
 import { serveStatic } from './http/static-files.js';
 import { LessonCatalog } from './lessons/lesson-catalog.js';
-import { compileProbeLibrary } from './runs/probe-binaries.js';
+import { compileProbeLibrary, preloadFiles } from './runs/probe-binaries.js';
 import { RunQueue } from './runs/run-queue.js';
 import { RunService } from './runs/run-service.js';
 import { Store } from './store/store.js';
 import { ShellService } from './shell/shell-service.js';
 import { shellIdleTimeoutMs } from './shell/shell-config.js';
 import { VmPool } from './vm/pool.js';
+import type { PreloadFile } from './vm/template.js';
 import { SocketSession } from './ws/session.js';
 import { SocketGate } from './ws/socket-gate.js';
 import { RunRateLimits } from './ws/run-rate-limits.js';
@@ -36,6 +37,8 @@ export interface App {
   catalog: LessonCatalog;
   runs: RunService;
   pool: VmPool;
+  /** What the pool's VM template holds besides the guest image (the probe library at start-up). */
+  preload: PreloadFile[];
   store: Store;
   http: Server;
   close(): Promise<void>;
@@ -50,10 +53,18 @@ export async function createApp(config: Config, log: (line: string) => void = co
   if (stale.length) log(`vm: removed ${stale.length} run director${stale.length === 1 ? 'y' : 'ies'} left by servers that died (${stale.join(', ')})`);
   const compiler = new CompileCache(join(config.cacheDir, 'compile-cache'));
   const [image, catalog] = await Promise.all([ensureGuestImage(config.cacheDir, log), LessonCatalog.load(config.lessonsDir)]);
-  const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log, refreshImage: () => ensureGuestImage(config.cacheDir, log) });
-  let probes;
+  // The probes first: they are preloaded into the VM template, so no run has to send them.
+  let probes: Awaited<ReturnType<typeof compileProbeLibrary>>;
   try {
-    [probes] = await Promise.all([compileProbeLibrary(catalog.library, compiler), pool.start()]);
+    probes = await compileProbeLibrary(catalog.library, compiler);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const preload = preloadFiles(probes);
+  const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log, refreshImage: () => ensureGuestImage(config.cacheDir, log), preload });
+  try {
+    await pool.start();
   } catch (e) {
     await pool.close();
     store.close();
@@ -116,5 +127,5 @@ export async function createApp(config: Config, log: (line: string) => void = co
       store.close();
       await rm(config.runDir, { recursive: true, force: true });
     })());
-  return { url, config, catalog, runs, pool, store, http, close };
+  return { url, config, catalog, runs, pool, preload, store, http, close };
 }

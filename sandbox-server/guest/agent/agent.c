@@ -106,6 +106,14 @@ static void handle(int port, int sigchld_fd, struct wire_in *in, const struct wi
     case MSG_SYNC:
       send_simple(port, MSG_SYNCED, 0, NULL);
       break;
+    case MSG_PRELOAD:
+      if (world_preload_file(m, &err) != 0) send_simple(port, MSG_ERROR, T_MESSAGE, err);
+      break;
+    case MSG_SEAL:
+      /* What was preloaded is part of the world every check starts from. */
+      baseline_record();
+      send_simple(port, MSG_SYNCED, 0, NULL);
+      break;
     case MSG_CHECK: {
       struct check c;
       if (check_from_msg(m, &c, &err) != 0) send_simple(port, MSG_ERROR, T_MESSAGE, err);

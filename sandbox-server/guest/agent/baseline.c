@@ -26,6 +26,40 @@ struct strset {
 /* Paths of the files, and ids of the mounts, that were there at the start. */
 static struct strset files, mounts;
 
+/*
+ * The directories of the baseline with their mtime and subdirectories. A directory whose mtime has not
+ * moved has had no entry added or removed, so the sweep need not read it: it only visits the recorded
+ * subdirectories below. Under TCG every readdir and lstat costs, and most of the tree never changes.
+ */
+struct dirrec {
+  char *path;
+  struct timespec mtime;
+  char **subdirs;
+  size_t nsub;
+};
+static struct dirrec *dirs;
+static size_t ndirs, capdirs;
+
+static int cmp_dir(const void *a, const void *b) {
+  return strcmp(((const struct dirrec *)a)->path, ((const struct dirrec *)b)->path);
+}
+
+static struct dirrec *find_dir(const char *path) {
+  struct dirrec key = {.path = (char *)path};
+  return bsearch(&key, dirs, ndirs, sizeof *dirs, cmp_dir);
+}
+
+static void dirs_free(void) {
+  for (size_t i = 0; i < ndirs; i++) {
+    for (size_t j = 0; j < dirs[i].nsub; j++) free(dirs[i].subdirs[j]);
+    free(dirs[i].subdirs);
+    free(dirs[i].path);
+  }
+  free(dirs);
+  dirs = NULL;
+  ndirs = capdirs = 0;
+}
+
 static void set_add(struct strset *s, const char *v) {
   if (s->n == s->cap) {
     s->cap = s->cap ? s->cap * 2 : 256;
@@ -92,6 +126,12 @@ static void record_tree(const char *path, dev_t dev) {
   if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_dev != dev) return;
   DIR *d = opendir(path);
   if (!d) return;
+  if (ndirs == capdirs) {
+    capdirs = capdirs ? capdirs * 2 : 64;
+    dirs = xrealloc(dirs, capdirs * sizeof *dirs);
+  }
+  size_t me = ndirs++;
+  dirs[me] = (struct dirrec){.path = xstrdup(path), .mtime = st.st_mtim};
   struct dirent *e;
   while ((e = readdir(d))) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
@@ -99,13 +139,22 @@ static void record_tree(const char *path, dev_t dev) {
     struct stat cst;
     /* A mount point below is another tree (or not ours to record): note the name, do not descend. */
     if (lstat(child, &cst) == 0 && cst.st_dev != dev) set_add(&files, child);
-    else record_tree(child, dev);
+    else {
+      if (S_ISDIR(cst.st_mode) && !is_kept(child)) {
+        dirs[me].subdirs = xrealloc(dirs[me].subdirs, (dirs[me].nsub + 1) * sizeof(char *));
+        dirs[me].subdirs[dirs[me].nsub++] = xstrdup(child);
+      }
+      record_tree(child, dev);
+    }
     free(child);
   }
   closedir(d);
 }
 
 void baseline_record(void) {
+  set_free(&mounts);
+  set_free(&files);
+  dirs_free();
   read_mounts(&mounts, NULL);
   set_seal(&mounts);
   for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
@@ -113,10 +162,22 @@ void baseline_record(void) {
     if (lstat(roots[i], &st) == 0) record_tree(roots[i], st.st_dev);
   }
   set_seal(&files);
+  qsort(dirs, ndirs, sizeof *dirs, cmp_dir);
 }
 
 /* Removes what is new below path (a directory of the baseline, on device dev). */
 static int sweep(const char *path, dev_t dev) {
+  struct dirrec *rec = find_dir(path);
+  struct stat self;
+  if (rec && lstat(path, &self) == 0 && self.st_mtim.tv_sec == rec->mtime.tv_sec && self.st_mtim.tv_nsec == rec->mtime.tv_nsec) {
+    /* No entry added or removed here since it was last clean: only what is below may have changed. */
+    int rc = 0;
+    for (size_t i = 0; i < rec->nsub; i++) {
+      struct stat st;
+      if (lstat(rec->subdirs[i], &st) == 0 && S_ISDIR(st.st_mode) && st.st_dev == dev && sweep(rec->subdirs[i], dev) != 0) rc = -1;
+    }
+    return rc;
+  }
   DIR *d = opendir(path);
   if (!d) return errno == ENOENT ? 0 : -1;
   int rc = 0;
@@ -135,6 +196,8 @@ static int sweep(const char *path, dev_t dev) {
     free(child);
   }
   closedir(d);
+  /* Clean again: the next sweep may skip reading it while nothing changes. */
+  if (rec && rc == 0 && lstat(path, &self) == 0) rec->mtime = self.st_mtim;
   return rc;
 }
 

@@ -8,7 +8,7 @@
 #ifndef JAILLAB_BASELINE_H
 #define JAILLAB_BASELINE_H
 
-/* Records the mounts and the files on /, /tmp and /dev. Call once, after the system is set up. */
+/* Records the mounts and the files on /, /tmp and /dev, after the system is set up (again once a template is sealed). */
 void baseline_record(void);
 /* Unmounts what was mounted since, and removes files and directories that were not there
  * (except the host's staging area). Returns 0, or -1 with *err set when something could not be undone. */

@@ -24,6 +24,8 @@
 #define MSG_SHELL_INPUT 0x05  /* T_DATA: keystrokes for the shell's pty */
 #define MSG_SHELL_RESIZE 0x06 /* T_COLS, T_ROWS */
 #define MSG_SYNC 0x07       /* answered with MSG_SYNCED once everything sent before it is done (staging) */
+#define MSG_PRELOAD 0x08    /* T_PATH (a sha256, hex), T_DATA: a binary every run may use, kept in the template (template only) */
+#define MSG_SEAL 0x09       /* the template is complete: the baseline is recorded again (with the preloaded files); MSG_SYNCED */
 
 /* guest -> host */
 #define MSG_READY 0x81      /* T_VERSION: agent is up and waiting */
@@ -79,6 +81,7 @@
 #define FILE_KIND_FILE 0
 #define FILE_KIND_DIR 1
 #define FILE_KIND_SYMLINK 2
+#define FILE_KIND_PRELOADED 3 /* T_DATA is the sha256 of a file preloaded in the template: stage that one */
 
 #define LIMIT_NONE 0
 #define LIMIT_TIME 1

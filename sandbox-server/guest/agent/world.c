@@ -14,6 +14,41 @@ void world_reset(void) {
   if (mkdir_p(STAGE_DIR, 0700) != 0) die("mkdir %s: %m", STAGE_DIR);
 }
 
+/* A sha256 in hex: the only names PRELOAD_DIR holds. */
+static int is_hash(const uint8_t *s, uint32_t len) {
+  if (len != 64) return 0;
+  for (uint32_t i = 0; i < len; i++)
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+  return 1;
+}
+
+/* Stages a preloaded binary: a hard link (same disk), so nothing is copied; a copy if linking fails. */
+static int stage_preloaded(const struct wire_field *hash, const char *path) {
+  if (!hash || !is_hash(hash->data, hash->len)) {
+    errno = EINVAL;
+    return -1;
+  }
+  char *from = xasprintf("%s/%.64s", PRELOAD_DIR, (const char *)hash->data);
+  unlink(path);
+  int rc = link(from, path) == 0 ? 0 : copy_tree(from, path);
+  free(from);
+  return rc;
+}
+
+int world_preload_file(const struct wire_msg *m, char **err) {
+  const struct wire_field *name = wire_get(m, T_PATH);
+  const struct wire_field *data = wire_get(m, T_DATA);
+  if (!name || !data || !is_hash(name->data, name->len)) {
+    *err = xasprintf("a preloaded file is named by its sha256");
+    return -1;
+  }
+  char *path = xasprintf("%s/%.64s", PRELOAD_DIR, (const char *)name->data);
+  int rc = mkdir_p(PRELOAD_DIR, 0700) == 0 ? write_file(path, data->data, data->len, 0755) : -1;
+  if (rc != 0) *err = xasprintf("preloading %s: %s", path, strerror(errno));
+  free(path);
+  return rc;
+}
+
 int world_stage_file(const struct wire_msg *m, char **err) {
   char *rel = wire_get_str(m, T_PATH);
   const struct wire_field *data = wire_get(m, T_DATA);
@@ -34,6 +69,8 @@ int world_stage_file(const struct wire_msg *m, char **err) {
   if (rc == 0) {
     if (kind == FILE_KIND_DIR) {
       rc = mkdir(path, mode) == 0 || errno == EEXIST ? chmod(path, mode) : -1;
+    } else if (kind == FILE_KIND_PRELOADED) {
+      rc = stage_preloaded(data, path);
     } else if (kind == FILE_KIND_SYMLINK) {
       char *target = data ? strndup((const char *)data->data, data->len) : xstrdup("");
       rc = symlink(target, path);

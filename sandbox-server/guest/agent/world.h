@@ -18,6 +18,8 @@
 #include "wire.h"
 
 #define STAGE_DIR "/run/jaillab"
+/* Binaries preloaded in the template (probes, accomplices), by sha256: outside STAGE_DIR, which every job empties. */
+#define PRELOAD_DIR "/var/cache/jaillab"
 #define STAGE_TREE STAGE_DIR "/tree"
 #define STAGE_PROGRAM STAGE_DIR "/jailer"
 #define JAIL_DIR "/jail"
@@ -48,6 +50,8 @@ struct check {
 void world_reset(void);
 /* Handles MSG_FILE; on failure returns -1 and sets *err. */
 int world_stage_file(const struct wire_msg *m, char **err);
+/* Handles MSG_PRELOAD (while the template is made); on failure returns -1 and sets *err. */
+int world_preload_file(const struct wire_msg *m, char **err);
 /* Fresh jail, fresh canary, planted tokens, the program in place; -1 and *err on failure. */
 int world_prepare_check(const struct check *c, char **err);
 /* What a probe left in /outside/proof (NULL if nothing). */

@@ -1,10 +1,26 @@
+import { createHash } from 'node:crypto';
 import type { CompileCache } from '../compile/compile-cache.js';
+import type { PreloadFile } from '../vm/template.js';
 import { ContentError } from '../lessons/content-error.js';
 import type { ProbeLibrary } from '../lessons/probe-library.js';
 
 export interface ProbeBinary {
   probe: Buffer;
   accomplice: Buffer | null;
+}
+
+const hashes = new WeakMap<Buffer, string>();
+
+/** A binary's sha256 (hex), computed once per buffer: the name a template knows it by. */
+export function binaryHash(binary: Buffer): string {
+  let h = hashes.get(binary);
+  if (!h) hashes.set(binary, (h = createHash('sha256').update(binary).digest('hex')));
+  return h;
+}
+
+/** The probe library as files for the VM template, so runs stage the probes by name. */
+export function preloadFiles(probes: Map<string, ProbeBinary>): PreloadFile[] {
+  return [...probes.values()].flatMap((b) => [b.probe, ...(b.accomplice ? [b.accomplice] : [])]).map((data) => ({ hash: binaryHash(data), data }));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ProbeBinary } from './probe-binaries.js';
 import { RunLog } from './run-log.js';
 import { retryWhenBusy } from './retry-busy.js';
 import type { RunQueue } from './run-queue.js';
-import { lessonFiles, programFile } from './staging.js';
+import { lessonFiles, preloadedCount, programFile } from './staging.js';
 import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
 import { diagnoseVmFault } from './vm-fault.js';
 
@@ -107,7 +107,9 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
     try {
       const staging = performance.now();
       await job.begin();
-      timings.stageBytes += job.stage(lessonFiles(run.lesson, run.probes));
+      const files = lessonFiles(run.lesson, run.probes, vm.preloaded);
+      timings.stagedFromTemplate += preloadedCount(files);
+      timings.stageBytes += job.stage(files);
       if (withProgram) timings.stageBytes += job.stage([programFile(withProgram)]);
       await job.sync();
       timings.stageLessonMs += since(staging);
@@ -143,19 +145,31 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
     timings.stageProgramMs = since(stagingProgram);
 
     let faultsLeft = 1;
+    // Checks sent to this session's agent, by index, with their secrets: the next one goes out before the
+    // current one is awaited, so the agent never waits for the host between checks.
+    let sent = new Map<number, { req: CheckRequest; secrets: CheckSecrets }>();
+    const send = (check: CheckSpec | undefined): void => {
+      if (!check || sent.has(check.index) || !session) return;
+      const secrets: CheckSecrets = { secret: fresh('SECRET'), nonce: fresh('nonce'), token: fresh('ticket') };
+      const req = checkRequest(run.lesson, check, secrets);
+      session.job.sendCheck(req);
+      sent.set(check.index, { req, secrets });
+    };
     for (const check of run.lesson.checks) {
       if (signal.aborted) throw new Error('cancelled');
       emit({ type: 'check-started', index: check.index });
       for (;;) {
-        const secrets: CheckSecrets = { secret: fresh('SECRET'), nonce: fresh('nonce'), token: fresh('ticket') };
         const output: Buffer[] = [];
         try {
-          const sent = performance.now();
-          const done = await session.job.runCheck(checkRequest(run.lesson, check, secrets), (data) => {
+          const started = performance.now();
+          send(check);
+          send(run.lesson.checks[check.index + 1]);
+          const { req, secrets } = sent.get(check.index)!;
+          const done = await session.job.awaitCheck(req, (data) => {
             output.push(data);
             run.log.appendOutput(check.index, data);
           });
-          const hostMs = since(sent);
+          const hostMs = since(started);
           const judging = performance.now();
           const j = judgeCheck(check.kind, Buffer.concat(output), done, secrets, run.lesson.limits);
           const agentMs = done.phases.prepareMs + done.phases.accomplicesMs + done.wallMs + done.phases.drainMs;
@@ -181,6 +195,7 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
           if (faultsLeft-- > 0) {
             emit({ type: 'vm-fault', message: `${fault.message}; running this check again in a fresh VM`, retrying: true });
             session = await openSession(compiled.binary);
+            sent = new Map();
             continue;
           }
           emit({ type: 'vm-fault', message: fault.message, retrying: false });

@@ -1,18 +1,27 @@
 import type { Lesson } from '../lessons/lesson.js';
 import type { StagedFile } from '../vm/guest-job.js';
-import type { ProbeBinary } from './probe-binaries.js';
+import { binaryHash, type ProbeBinary } from './probe-binaries.js';
+
+/** A binary, by name if the VM's template already holds it, else in full. */
+function binaryFile(path: string, binary: Buffer, preloaded: ReadonlySet<string>): StagedFile {
+  const hash = binaryHash(binary);
+  return preloaded.has(hash) ? { path, kind: 'preloaded', mode: 0o755, data: Buffer.from(hash) } : { path, kind: 'file', mode: 0o755, data: binary };
+}
 
 /** The files a lesson's run needs in the guest, before the learner's program is compiled. */
-export function lessonFiles(lesson: Lesson, probes: Map<string, ProbeBinary>): StagedFile[] {
+export function lessonFiles(lesson: Lesson, probes: Map<string, ProbeBinary>, preloaded: ReadonlySet<string>): StagedFile[] {
   const files: StagedFile[] = lesson.tree.map((e) => ({ path: `tree/${e.path}`, kind: e.kind, mode: e.mode, data: e.data }));
   for (const check of lesson.checks) {
     const bin = probes.get(check.probe.id);
     if (!bin) throw new Error(`probe ${check.probe.id} has no binary`);
-    files.push({ path: `probes/${check.probe.id}`, kind: 'file', mode: 0o755, data: bin.probe });
-    if (bin.accomplice) files.push({ path: `accomplices/${check.probe.id}`, kind: 'file', mode: 0o755, data: bin.accomplice });
+    files.push(binaryFile(`probes/${check.probe.id}`, bin.probe, preloaded));
+    if (bin.accomplice) files.push(binaryFile(`accomplices/${check.probe.id}`, bin.accomplice, preloaded));
   }
   return files;
 }
+
+/** How many of these files the template held (staged by name). */
+export const preloadedCount = (files: StagedFile[]): number => files.filter((f) => f.kind === 'preloaded').length;
 
 export function programFile(binary: Buffer): StagedFile {
   return { path: 'jailer', kind: 'file', mode: 0o755, data: binary };

@@ -149,7 +149,7 @@ export class ShellService {
       if (signal.aborted) throw new Error('cancelled');
       const job = new GuestJob(vm);
       await job.begin();
-      job.stage(lessonFiles(lesson, this.deps.probes));
+      job.stage(lessonFiles(lesson, this.deps.probes, vm.preloaded));
       job.stage([programFile(compiled.binary)]);
       const guest = new GuestShell(vm.channel);
       const shell = new OpenShell(learnerId, vm.accelerator, this.deps.idleTimeoutMs, vm, guest, listener, release);

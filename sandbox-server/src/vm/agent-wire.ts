@@ -17,6 +17,8 @@ export const Msg = {
   SHELL_INPUT: 0x05,
   SHELL_RESIZE: 0x06,
   SYNC: 0x07,
+  PRELOAD: 0x08,
+  SEAL: 0x09,
   READY: 0x81,
   OUTPUT: 0x82,
   CHECK_DONE: 0x83,
@@ -68,7 +70,7 @@ export const Tag = {
   WORLD_US: 38,
 } as const;
 
-export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2 } as const;
+export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2, PRELOADED: 3 } as const;
 export const WireLimit = { NONE: 0, TIME: 1, MEMORY: 2, PROCESSES: 3, OUTPUT: 4 } as const;
 
 export type FieldValue = string | number | bigint | Uint8Array;

@@ -12,7 +12,8 @@ import type { GuestVm } from './vm-backend.js';
 
 export interface StagedFile {
   path: string;
-  kind: 'file' | 'dir' | 'symlink';
+  /** preloaded: `data` is the sha256 (hex) of a file the VM's template already holds; the agent links that one. */
+  kind: 'file' | 'dir' | 'symlink' | 'preloaded';
   mode: number;
   data: Buffer;
 }
@@ -60,7 +61,7 @@ const LIMITS: Record<number, LimitKind | null> = {
   [WireLimit.OUTPUT]: 'output',
 };
 
-const KINDS = { file: FileKind.FILE, dir: FileKind.DIR, symlink: FileKind.SYMLINK } as const;
+const KINDS = { file: FileKind.FILE, dir: FileKind.DIR, symlink: FileKind.SYMLINK, preloaded: FileKind.PRELOADED } as const;
 
 /** Extra time the host allows beyond a check's own wall limit before it calls the VM unresponsive (TCG is slow to start processes). */
 const WATCHDOG_SLACK_MS = 10_000;
@@ -111,6 +112,15 @@ export class GuestJob {
   }
 
   async runCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {
+    this.sendCheck(req);
+    return this.awaitCheck(req, onOutput);
+  }
+
+  /**
+   * Sends a check without waiting for it: the agent takes it up as soon as the one before is done, so a
+   * run that sends the next check ahead saves a host round trip per check.
+   */
+  sendCheck(req: CheckRequest): void {
     const fields: Field[] = [
       [Tag.INDEX, req.index],
       [Tag.PROBE, req.probePath],
@@ -127,6 +137,10 @@ export class GuestJob {
       ...(req.race ? [[Tag.RACE, req.race] as Field] : []),
     ];
     this.vm.channel.send(encodeFrame(Msg.CHECK, fields));
+  }
+
+  /** Waits for a sent check (the earliest one not yet awaited) to finish, passing its output on. */
+  async awaitCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {
     const deadline = Date.now() + req.wallTimeMs + WATCHDOG_SLACK_MS;
     let received = 0;
     for (;;) {

@@ -7,7 +7,7 @@ import { startClone } from './clone.js';
 import { isKvmFault } from './kvm-fault.js';
 import { touchInUse } from '../cache/prune.js';
 import type { QemuProcess, VmExit } from './guest-vm.js';
-import { discardTemplate, ensureTemplate, type VmTemplate } from './template.js';
+import { discardTemplate, ensureTemplate, type PreloadFile, type VmTemplate } from './template.js';
 import type { GuestVm, VmBackend, VmBackendStats } from './vm-backend.js';
 
 export interface PoolOptions {
@@ -23,10 +23,15 @@ export interface PoolOptions {
   kvmProbe?: KvmProbe;
   /** Checks the guest image again (and rebuilds it if it is missing or damaged): called when no VM will start. */
   refreshImage?: () => Promise<GuestImage>;
+  /** Binaries every run may need (the probe library), kept in the template so runs need not send them. */
+  preload?: PreloadFile[];
 }
 
 class PooledVm implements GuestVm {
-  constructor(private readonly process: QemuProcess) {}
+  constructor(
+    private readonly process: QemuProcess,
+    readonly preloaded: ReadonlySet<string>,
+  ) {}
   get id(): string {
     return this.process.id;
   }
@@ -55,6 +60,8 @@ class PooledVm implements GuestVm {
 export class VmPool implements VmBackend {
   private template: VmTemplate | null = null;
   private readonly ready: QemuProcess[] = [];
+  /** Which template each VM was cloned from: a VM stages by what its own template holds. */
+  private readonly templateOf = new WeakMap<QemuProcess, VmTemplate>();
   private readonly waiters: Array<{ resolve: (vm: QemuProcess) => void; reject: (e: Error) => void }> = [];
   private starting = 0;
   private inUse = 0;
@@ -116,7 +123,7 @@ export class VmPool implements VmBackend {
       await vm.destroy();
       throw e;
     }
-    return new PooledVm(vm);
+    return new PooledVm(vm, this.templateOf.get(vm)?.preloaded ?? new Set());
   }
 
   async reportFault(vm: GuestVm, exit: VmExit): Promise<boolean> {
@@ -157,7 +164,7 @@ export class VmPool implements VmBackend {
   }
 
   private makeTemplate(accelerator: Accelerator): Promise<VmTemplate> {
-    return ensureTemplate({ image: this.image, accelerator, memoryMiB: this.o.memoryMiB, cacheDir: this.o.cacheDir, runDir: this.o.runDir, log: this.o.log });
+    return ensureTemplate({ image: this.image, accelerator, memoryMiB: this.o.memoryMiB, cacheDir: this.o.cacheDir, runDir: this.o.runDir, log: this.o.log, preload: this.o.preload ?? [] });
   }
 
   private async replaceTemplate(make: () => Promise<VmTemplate>): Promise<void> {
@@ -188,6 +195,7 @@ export class VmPool implements VmBackend {
         this.created++;
         this.consecutiveFailures = 0;
         this.live.add(vm);
+        this.templateOf.set(vm, template);
         void vm.exited.then(() => {
           this.live.delete(vm);
           const i = this.ready.indexOf(vm);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Accelerator } from '@jaillab/protocol';
 import type { GuestImage } from '../../guest/image/build-image.js';
 import { exec } from '../../guest/image/exec.js';
-import { Msg } from './agent-wire.js';
+import { encodeFrame, Msg, Tag } from './agent-wire.js';
 import { describeExit, QemuProcess } from './guest-vm.js';
 import { kernelCommandLine, qemuArgs } from './qemu-args.js';
 import { pruneOldEntries } from '../cache/prune.js';
@@ -28,6 +28,14 @@ export interface VmTemplate {
   ramPath: string;
   /** QEMU's device state, streamed into every clone. */
   state: Buffer;
+  /** sha256s of the binaries preloaded in the guest (PRELOAD_DIR), which runs stage by name. */
+  preloaded: ReadonlySet<string>;
+}
+
+/** A binary to keep in the template's guest, named by its sha256. */
+export interface PreloadFile {
+  hash: string;
+  data: Buffer;
 }
 
 export interface TemplateOptions {
@@ -37,6 +45,8 @@ export interface TemplateOptions {
   cacheDir: string;
   runDir: string;
   log: (line: string) => void;
+  /** Binaries every run may stage (probes, accomplices): they are written into the guest before it is frozen. */
+  preload?: PreloadFile[];
 }
 
 let qemuVersion: Promise<string> | null = null;
@@ -45,10 +55,12 @@ function getQemuVersion(): Promise<string> {
   return qemuVersion;
 }
 
+const preloadHashes = (o: TemplateOptions): string[] => [...new Set((o.preload ?? []).map((f) => f.hash))].sort();
+
 async function templateKey(o: TemplateOptions): Promise<string> {
   const args = qemuArgs({ accelerator: o.accelerator, memoryMiB: o.memoryMiB, kernel: 'K', initramfs: 'I', ramPath: 'R', role: 'template', agentSocket: 'A', qmpSocket: 'Q' });
   return createHash('sha256')
-    .update([o.image.id, o.accelerator, o.memoryMiB, await getQemuVersion(), args.join(' '), kernelCommandLine(o.accelerator)].join('\n'))
+    .update([o.image.id, o.accelerator, o.memoryMiB, await getQemuVersion(), args.join(' '), kernelCommandLine(o.accelerator), ...preloadHashes(o)].join('\n'))
     .digest('hex')
     .slice(0, 16);
 }
@@ -59,7 +71,8 @@ async function loadCached(dir: string, o: TemplateOptions, key: string): Promise
   if (!existsSync(join(dir, 'complete'))) return null;
   try {
     if ((await stat(ramPath)).size !== o.memoryMiB * 1024 * 1024) return null;
-    return { key, dir, accelerator: o.accelerator, memoryMiB: o.memoryMiB, image: o.image, ramPath, state: await readFile(statePath) };
+    const complete = JSON.parse(await readFile(join(dir, 'complete'), 'utf8')) as { preloaded?: string[] };
+    return { key, dir, accelerator: o.accelerator, memoryMiB: o.memoryMiB, image: o.image, ramPath, state: await readFile(statePath), preloaded: new Set(complete.preloaded ?? []) };
   } catch {
     return null;
   }
@@ -92,6 +105,21 @@ async function saveState(vm: QemuProcess, socketPath: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Writes the binaries into the booted guest and seals it: the agent takes them into its baseline. */
+async function preload(vm: QemuProcess, files: PreloadFile[]): Promise<Set<string>> {
+  const hashes = new Set<string>();
+  for (const f of files) {
+    if (hashes.has(f.hash)) continue;
+    hashes.add(f.hash);
+    vm.channel!.send(encodeFrame(Msg.PRELOAD, [[Tag.PATH, f.hash], [Tag.DATA, f.data]]));
+  }
+  vm.channel!.send(encodeFrame(Msg.SEAL, []));
+  const reply = await vm.channel!.receive(Date.now() + 60_000);
+  if (reply.type === Msg.ERROR) throw new Error(`preloading the template failed: ${reply.str(Tag.MESSAGE) ?? 'the agent refused a file'}`);
+  if (reply.type !== Msg.SYNCED) throw new Error(`the guest agent answered the seal with message type ${reply.type}`);
+  return hashes;
+}
+
 async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): Promise<VmTemplate> {
   const started = Date.now();
   const tmpDir = join(o.cacheDir, 'vm', 'templates', `tmp-${randomBytes(4).toString('hex')}`);
@@ -116,12 +144,13 @@ async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): 
       vm.exited.then((e) => Promise.reject(new Error(`the guest died while booting (${describeExit(e)}); console: ${e.consoleTail.trim().slice(-500)}`))),
     ]);
     if (ready.type !== Msg.READY) throw new Error(`the guest agent sent message type ${ready.type} instead of READY`);
+    const preloaded = await preload(vm, o.preload ?? []);
     await vm.qmp!.execute('stop');
     const state = await saveState(vm, join(runDir, 'migrate.sock'));
     await vm.qmp!.execute('quit').catch(() => {});
     await vm.exited;
     await writeFile(join(tmpDir, 'state'), state);
-    await writeFile(join(tmpDir, 'complete'), JSON.stringify({ key, accelerator: o.accelerator, image: o.image.id, bootMs: Date.now() - started }));
+    await writeFile(join(tmpDir, 'complete'), JSON.stringify({ key, accelerator: o.accelerator, image: o.image.id, bootMs: Date.now() - started, preloaded: [...preloaded] }));
     try {
       await rename(tmpDir, finalDir);
     } catch {
@@ -134,7 +163,7 @@ async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): 
     o.log(`vm: ${o.accelerator} template booted and saved in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // One template per accelerator in use, plus the previous ones for a server still running older code.
     await pruneOldEntries(join(o.cacheDir, 'vm', 'templates'), 't-', 4);
-    return { key, dir: finalDir, accelerator: o.accelerator, memoryMiB: o.memoryMiB, image: o.image, ramPath: join(finalDir, 'ram'), state };
+    return { key, dir: finalDir, accelerator: o.accelerator, memoryMiB: o.memoryMiB, image: o.image, ramPath: join(finalDir, 'ram'), state, preloaded };
   } catch (e) {
     await vm.destroy();
     await rm(tmpDir, { recursive: true, force: true });

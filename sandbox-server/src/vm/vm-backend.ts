@@ -13,6 +13,8 @@ export interface GuestVm {
   readonly id: string;
   readonly accelerator: Accelerator;
   readonly channel: AgentChannel;
+  /** Binaries (by sha256) the VM's template already holds: staged by name, not sent (probes, accomplices). */
+  readonly preloaded: ReadonlySet<string>;
   /** Resolves when the VM is gone, for whatever reason. */
   readonly exited: Promise<VmExit>;
   destroy(): Promise<VmExit>;
