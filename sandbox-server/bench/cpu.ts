@@ -7,8 +7,14 @@ import { clockTicks } from './clock-ticks.js';
  * child's CPU is counted once it has exited and been waited for.
  */
 export function cpuSeconds(): number {
+  const c = cpuSplit();
+  return c.self + c.children;
+}
+
+/** The same, split: this process (the server: sockets, runs, the pool) and its reaped children (gcc, QEMU). */
+export function cpuSplit(): { self: number; children: number } {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
   // After "pid (comm) ": field 3 is state; utime, stime, cutime, cstime are fields 14-17 (1-based in proc(5)).
   const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
-  return (utime! + stime! + cutime! + cstime!) / clockTicks();
+  return { self: (utime! + stime!) / clockTicks(), children: (cutime! + cstime!) / clockTicks() };
 }

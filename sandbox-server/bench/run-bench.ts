@@ -11,7 +11,7 @@ import { compileC } from '../src/compile/compile-c.js';
 import { compileProbeLibrary } from '../src/runs/probe-binaries.js';
 import { CompileCache } from '../src/compile/compile-cache.js';
 import { breakdown } from './breakdown.js';
-import { cpuSeconds } from './cpu.js';
+import { cpuSeconds, cpuSplit } from './cpu.js';
 import { privateMiB, pssMiB } from './memory.js';
 import { runNatively } from './native-floor.js';
 import { fmtMs, median, percentile } from './stats.js';
@@ -92,6 +92,7 @@ async function series(lessonId: string, n: number, expected: string): Promise<{ 
 async function burst(lessonId: string, n: number): Promise<void> {
   const clients = await Promise.all(Array.from({ length: n }, () => JailLabClient.connect(app.url)));
   const cpu0 = cpuSeconds();
+  const split0 = cpuSplit();
   const s = performance.now();
   const done = await Promise.all(
     clients.map(async (c, i) => {
@@ -107,7 +108,9 @@ async function burst(lessonId: string, n: number): Promise<void> {
   for (const c of clients) c.close();
   const ms = done.map((d) => d.ms);
   report(`${n} learners press Run together: p50 / p95 / last`, `${fmtMs(median(ms))} / ${fmtMs(percentile(ms, 95))} / ${fmtMs(Math.max(...ms))} ${tag}`);
+  const split = cpuSplit();
   report('  runs per second; CPU seconds per run', `${(n / totalS).toFixed(2)}/s; ${((cpuSeconds() - cpu0) / n).toFixed(2)} s ${tag}`);
+  report('    of which the server process / gcc and QEMU', `${((split.self - split0.self) / n).toFixed(2)} s / ${((split.children - split0.children) / n).toFixed(2)} s`);
   report('  errors', String(done.filter((d) => !d.ok).length));
 }
 
