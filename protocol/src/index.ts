@@ -6,3 +6,4 @@ export * from './output-frame.js';
 export * from './lesson.js';
 export * from './workspace-messages.js';
 export * from './shell-messages.js';
+export * from './workshop-messages.js';

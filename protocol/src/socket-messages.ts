@@ -4,6 +4,7 @@ import { RunEvent } from './run-events.js';
 import { ShellClientMessages, ShellServerMessages } from './shell-messages.js';
 import { Source } from './source.js';
 import { WorkspaceClientMessages, WorkspaceServerMessages } from './workspace-messages.js';
+import { WorkshopClientMessages, WorkshopServerMessages } from './workshop-messages.js';
 
 /**
  * JSON control messages on the one WebSocket each browser tab opens.
@@ -47,6 +48,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(1 << 30) }),
   ...WorkspaceClientMessages,
   ...ShellClientMessages,
+  ...WorkshopClientMessages,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -65,6 +67,11 @@ export const ErrorCode = z.enum([
   'run-interrupted',
   'compile-error',
   'unknown-shell',
+  /** Workshops: no such workshop (or join code), a name another member has, a workshop that has ended, a locked lesson. */
+  'unknown-workshop',
+  'name-taken',
+  'workshop-ended',
+  'lesson-locked',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -96,5 +103,6 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), requestId: RequestId.optional(), code: ErrorCode, message: z.string() }),
   ...WorkspaceServerMessages,
   ...ShellServerMessages,
+  ...WorkshopServerMessages,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LessonId, RunId } from './ids.js';
+import { RunEvent } from './run-events.js';
 import { Source } from './source.js';
 
 /**
@@ -32,6 +33,24 @@ export const LastRunInfo = z.object({
 });
 export type LastRunInfo = z.infer<typeof LastRunInfo>;
 
+/**
+ * A finished run as the server keeps it: every event and the output of each check, so a reload, another
+ * device or an instructor dropping in sees the run as it was, after the run's live log is gone.
+ */
+export const RunRecord = z.object({
+  runId: RunId,
+  lessonId: LessonId,
+  createdAt: z.string(),
+  /** sha256 of the source the run compiled: the browser can tell whether the code changed since. */
+  sourceSha256: z.string(),
+  /** The learner had looked at the lesson's solution before this run. */
+  solutionShown: z.boolean(),
+  events: z.array(RunEvent),
+  /** Output per check (base64), as the terminal showed it. */
+  output: z.array(z.object({ checkIndex: z.number().int().min(0), data: z.string() })),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
 export const WorkspaceClientMessages = [
   /** Everything the server keeps for one lesson: code, status, hints revealed, last run. */
   z.object({ type: z.literal('lesson-state-get'), requestId: RequestId, lessonId: LessonId }),
@@ -40,6 +59,10 @@ export const WorkspaceClientMessages = [
   z.object({ type: z.literal('progress-get'), requestId: RequestId }),
   /** The learner opened hint number `index` (0-based, in the lesson's order). */
   z.object({ type: z.literal('hint-reveal'), lessonId: LessonId, index: z.number().int().min(0).max(64) }),
+  /** The lesson's solution (compare, use): recorded, so a pass after it reads "passed with the solution". */
+  z.object({ type: z.literal('solution-get'), requestId: RequestId, lessonId: LessonId }),
+  /** The last finished run of a lesson as the server keeps it (an instructor may name a member of their workshop). */
+  z.object({ type: z.literal('run-record-get'), requestId: RequestId, lessonId: LessonId, learnerId: z.string().min(1).max(64).optional() }),
 ] as const;
 
 export const WorkspaceServerMessages = [
@@ -55,5 +78,13 @@ export const WorkspaceServerMessages = [
   }),
   z.object({ type: z.literal('code-saved'), lessonId: LessonId, editedAt: EditTime }),
   /** Sent on request, and pushed whenever a run of this learner finishes. */
-  z.object({ type: z.literal('progress'), requestId: RequestId.optional(), lessons: z.record(z.string(), LessonStatus) }),
+  z.object({
+    type: z.literal('progress'),
+    requestId: RequestId.optional(),
+    lessons: z.record(z.string(), LessonStatus),
+    /** Passed lessons whose first pass came after the learner had looked at the solution. */
+    withSolution: z.array(z.string()).optional(),
+  }),
+  z.object({ type: z.literal('solution'), requestId: RequestId, lessonId: LessonId, fileName: z.string(), source: z.string() }),
+  z.object({ type: z.literal('run-record'), requestId: RequestId, record: RunRecord.nullable() }),
 ] as const;

@@ -20,6 +20,7 @@ import { ShellService } from './shell/shell-service.js';
 import { shellIdleTimeoutMs } from './shell/shell-config.js';
 import { VmPool } from './vm/pool.js';
 import type { PreloadFile } from './vm/template.js';
+import { WorkshopService } from './workshops/workshop-service.js';
 import { SocketSession } from './ws/session.js';
 import { SocketGate } from './ws/socket-gate.js';
 import { RunRateLimits } from './ws/run-rate-limits.js';
@@ -39,6 +40,7 @@ export interface App {
   pool: VmPool;
   /** What the pool's VM template holds besides the guest image (the probe library at start-up). */
   preload: PreloadFile[];
+  workshops: WorkshopService;
   store: Store;
   http: Server;
   close(): Promise<void>;
@@ -71,8 +73,21 @@ export async function createApp(config: Config, log: (line: string) => void = co
     throw e;
   }
   // Runs and interactive shells share one queue: each holds a VM while it lasts.
-  const queue = new RunQueue(config.maxConcurrentRuns);
-  const runs = new RunService({ backend: pool, compiler, store, queue, probes, library: catalog.library, log });
+  const queue = new RunQueue(config.maxConcurrentRuns, config.queuePolicy);
+  const workshops = new WorkshopService({
+    store,
+    catalog,
+    log,
+    capacity: {
+      stats: () => {
+        const p = pool.stats();
+        return { accelerator: p.accelerator, ready: p.ready, starting: p.starting, inUse: p.inUse, queued: queue.length, slots: config.maxConcurrentRuns };
+      },
+      // A room gets a VM ready per student (up to a bound): a class pressing Run together finds them restored.
+      warmFor: (students) => pool.setExtraReady(Math.min(students, config.roomReadyMax)),
+    },
+  });
+  const runs = new RunService({ backend: pool, compiler, store, queue, probes, library: catalog.library, log, onFinished: (run) => workshops.runFinished(run.learnerId) });
   const shells = new ShellService({ backend: pool, compiler, queue, probes, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
   // An author's edit under lessons/ shows at the next page load; changed probes are recompiled into the same map first.
@@ -102,9 +117,9 @@ export async function createApp(config: Config, log: (line: string) => void = co
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const closed = gate.opened(req);
-      ws.once('close', closed);
-      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, shells, runLimits, log }, req.socket.remoteAddress ?? '?');
+      const ticket = gate.opened(req);
+      ws.once('close', () => ticket.release());
+      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, shells, runLimits, workshops, log }, req.socket.remoteAddress ?? '?', ticket);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -122,10 +137,11 @@ export async function createApp(config: Config, log: (line: string) => void = co
       wss.close();
       await new Promise<void>((r) => http.close(() => r()));
       shells.closeAll('server-stopping', 'The server is stopping.');
+      workshops.close();
       await runs.shutdown();
       await pool.close();
       store.close();
       await rm(config.runDir, { recursive: true, force: true });
     })());
-  return { url, config, catalog, runs, pool, preload, store, http, close };
+  return { url, config, catalog, runs, pool, preload, workshops, store, http, close };
 }

@@ -47,6 +47,7 @@ interface Pending {
 export class JailLabClient {
   private readonly pending = new Map<string, Pending>();
   private readonly byChannel = new Map<number, Pending>();
+  private readonly listeners = new Set<(msg: ServerMessage) => void>();
 
   private constructor(
     private readonly ws: WebSocket,
@@ -102,6 +103,59 @@ export class JailLabClient {
     this.ws.send(JSON.stringify({ type: 'cancel', runId }));
   }
 
+  /** Every JSON message from the server, as it arrives (pushes: a workshop's dashboard, a member's view). */
+  on(listener: (msg: ServerMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The next message that `match` accepts (one already sent is not seen: listen first, then act). */
+  next<T extends ServerMessage>(match: (msg: ServerMessage) => msg is T, timeoutMs?: number): Promise<T>;
+  next(match: (msg: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>;
+  next<T extends ServerMessage>(match: (msg: ServerMessage) => boolean, timeoutMs = 30_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`no matching message from the server within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      const off = this.on((msg) => {
+        if (!match(msg)) return;
+        clearTimeout(timer);
+        off();
+        resolve(msg as T);
+      });
+    });
+  }
+
+  /**
+   * Sends a request (a requestId is added) and resolves with the reply of `type` carrying that id, or
+   * rejects with the ServerError the server answered it with.
+   */
+  request<K extends ServerMessage['type']>(msg: { type: string } & Record<string, unknown>, type: K, timeoutMs = 30_000): Promise<Extract<ServerMessage, { type: K }>> {
+    const requestId = randomBytes(6).toString('hex');
+    const reply = new Promise<Extract<ServerMessage, { type: K }>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`no ${type} from the server within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      const off = this.on((m) => {
+        if (!('requestId' in m) || m.requestId !== requestId) return;
+        if (m.type !== type && m.type !== 'error') return;
+        clearTimeout(timer);
+        off();
+        if (m.type === 'error') reject(new ServerError(m.code, m.message));
+        else resolve(m as Extract<ServerMessage, { type: K }>);
+      });
+    });
+    this.ws.send(JSON.stringify({ ...msg, requestId }));
+    return reply;
+  }
+
+  /** Sends a message that gets no reply of its own. */
+  send(msg: { type: string } & Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(msg));
+  }
+
   /** Sends anything at all: the tests use this to send what a well-behaved client never would. */
   sendRaw(data: string | Buffer): void {
     this.ws.send(data);
@@ -127,6 +181,7 @@ export class JailLabClient {
       return;
     }
     const msg = ServerMessage.parse(JSON.parse(data.toString()));
+    for (const l of [...this.listeners]) l(msg);
     if (msg.type === 'run-accepted') {
       const p = this.pending.get(msg.requestId);
       if (!p) return;

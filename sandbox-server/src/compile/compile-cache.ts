@@ -18,6 +18,12 @@ export class CompileCache {
     private readonly compile: (req: CompileRequest) => Promise<CompileResult> = compileC,
   ) {}
 
+  /** The result if this exact compile is already in memory (no gcc, no wait), else null. */
+  async peek(req: CompileRequest): Promise<CompileResult | null> {
+    const hit = this.memory.get(await compileKey(req));
+    return hit ? { ...hit, cached: true, durationMs: 0 } : null;
+  }
+
   async get(req: CompileRequest, opts: { persist: boolean }): Promise<CompileResult> {
     const key = await compileKey(req);
     const hit = this.memory.get(key);

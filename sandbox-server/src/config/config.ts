@@ -18,6 +18,10 @@ const Env = z.object({
   JAILLAB_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
   JAILLAB_MAX_RUNS: z.coerce.number().int().min(1).max(64).default(2),
   JAILLAB_VM_MEMORY_MIB: z.coerce.number().int().min(128).max(2048).default(192),
+  /** fair: runs take turns between learners; fifo: arrival order (for comparison in bench:classroom). */
+  JAILLAB_QUEUE: z.enum(['fair', 'fifo']).default('fair'),
+  /** VMs kept ready for a workshop's students, at most (about 16 MiB each while ready). */
+  JAILLAB_ROOM_READY_MAX: z.coerce.number().int().min(0).max(256).default(32),
   /** Extra browser origins allowed to open the socket (comma-separated), beyond the server's own. */
   JAILLAB_ALLOWED_ORIGINS: z.string().default(''),
   /** Unlocks instructor features on the socket. Unset: a random one is made and kept in the data directory. */
@@ -35,6 +39,8 @@ export interface Config {
   poolSize: number;
   maxConcurrentRuns: number;
   vmMemoryMiB: number;
+  queuePolicy: 'fair' | 'fifo';
+  roomReadyMax: number;
   allowedOrigins: string[];
   instructorToken: string | null;
   /** Short-lived sockets for QEMU: kept short because unix socket paths are limited to 108 bytes. */
@@ -56,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     poolSize: e.JAILLAB_POOL_SIZE,
     maxConcurrentRuns: e.JAILLAB_MAX_RUNS,
     vmMemoryMiB: e.JAILLAB_VM_MEMORY_MIB,
+    queuePolicy: e.JAILLAB_QUEUE,
+    roomReadyMax: e.JAILLAB_ROOM_READY_MAX,
     allowedOrigins: e.JAILLAB_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     instructorToken: e.JAILLAB_INSTRUCTOR_TOKEN ?? null,
     runDir: join(tmpdir(), `jaillab-${process.pid}`),

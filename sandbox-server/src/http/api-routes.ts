@@ -28,13 +28,7 @@ export function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerRespon
     json(res, 200, deps.catalog.outline());
     return true;
   }
-  const solution = /^\/api\/lessons\/(.+)\/solution$/.exec(path);
-  if (solution) {
-    const lesson = deps.catalog.get(decodeURIComponent(solution[1]!));
-    if (lesson) json(res, 200, { fileName: lesson.starterFileName, source: lesson.solution });
-    else json(res, 404, { error: 'no such lesson' });
-    return true;
-  }
+  // The solution is not here: it comes over the socket (`solution-get`), where looking at it is recorded.
   const lesson = /^\/api\/lessons\/(.+)$/.exec(path);
   if (lesson) {
     const view = deps.catalog.view(decodeURIComponent(lesson[1]!));

@@ -60,4 +60,42 @@ describe('the run queue', () => {
     expect(q.length).toBe(1);
     waiting.catch(() => {});
   });
+
+  it('is fair between learners: one with ten waiting does not hold up another learner\'s first by more than one slot', async () => {
+    const q = new RunQueue(1);
+    const releaseFirst = await q.enter(request('a'));
+    const aIn = Array.from({ length: 10 }, () => q.enter(request('a')));
+    const b = request('b');
+    const bIn = q.enter(b);
+    // b has never had a slot, a just did: b is next in line, ahead of all ten of a's.
+    expect(b.positions.at(-1)).toBe(0);
+    const started = await drain(q, releaseFirst, [bIn, ...aIn], ['b', ...aIn.map((_, i) => `a${i}`)]);
+    expect(started).toEqual(['b', ...aIn.map((_, i) => `a${i}`)]);
+  });
+
+  it('takes turns between two busy learners; fifo keeps arrival order', async () => {
+    for (const policy of ['fair', 'fifo'] as const) {
+      const q = new RunQueue(1, policy);
+      const releaseFirst = await q.enter(request('x'));
+      const names = ['a0', 'a1', 'a2', 'b0', 'b1'];
+      const ins = names.map((n) => q.enter(request(n[0])));
+      const started = await drain(q, releaseFirst, ins, names);
+      expect(started).toEqual(policy === 'fair' ? ['a0', 'b0', 'a1', 'b1', 'a2'] : names);
+    }
+  });
 });
+
+/** Releases slots one at a time and returns the names of the waiting requests in the order they got in. */
+async function drain(_q: RunQueue, release: () => void, ins: Array<Promise<() => void>>, names: string[]): Promise<string[]> {
+  const started: string[] = [];
+  ins.forEach((p, i) => void p.then(() => started.push(names[i]!)));
+  let current = release;
+  for (let n = 0; n < ins.length; n++) {
+    current();
+    await new Promise((r) => setImmediate(r));
+    const next = ins[names.indexOf(started[n]!)]!;
+    current = await next;
+  }
+  current();
+  return started;
+}

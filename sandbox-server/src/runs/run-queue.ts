@@ -9,14 +9,36 @@ export interface SlotRequest {
 }
 
 /**
- * At most `slots` runs (and shells) use VMs at once; the rest wait in arrival
- * order and are told their place in line whenever it changes.
+ * fair: round-robin between owners — each learner with something waiting gets the next free slot in turn,
+ * so one learner pressing Run (and opening shells) in a loop cannot hold up a room. fifo: arrival order
+ * (for comparison in the classroom benchmark).
+ */
+export type QueuePolicy = 'fair' | 'fifo';
+
+interface Waiting {
+  request: SlotRequest;
+  go: () => void;
+  /** Arrival number: fifo order, and the order owners take turns in. */
+  seq: number;
+  lastPosition: number;
+}
+
+/**
+ * At most `slots` runs (and shells) use VMs at once; the rest wait and are
+ * told their place in line whenever it changes.
  */
 export class RunQueue {
   private active = 0;
-  private readonly waiting: Array<{ request: SlotRequest; go: () => void }> = [];
+  private waiting: Waiting[] = [];
+  private seq = 0;
+  /** When each owner last got a slot (fair policy): who waited longest since their last turn goes first. */
+  private readonly lastServed = new Map<string, number>();
+  private served = 0;
 
-  constructor(private readonly slots: number) {}
+  constructor(
+    private readonly slots: number,
+    private readonly policy: QueuePolicy = 'fair',
+  ) {}
 
   get length(): number {
     return this.waiting.length;
@@ -25,18 +47,21 @@ export class RunQueue {
   /** Resolves with a release function once the request may start; rejects if it is aborted while waiting. */
   async enter(request: SlotRequest): Promise<() => void> {
     if (request.signal.aborted) throw new Error('cancelled');
-    if (this.active < this.slots && this.waiting.length === 0) return this.take();
+    if (this.active < this.slots && this.waiting.length === 0) {
+      this.servedTurn(request.owner);
+      return this.take();
+    }
     await new Promise<void>((resolve, reject) => {
-      const entry = { request, go: resolve };
+      const entry: Waiting = { request, go: resolve, seq: this.seq++, lastPosition: -1 };
       this.waiting.push(entry);
-      request.onPosition?.(this.waiting.length - 1);
+      this.announce();
       request.signal.addEventListener(
         'abort',
         () => {
           const i = this.waiting.indexOf(entry);
           if (i < 0) return;
           this.waiting.splice(i, 1);
-          this.announce(i);
+          this.announce();
           reject(new Error('cancelled'));
         },
         { once: true },
@@ -52,16 +77,52 @@ export class RunQueue {
       if (released) return;
       released = true;
       this.active--;
-      const next = this.waiting.shift();
-      if (next) {
-        this.announce(0);
-        next.go();
-      }
+      const next = this.order()[0];
+      if (!next) return;
+      this.waiting.splice(this.waiting.indexOf(next), 1);
+      this.servedTurn(next.request.owner);
+      this.announce();
+      next.go();
     };
   }
 
-  /** Tells every request from position `from` on where it now stands. */
-  private announce(from: number): void {
-    for (let i = from; i < this.waiting.length; i++) this.waiting[i]!.request.onPosition?.(i);
+  /** The waiting requests in the order they will be let in. */
+  private order(): Waiting[] {
+    const byArrival = [...this.waiting].sort((a, b) => a.seq - b.seq);
+    if (this.policy === 'fifo') return byArrival;
+    // Round-robin: take each owner's oldest in turn order, then everyone's second, and so on.
+    const queues = new Map<string, Waiting[]>();
+    for (const w of byArrival) {
+      const q = queues.get(w.request.owner);
+      if (q) q.push(w);
+      else queues.set(w.request.owner, [w]);
+    }
+    // Owners never served (or served longest ago) first; among equals, whoever has waited longest.
+    const turn = (o: string): number => this.lastServed.get(o) ?? -1;
+    const owners = [...queues.keys()].sort((a, b) => turn(a) - turn(b) || queues.get(a)![0]!.seq - queues.get(b)![0]!.seq);
+    const out: Waiting[] = [];
+    for (let round = 0; out.length < byArrival.length; round++)
+      for (const o of owners) {
+        const w = queues.get(o)![round];
+        if (w) out.push(w);
+      }
+    return out;
+  }
+
+  /** The owner just got a slot: their next turn comes after everyone else's. */
+  private servedTurn(owner: string): void {
+    this.lastServed.delete(owner);
+    this.lastServed.set(owner, this.served++);
+    // Remember only recent turns: an owner served long ago ranks with the never-served anyway.
+    if (this.lastServed.size > 1000) this.lastServed.delete(this.lastServed.keys().next().value!);
+  }
+
+  /** Tells every waiting request whose place changed where it now stands. */
+  private announce(): void {
+    for (const [i, w] of this.order().entries()) {
+      if (w.lastPosition === i) continue;
+      w.lastPosition = i;
+      w.request.onPosition?.(i);
+    }
   }
 }

@@ -5,6 +5,7 @@ import { checkInfos } from '../lessons/lesson-catalog.js';
 import type { ProbeLibrary } from '../lessons/probe-library.js';
 import type { ProbeBinary } from './probe-binaries.js';
 import { executeRun, Run, type RunDeps } from './run.js';
+import { runRecordOf } from './run-record.js';
 
 /** How long a finished run stays watchable (a tab reconnecting, a second tab catching up). */
 const KEEP_FINISHED_MS = 10 * 60_000;
@@ -14,6 +15,8 @@ export class ProbeCompileError extends Error {}
 export interface RunServiceDeps extends RunDeps {
   library: ProbeLibrary;
   probes: Map<string, ProbeBinary>;
+  /** After a run ended and was recorded (the workshop dashboards follow it). */
+  onFinished?: (run: Run) => void;
 }
 
 /**
@@ -38,7 +41,9 @@ export class RunService {
     run.log.append({ type: 'created', runId: run.id, lessonId: lesson.id, checks: checkInfos(lesson), createdAt: run.createdAt.toISOString() });
     this.deps.store.recordRun({ id: run.id, learnerId, lessonId: lesson.id, sourceSha256: createHash('sha256').update(source).digest('hex'), createdAt: run.createdAt.toISOString() });
     this.deps.store.saveCode(learnerId, lesson.id, source);
-    const p = executeRun(run, this.deps).finally(() => this.running.delete(p));
+    const p = executeRun(run, this.deps)
+      .then(() => this.keepRecord(run))
+      .finally(() => this.running.delete(p));
     this.running.add(p);
     return run;
   }
@@ -62,6 +67,17 @@ export class RunService {
       });
     }
     return this.start(learnerId, { ...lesson, checks }, source, probes);
+  }
+
+  /** The finished run, whole, as the learner's last run of the lesson: a reload or an instructor sees it later. */
+  private keepRecord(run: Run): void {
+    if (run.outcome === null || run.outcome === 'cancelled') return;
+    try {
+      this.deps.store.keepRunRecord(run.learnerId, runRecordOf(run, this.deps.store.runSolutionShown(run.id)));
+    } catch (e) {
+      this.deps.log(`run ${run.id}: could not keep its record: ${(e as Error).message}`);
+    }
+    this.deps.onFinished?.(run);
   }
 
   get(id: string): Run | undefined {

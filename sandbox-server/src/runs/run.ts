@@ -127,10 +127,13 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
     release = await deps.queue.enter({ owner: run.learnerId, signal, onPosition: (position) => emit({ type: 'queued', position }) });
     timings.queueMs = since(queued);
     emit({ type: 'compile-started' });
-    // Take a VM and stage the lesson's files while gcc works: the two together are most of a run.
-    const sessionReady = openSession(null);
+    const request = { source: run.source, fileName: run.lesson.starterFileName };
+    // A program known not to compile (pressed Run again unchanged) needs no VM at all.
+    const known = await deps.compiler.peek(request);
+    // Otherwise take a VM and stage the lesson's files while gcc works: the two together are most of a run.
+    const sessionReady = known && !known.ok ? Promise.reject(new Error('no VM for a program that does not compile')) : openSession(null);
     sessionReady.catch(() => {});
-    const compiled = await deps.compiler.get({ source: run.source, fileName: run.lesson.starterFileName }, { persist: false });
+    const compiled = known ?? (await deps.compiler.get(request, { persist: false }));
     emit({ type: 'compile-finished', ok: compiled.ok, diagnostics: compiled.diagnostics, text: compiled.text.slice(0, 64 << 10), durationMs: compiled.durationMs, cached: compiled.cached });
     if (!compiled.cached && compiled.passes) timings.compile = { wallMs: compiled.durationMs, ...compiled.passes };
     if (!compiled.ok || !compiled.binary) {

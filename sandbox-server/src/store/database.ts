@@ -42,6 +42,53 @@ const MIGRATIONS: string[] = [
      revealed_at TEXT NOT NULL,
      PRIMARY KEY (learner_id, lesson_id, hint_index)
    );`,
+  // Workshops (issue #14), the last run of each lesson kept whole, solutions looked at, and more than one
+  // browser per learner (a student rejoining a workshop from another one).
+  `CREATE TABLE learner_tokens (
+     token_hash TEXT PRIMARY KEY,
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE workshops (
+     id TEXT PRIMARY KEY,
+     code TEXT NOT NULL UNIQUE,
+     title TEXT NOT NULL,
+     lessons_json TEXT NOT NULL,
+     ends_at TEXT,
+     created_at TEXT NOT NULL,
+     ended_at TEXT
+   );
+   CREATE TABLE workshop_members (
+     workshop_id TEXT NOT NULL REFERENCES workshops(id),
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     name TEXT NOT NULL,
+     name_key TEXT NOT NULL,
+     key_hash TEXT NOT NULL,
+     joined_at TEXT NOT NULL,
+     removed_at TEXT,
+     PRIMARY KEY (workshop_id, learner_id)
+   );
+   CREATE UNIQUE INDEX members_by_name ON workshop_members (workshop_id, name_key) WHERE removed_at IS NULL;
+   CREATE INDEX members_by_learner ON workshop_members (learner_id);
+   CREATE TABLE broadcasts (
+     workshop_id TEXT NOT NULL REFERENCES workshops(id),
+     message TEXT NOT NULL,
+     sent_at TEXT NOT NULL
+   );
+   CREATE TABLE solution_views (
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     lesson_id TEXT NOT NULL,
+     first_viewed_at TEXT NOT NULL,
+     PRIMARY KEY (learner_id, lesson_id)
+   );
+   ALTER TABLE runs ADD COLUMN solution_shown INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE run_records (
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     lesson_id TEXT NOT NULL,
+     run_id TEXT NOT NULL,
+     record_json TEXT NOT NULL,
+     PRIMARY KEY (learner_id, lesson_id)
+   );`,
 ];
 
 export class DataDirError extends Error {}

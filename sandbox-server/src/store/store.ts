@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.js';
+import type { RunRecord as StoredRunRecord } from '@jaillab/protocol';
 import { type LessonStatus, lessonStatus } from './progress.js';
 
 /**
@@ -45,10 +46,19 @@ export class Store {
   }
 
   findLearner(token: string): Learner | null {
-    const row = this.db.prepare('SELECT id FROM learners WHERE token_hash = ?').get(hashToken(token)) as { id: string } | undefined;
+    const hash = hashToken(token);
+    const row = (this.db.prepare('SELECT id FROM learners WHERE token_hash = ?').get(hash) ??
+      this.db.prepare('SELECT learner_id AS id FROM learner_tokens WHERE token_hash = ?').get(hash)) as { id: string } | undefined;
     if (!row) return null;
     this.db.prepare('UPDATE learners SET last_seen_at = ? WHERE id = ?').run(now(), row.id);
     return { id: row.id };
+  }
+
+  /** A further token for an existing learner: another browser becomes them (a student rejoining a workshop). */
+  issueToken(learnerId: string): string {
+    const token = randomBytes(32).toString('base64url');
+    this.db.prepare('INSERT INTO learner_tokens (token_hash, learner_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), learnerId, now());
+    return token;
   }
 
   /**
@@ -110,8 +120,56 @@ export class Store {
     return rows.map((r) => r.hint_index);
   }
 
+  /** Records a run as it starts; whether the learner had seen the solution by then is kept with it. */
   recordRun(r: RunRecord): void {
-    this.db.prepare('INSERT INTO runs (id, learner_id, lesson_id, source_sha256, created_at) VALUES (?, ?, ?, ?, ?)').run(r.id, r.learnerId, r.lessonId, r.sourceSha256, r.createdAt);
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, learner_id, lesson_id, source_sha256, created_at, solution_shown)
+         VALUES (?, ?, ?, ?, ?, EXISTS (SELECT 1 FROM solution_views WHERE learner_id = ? AND lesson_id = ?))`,
+      )
+      .run(r.id, r.learnerId, r.lessonId, r.sourceSha256, r.createdAt, r.learnerId, r.lessonId);
+  }
+
+  /** Whether the learner had looked at the lesson's solution when this run started. */
+  runSolutionShown(runId: string): boolean {
+    return ((this.db.prepare('SELECT solution_shown FROM runs WHERE id = ?').get(runId) as { solution_shown: number } | undefined)?.solution_shown ?? 0) === 1;
+  }
+
+  /** The learner looked at a lesson's solution (compare, use); the first time is what counts. */
+  recordSolutionView(learnerId: string, lessonId: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO solution_views (learner_id, lesson_id, first_viewed_at) VALUES (?, ?, ?)').run(learnerId, lessonId, now());
+  }
+
+  /** Lessons this learner passed, whose first passing run came after they had looked at the solution. */
+  passedWithSolution(learnerId: string): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT lesson_id FROM runs r WHERE learner_id = ? AND outcome = 'passed'
+         AND created_at = (SELECT MIN(created_at) FROM runs WHERE learner_id = r.learner_id AND lesson_id = r.lesson_id AND outcome = 'passed')
+         AND solution_shown = 1`,
+      )
+      .all(learnerId) as Array<{ lesson_id: string }>;
+    return [...new Set(rows.map((r) => r.lesson_id))];
+  }
+
+  /** Keeps a finished run whole (events and output) as the learner's last run of the lesson. */
+  keepRunRecord(learnerId: string, record: StoredRunRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO run_records (learner_id, lesson_id, run_id, record_json) VALUES (?, ?, ?, ?)
+         ON CONFLICT (learner_id, lesson_id) DO UPDATE SET run_id = excluded.run_id, record_json = excluded.record_json`,
+      )
+      .run(learnerId, record.lessonId, record.runId, JSON.stringify(record));
+  }
+
+  runRecord(learnerId: string, lessonId: string): StoredRunRecord | null {
+    const row = this.db.prepare('SELECT record_json FROM run_records WHERE learner_id = ? AND lesson_id = ?').get(learnerId, lessonId) as { record_json: string } | undefined;
+    return row ? (JSON.parse(row.record_json) as StoredRunRecord) : null;
+  }
+
+  /** For workshops: the database, to the modules that keep their own tables in it. */
+  get database(): Database.Database {
+    return this.db;
   }
 
   finishRun(id: string, s: RunSummary): void {

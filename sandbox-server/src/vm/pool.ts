@@ -74,6 +74,8 @@ export class VmPool implements VmBackend {
   private rebuilding: Promise<void> | null = null;
   private readonly live = new Set<QemuProcess>();
   private stopTouching: (() => void) | null = null;
+  /** VMs kept ready beyond the configured size (a workshop's room). */
+  private extraReady = 0;
   private image: GuestImage;
 
   constructor(private readonly o: PoolOptions) {
@@ -146,6 +148,12 @@ export class VmPool implements VmBackend {
     };
   }
 
+  /** Keep `n` more VMs ready than configured (0: back to the configured size; extra ready VMs are not killed, just used up). */
+  setExtraReady(n: number): void {
+    this.extraReady = Math.max(0, n);
+    this.fill();
+  }
+
   /** PIDs of every QEMU this pool owns (for tests and the soak's leak check). */
   qemuPids(): number[] {
     return [...this.live].map((p) => p.pid).filter((p): p is number => p !== undefined);
@@ -181,7 +189,7 @@ export class VmPool implements VmBackend {
   }
 
   private fill(): void {
-    while (!this.closed && !this.rebuilding && this.template && this.ready.length + this.starting < this.o.size + this.waiters.length) {
+    while (!this.closed && !this.rebuilding && this.template && this.ready.length + this.starting < this.o.size + this.extraReady + this.waiters.length) {
       this.startOne(this.template);
     }
   }

@@ -5,6 +5,7 @@ import type { RunService } from '../runs/run-service.js';
 import type { ShellService } from '../shell/shell-service.js';
 import type { Learner, Store } from '../store/store.js';
 import type { VmBackend } from '../vm/vm-backend.js';
+import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { RunRateLimits } from './run-rate-limits.js';
 import type { ShellChannels } from './shell-channels.js';
 
@@ -18,6 +19,7 @@ export interface SessionDeps {
   shells: ShellService;
   /** Shared by all sockets: runs started per learner and per address. */
   runLimits: RunRateLimits;
+  workshops: WorkshopService;
   log: (line: string) => void;
 }
 
@@ -33,6 +35,15 @@ export interface SessionContext {
   /** Streams a run to this socket on a channel of its own. */
   watch(run: Run, requestId: string): void;
   readonly shells: ShellChannels;
+  /**
+   * Live feeds this socket follows (a dashboard, a drop-in), by name: a new one under the same name stops
+   * the old one, and all stop when the socket closes.
+   */
+  follow(name: string, stop: (() => void) | null): void;
+  /** Whether this learner is a student of a workshop in progress (limits are per student then). */
+  inRoom(): boolean;
+  /** The learner just joined a workshop: this socket now counts against the student, not the address. */
+  joinedRoom(): void;
 }
 
 /** Every message but the two the session handles itself (hello, ack): these need a learner. */

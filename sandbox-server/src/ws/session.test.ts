@@ -12,6 +12,7 @@ import type { RunService } from '../runs/run-service.js';
 import type { ShellService } from '../shell/shell-service.js';
 import { Store } from '../store/store.js';
 import type { VmBackend } from '../vm/vm-backend.js';
+import { WorkshopService } from '../workshops/workshop-service.js';
 import { RunRateLimits } from './run-rate-limits.js';
 import type { SessionDeps } from './session-context.js';
 import { SocketSession } from './session.js';
@@ -58,6 +59,7 @@ class FakeRun {
 let dataDir: string;
 let store: Store;
 let catalog: LessonCatalog;
+let workshops: WorkshopService;
 const started: FakeRun[] = [];
 
 function newSession(): FakeSocket {
@@ -79,6 +81,7 @@ function newSession(): FakeSocket {
     instructorToken: INSTRUCTOR,
     shells: {} as ShellService,
     runLimits: new RunRateLimits(),
+    workshops,
     log: () => {},
   };
   new SocketSession(ws as never, deps, '127.0.0.1');
@@ -98,8 +101,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'jaillab-session-test-'));
   store = new Store(dataDir);
   catalog = await LessonCatalog.load(loadConfig().lessonsDir);
+  workshops = new WorkshopService({ store, catalog, log: () => {}, capacity: { stats: () => ({ accelerator: 'tcg', ready: 0, starting: 0, inUse: 0, queued: 0, slots: 1 }), warmFor: () => {} } });
 });
 afterAll(() => {
+  workshops.close();
   store.close();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -11,6 +11,8 @@ import { parseClientMessage } from './parse-message.js';
 import { RunStream } from './run-stream.js';
 import type { LearnerMessage, SessionContext, SessionDeps } from './session-context.js';
 import { ShellChannels } from './shell-channels.js';
+import type { GateTicket } from './socket-gate.js';
+import { progressOf } from './workspace-handlers.js';
 
 export type { SessionDeps } from './session-context.js';
 
@@ -35,6 +37,7 @@ export class SocketSession {
   private readonly pump: OutputPump;
   private readonly shells: ShellChannels;
   private readonly watching = new Set<() => void>();
+  private readonly following = new Map<string, () => void>();
   private readonly helloTimer: NodeJS.Timeout;
   private context: SessionContext | null = null;
 
@@ -43,6 +46,8 @@ export class SocketSession {
     private readonly deps: SessionDeps,
     /** The peer's address, for the per-address limits. */
     private readonly address: string,
+    /** Its place at the door: counted for its address, or for its workshop student, from hello on. */
+    private readonly ticket: GateTicket | null = null,
   ) {
     this.helloTimer = setTimeout(() => {
       if (!this.learner) ws.close(1008, 'no hello');
@@ -102,6 +107,12 @@ export class SocketSession {
     if (this.learner) return this.error('bad-message', 'hello was already said on this socket');
     const greeting = greet(learnerToken, instructorToken, this.deps);
     if (!greeting.ok) return this.error('forbidden', greeting.message);
+    const inRoom = this.deps.workshops.isInRoom(greeting.learner.id);
+    const refusal = this.ticket?.settle(inRoom ? { member: greeting.learner.id } : 'address') ?? null;
+    if (refusal) {
+      this.error('rate-limited', refusal);
+      return this.ws.close(1008, refusal);
+    }
     this.learner = greeting.learner;
     this.instructor = greeting.instructor;
     clearTimeout(this.helloTimer);
@@ -114,8 +125,22 @@ export class SocketSession {
       error: (c, m, r) => this.error(c, m, r),
       watch: (run, requestId) => this.watch(run, requestId),
       shells: this.shells,
+      follow: (name, stop) => this.follow(name, stop),
+      inRoom: () => this.deps.workshops.isInRoom(greeting.learner.id),
+      joinedRoom: () => void this.ticket?.settle({ member: greeting.learner.id }),
     };
     this.send(greeting.welcome);
+    // A workshop student hears about their workshop (lessons opened, broadcasts, its end) as it changes.
+    if (this.deps.workshops.store.membershipOf(greeting.learner.id))
+      this.follow('membership', this.deps.workshops.attachMember(greeting.learner.id, (workshop) => this.send({ type: 'workshop', workshop })));
+  }
+
+  private follow(name: string, stop: (() => void) | null): void {
+    this.following.get(name)?.();
+    this.following.delete(name);
+    if (!stop) return;
+    if (this.closed) stop();
+    else this.following.set(name, stop);
   }
 
   private watch(run: Run, requestId: string): void {
@@ -129,7 +154,7 @@ export class SocketSession {
         unsubscribe();
         this.watching.delete(unsubscribe);
         // The run may have changed the lesson's status: the outline shows it without asking.
-        if (this.learner && run.learnerId === this.learner.id) this.send({ type: 'progress', lessons: this.deps.store.progress(this.learner.id) });
+        if (this.context && run.learnerId === this.context.learner.id) this.send({ type: 'progress', ...progressOf(this.context) });
       }),
     );
     this.send({ type: 'run-accepted', requestId, runId: run.id, channel });
@@ -141,6 +166,9 @@ export class SocketSession {
     clearTimeout(this.helloTimer);
     for (const unsubscribe of this.watching) unsubscribe();
     this.watching.clear();
+    for (const stop of this.following.values()) stop();
+    this.following.clear();
+    this.ticket?.release();
     this.pump.close();
     this.shells.closeAll('closed');
   }

@@ -1,0 +1,37 @@
+import type { MemberRow, RunRow } from './workshop-store.js';
+
+/** A CSV field, quoted when it must be (RFC 4180), and never a formula a spreadsheet would run. */
+function field(v: string | number): string {
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export interface ExportInput {
+  members: MemberRow[];
+  lessons: Array<{ id: string; title: string }>;
+  runs: RunRow[];
+  hints: Array<{ learnerId: string; lessonId: string; hints: number }>;
+  solutionViews: Array<{ learnerId: string; lessonId: string; at: string }>;
+}
+
+export const CSV_HEADER = ['student', 'lesson', 'passed', 'runs', 'first_pass_at', 'hints_used', 'solution_shown_before_passing'];
+
+/**
+ * One row per student and lesson of the workshop: passed (yes/no), runs,
+ * when they first passed, hints revealed, and whether they had looked at the
+ * solution before passing (yes/no; empty when they have not passed).
+ */
+export function workshopCsv(input: ExportInput): string {
+  const rows: string[] = [CSV_HEADER.join(',')];
+  for (const m of input.members) {
+    for (const l of input.lessons) {
+      const runs = input.runs.filter((r) => r.learnerId === m.learnerId && r.lessonId === l.id);
+      const firstPass = runs.find((r) => r.outcome === 'passed');
+      const hints = input.hints.find((h) => h.learnerId === m.learnerId && h.lessonId === l.id)?.hints ?? 0;
+      const row = [m.name, l.id, firstPass ? 'yes' : 'no', runs.length, firstPass?.createdAt ?? '', hints, firstPass ? (firstPass.solutionShown ? 'yes' : 'no') : ''];
+      rows.push(row.map(field).join(','));
+    }
+  }
+  return rows.join('\r\n') + '\r\n';
+}
