@@ -1,12 +1,16 @@
 import { StartupError } from './vm/accelerator.js';
 import { loadConfig } from './config/config.js';
+import { join } from 'node:path';
+import { INSTRUCTOR_TOKEN_FILE } from './config/instructor-token.js';
 import { createApp } from './server.js';
 
 /** `npm start` ends here: start JailLab and print where to find it. */
 const started = Date.now();
 try {
   const app = await createApp(loadConfig());
-  console.log(`\n  JailLab is running at ${app.url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s, VMs on ${app.pool.stats().accelerator})\n`);
+  console.log(`\n  JailLab is running at ${app.url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s, VMs on ${app.pool.stats().accelerator})`);
+  const where = app.config.instructorToken ? 'the one set in JAILLAB_INSTRUCTOR_TOKEN' : `in ${join(app.config.dataDir, INSTRUCTOR_TOKEN_FILE)}`;
+  console.log(`  Workshops: ${app.url}/instructor, with the instructor token (${where}); students join at ${app.url}/join\n`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) process.exit(1);

@@ -1,12 +1,18 @@
 import type { CourseOutline } from '@jaillab/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { useConnection, useConnectionState } from './app/connection.js';
-import { lessonIdFromPath, lessonPath, navigate, usePathname } from './app/router.js';
+import { lessonPath, navigate, routeOf, usePathname } from './app/router.js';
 import { TopBar } from './app/TopBar.js';
 import { useOutline } from './app/use-outline.js';
 import { useServerNotices } from './app/use-server-notices.js';
 import { CourseOutlineNav } from './lesson/CourseOutlineNav.js';
 import { LessonPage } from './lesson/LessonPage.js';
+import { useWorkshopView } from './app/connection.js';
+import { DashboardPage } from './workshop/DashboardPage.js';
+import { InstructorPage } from './workshop/InstructorPage.js';
+import { JoinPage } from './workshop/JoinPage.js';
+import { WorkshopBanner } from './workshop/WorkshopBanner.js';
+import { Link } from './app/Link.js';
 import { ConnectionBanner } from './ui/ConnectionBanner.js';
 import { LoadFailure } from './ui/LoadFailure.js';
 import { ServerNotices } from './ui/ServerNotices.js';
@@ -43,7 +49,9 @@ export function App() {
   const { notices, dismiss } = useServerNotices();
   const { outline, retry } = useOutline();
   const pathname = usePathname();
-  const lessonId = lessonIdFromPath(pathname);
+  const route = routeOf(pathname);
+  const lessonId = route.page === 'lesson' ? route.lessonId : null;
+  const workshop = useWorkshopView();
   const [outlineOpen, setOutlineOpen] = useState(initialOutlineOpen);
 
   const toggleOutline = () =>
@@ -72,16 +80,29 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [outlineOpen]);
 
-  // "/" (and anything unknown) goes to the first lesson once the outline is known.
-  const first = outline.status === 'ready' ? firstLessonId(outline.value) : null;
+  // "/" goes to the first lesson once the outline is known (a workshop's student: the workshop's first open one).
+  const first = outline.status === 'ready' ? (workshop?.lessons.find((l) => l.open)?.id ?? firstLessonId(outline.value)) : null;
   useEffect(() => {
-    if (lessonId === null && first !== null) navigate(lessonPath(first), { replace: true });
-  }, [lessonId, first]);
+    if (route.page === 'home' && first !== null) navigate(lessonPath(first), { replace: true });
+  }, [route.page, first]);
 
   const where = outline.status === 'ready' ? findLesson(outline.value, lessonId) : null;
 
   let page;
   if (lessonId !== null) page = <LessonPage lessonId={lessonId} />;
+  else if (route.page === 'join') page = <JoinPage code={route.code} />;
+  else if (route.page === 'instructor') page = <InstructorPage outline={outline.status === 'ready' ? outline.value : null} />;
+  else if (route.page === 'workshop') page = <DashboardPage workshopId={route.workshopId} />;
+  else if (route.page === 'not-found')
+    page = (
+      <div className="page-message" role="alert" data-testid="not-found">
+        <h1>No such page</h1>
+        <p>
+          There is nothing at <code>{pathname}</code>. Go to <Link href="/">the first lesson</Link>, <Link href="/join">join a workshop</Link>, or run one from{' '}
+          <Link href="/instructor">the instructor&apos;s page</Link>.
+        </p>
+      </div>
+    );
   else if (outline.status === 'failed') page = <LoadFailure what="the course" message={outline.message} onRetry={retry} />;
   else if (outline.status === 'ready' && first === null) page = <div className="page-message">This course has no lessons yet.</div>;
   else page = <div className="page-message" aria-busy="true">Loading the course…</div>;
@@ -91,9 +112,10 @@ export function App() {
       <TopBar connection={connection} outlineOpen={outlineOpen} onToggleOutline={toggleOutline} chapterTitle={where?.chapter ?? null} lessonTitle={where?.lesson ?? null} />
       <ConnectionBanner state={connection} everConnected={everConnected.current} onRetry={() => socket.retryNow()} />
       <ServerNotices notices={notices} onDismiss={dismiss} />
+      {workshop && <WorkshopBanner view={workshop} />}
       <div className="app-body">
         <aside className="outline-pane" id="course-outline" hidden={!outlineOpen}>
-          {outline.status === 'ready' && <CourseOutlineNav outline={outline.value} currentLessonId={lessonId} />}
+          {outline.status === 'ready' && <CourseOutlineNav outline={outline.value} currentLessonId={lessonId} workshop={workshop} />}
           {outline.status === 'failed' && lessonId !== null && <p className="outline-error">The course outline could not be loaded.</p>}
         </aside>
         <main className="page">{page}</main>

@@ -1,9 +1,10 @@
 import { CourseOutline, LessonView } from '@jaillab/protocol';
 
 /**
- * The read-only HTTP API (GET /api/...): the course outline, one lesson, its
- * solution. Every answer is checked against the protocol's schemas before the
- * page uses it.
+ * The read-only HTTP API (GET /api/...): the course outline and one lesson.
+ * (A lesson's solution comes over the socket, where looking at it is
+ * recorded.) Every answer is checked against the protocol's schemas before
+ * the page uses it.
  */
 
 export class HttpError extends Error {
@@ -47,14 +48,4 @@ export async function fetchLesson(lessonId: string, signal?: AbortSignal): Promi
   return parsed.data;
 }
 
-export interface Solution {
-  fileName: string;
-  source: string;
-}
 
-/** The lesson's model answer (for a later "compare with the solution" view). */
-export async function fetchSolution(lessonId: string, signal?: AbortSignal): Promise<Solution> {
-  const body = (await getJson(`/api/lessons/${lessonPath(lessonId)}/solution`, signal)) as Partial<Solution> | null;
-  if (typeof body?.fileName !== 'string' || typeof body.source !== 'string') throw new HttpError(0, 'the solution from the server is not in the expected shape');
-  return { fileName: body.fileName, source: body.source };
-}

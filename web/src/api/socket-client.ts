@@ -2,6 +2,7 @@ import { ClientMessage, decodeOutputFrame, type OutputFrame, ServerMessage } fro
 import type { ConnectionState, Welcome } from './connection-state.js';
 import { initialConnectionState } from './connection-state.js';
 import { Emitter } from './emitter.js';
+import { loadInstructorToken, saveInstructorToken } from './instructor-token.js';
 import { loadLearnerToken, saveLearnerToken } from './learner-token.js';
 import { reconnectDelayMs } from './reconnect-delay.js';
 
@@ -43,6 +44,8 @@ export class SocketClient {
   readonly message = new Emitter<ServerMessage>();
   readonly output = new Emitter<ReceivedOutput>();
   readonly problem = new Emitter<ProtocolProblem>();
+  /** The server refused the instructor token this browser had: it was forgotten, and the page reconnects without. */
+  readonly instructorRefused = new Emitter<string>();
 
   private ws: WebSocket | null = null;
   private generation = 0;
@@ -87,6 +90,14 @@ export class SocketClient {
     window.clearTimeout(this.welcomeTimer);
     this.ws?.close(1000, 'page closed');
     this.ws = null;
+  }
+
+  /** Says hello again on a new socket: after this browser became another learner, or took the instructor token. */
+  reconnect(): void {
+    this.attempt = 0;
+    this.welcomedAt = 0; // counts as a stable socket: the next one opens at once, no backoff
+    if (this.ws) this.ws.close(4001, 'reconnecting');
+    else this.retryNow();
   }
 
   /** Skip the rest of the backoff wait (the banner's "Reconnect now"). */
@@ -137,7 +148,8 @@ export class SocketClient {
     this.ws = ws;
     ws.onopen = () => {
       const learnerToken = loadLearnerToken();
-      ws.send(JSON.stringify({ type: 'hello', ...(learnerToken ? { learnerToken } : {}) } satisfies ClientMessage));
+      const instructorToken = loadInstructorToken();
+      ws.send(JSON.stringify({ type: 'hello', ...(learnerToken ? { learnerToken } : {}), ...(instructorToken ? { instructorToken } : {}) } satisfies ClientMessage));
       this.welcomeTimer = window.setTimeout(() => ws.close(4000, 'no welcome'), WELCOME_TIMEOUT_MS);
     };
     ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
@@ -187,6 +199,14 @@ export class SocketClient {
       return;
     }
     const msg = parsed.data;
+    if (msg.type === 'error' && msg.code === 'forbidden' && this.current.status !== 'connected' && loadInstructorToken()) {
+      // The hello was refused for its instructor token (mistyped, or the server's was changed): forget it
+      // and come back as a learner, rather than never connecting at all.
+      saveInstructorToken(null);
+      this.instructorRefused.emit(msg.message);
+      this.ws?.close(4002, 'instructor token refused');
+      return;
+    }
     if (msg.type === 'welcome') {
       window.clearTimeout(this.welcomeTimer);
       if (msg.learnerToken) saveLearnerToken(msg.learnerToken);

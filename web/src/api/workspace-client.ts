@@ -1,5 +1,6 @@
-import type { LessonStatus, SavedCode, ServerMessage } from '@jaillab/protocol';
+import type { LessonStatus, RunRecord, SavedCode, ServerMessage } from '@jaillab/protocol';
 import { Emitter } from './emitter.js';
+import { Requests } from './requests.js';
 import type { SocketClient } from './socket-client.js';
 
 export type LessonState = Extract<ServerMessage, { type: 'lesson-state' }>;
@@ -15,6 +16,8 @@ const newRequestId = (): string => `w${Date.now().toString(36)}-${(++counter).to
  */
 export class WorkspaceClient {
   readonly progressChanged = new Emitter<Progress>();
+  /** Lessons passed only after looking at the solution. */
+  private withSolutionNow: ReadonlySet<string> = new Set();
   /** The server confirmed a save: it now holds the lesson's code as of `editedAt` (or newer). */
   readonly codeSaved = new Emitter<{ lessonId: string; editedAt: number }>();
   private progressNow: Progress = {};
@@ -22,7 +25,10 @@ export class WorkspaceClient {
   /** Lesson-state requests made while offline: sent on the next welcome. */
   private readonly queued: Array<{ requestId: string; lessonId: string }> = [];
 
+  private readonly requests: Requests;
+
   constructor(private readonly socket: SocketClient) {
+    this.requests = new Requests(socket);
     socket.welcomed.on(() => {
       socket.send({ type: 'progress-get', requestId: newRequestId() });
       for (const q of this.queued.splice(0)) socket.send({ type: 'lesson-state-get', requestId: q.requestId, lessonId: q.lessonId });
@@ -34,6 +40,7 @@ export class WorkspaceClient {
     socket.message.on((msg) => {
       if (msg.type === 'progress') {
         this.progressNow = msg.lessons;
+        this.withSolutionNow = new Set(msg.withSolution ?? []);
         this.progressChanged.emit(msg.lessons);
       } else if (msg.type === 'code-saved') {
         this.codeSaved.emit({ lessonId: msg.lessonId, editedAt: msg.editedAt });
@@ -47,6 +54,11 @@ export class WorkspaceClient {
 
   get progress(): Progress {
     return this.progressNow;
+  }
+
+  /** Passed, but only after the learner had looked at the solution ("passed with the solution"). */
+  passedWithSolution(lessonId: string): boolean {
+    return this.withSolutionNow.has(lessonId);
   }
 
   /** The server's copy of a lesson's workspace (waits for a connection if there is none). */
@@ -77,5 +89,16 @@ export class WorkspaceClient {
     if (this.progressNow[lessonId] === 'passed' || this.progressNow[lessonId] === status) return;
     this.progressNow = { ...this.progressNow, [lessonId]: status };
     this.progressChanged.emit(this.progressNow);
+  }
+
+  /** The lesson's solution; the server records that this learner looked at it ("passed with the solution"). */
+  async solution(lessonId: string): Promise<{ fileName: string; source: string }> {
+    const r = await this.requests.send({ type: 'solution-get', lessonId }, 'solution');
+    return { fileName: r.fileName, source: r.source };
+  }
+
+  /** A last run of a lesson as the server keeps it (events and output); an instructor may name a workshop student. */
+  async runRecord(lessonId: string, learnerId?: string): Promise<RunRecord | null> {
+    return (await this.requests.send({ type: 'run-record-get', lessonId, ...(learnerId ? { learnerId } : {}) }, 'run-record')).record;
   }
 }

@@ -1,8 +1,10 @@
 import { createContext, type ReactNode, useContext, useSyncExternalStore } from 'react';
+import type { WorkshopView } from '@jaillab/protocol';
 import type { ConnectionState, Welcome } from '../api/connection-state.js';
 import { RunStreams } from '../api/run-streams.js';
 import { ShellStreams } from '../api/shell-streams.js';
 import { SocketClient } from '../api/socket-client.js';
+import { WorkshopClient } from '../api/workshop-client.js';
 import { WorkspaceClient } from '../api/workspace-client.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 
@@ -17,6 +19,7 @@ export interface Connection {
   acks: AckBatcher;
   workspace: WorkspaceClient;
   shells: ShellStreams;
+  workshops: WorkshopClient;
 }
 
 /** Made once per page load (main.tsx); lives as long as the page. */
@@ -26,8 +29,9 @@ export function createConnection(): Connection {
   const acks = new AckBatcher((bytes, generation) => socket.ack(bytes, generation));
   const workspace = new WorkspaceClient(socket);
   const shells = new ShellStreams(socket);
+  const workshops = new WorkshopClient(socket);
   socket.start();
-  return { socket, runs, acks, workspace, shells };
+  return { socket, runs, acks, workspace, shells, workshops };
 }
 
 const ConnectionContext = createContext<Connection | null>(null);
@@ -57,5 +61,14 @@ export function useLastWelcome(): Welcome | null {
   return useSyncExternalStore(
     (onChange) => socket.stateChanged.on(onChange),
     () => socket.lastWelcome,
+  );
+}
+
+/** The workshop this learner is a student of (null: none), as the server last said. */
+export function useWorkshopView(): WorkshopView | null {
+  const { workshops } = useConnection();
+  return useSyncExternalStore(
+    (onChange) => workshops.viewChanged.on(onChange),
+    () => workshops.view,
   );
 }

@@ -4,6 +4,9 @@ import { type MouseEvent, useSyncExternalStore } from 'react';
  * Client-side routing, just enough for this app: the path is the state.
  *   /                      → the first lesson of the course
  *   /lessons/<lesson-id>   → a lesson (ids contain slashes: /lessons/first-jail/a-jail-that-leaks)
+ *   /join, /join/<code>    → a student joins a workshop
+ *   /instructor            → an instructor's workshops (behind the instructor token)
+ *   /workshops/<id>        → a workshop's live dashboard
  * The server answers every non-API path with index.html, so deep links work.
  */
 
@@ -54,3 +57,27 @@ export function followLink(e: MouseEvent<HTMLElement>, href: string): void {
   navigate(href);
   window.scrollTo(0, 0);
 }
+
+export type Route =
+  | { page: 'lesson'; lessonId: string }
+  | { page: 'join'; code: string | null }
+  | { page: 'instructor' }
+  | { page: 'workshop'; workshopId: string }
+  | { page: 'home' }
+  | { page: 'not-found' };
+
+/** Which page a path shows: `/` is home (the first lesson); an unknown path says so instead of showing lesson 1. */
+export function routeOf(pathname: string): Route {
+  const lessonId = lessonIdFromPath(pathname);
+  if (lessonId !== null) return { page: 'lesson', lessonId };
+  const join = /^\/join(?:\/([^/]+))?\/*$/.exec(pathname);
+  if (join) return { page: 'join', code: join[1] ? decodeURIComponent(join[1]) : null };
+  // Where an instructor might look first: the instructor's page.
+  if (/^\/(instructor|workshops?|dashboard)\/*$/.test(pathname)) return { page: 'instructor' };
+  const workshop = /^\/workshops\/(w_[A-Za-z0-9_-]+)\/*$/.exec(pathname);
+  if (workshop) return { page: 'workshop', workshopId: workshop[1]! };
+  return pathname === '/' || pathname === '' ? { page: 'home' } : { page: 'not-found' };
+}
+
+export const joinPath = (code?: string): string => (code ? `/join/${code}` : '/join');
+export const workshopPath = (workshopId: string): string => `/workshops/${workshopId}`;

@@ -27,6 +27,8 @@ interface Props {
   /** Ctrl/Cmd+Enter. */
   onRun(): void;
   handleRef: RefObject<CodeEditorHandle | null>;
+  /** Nothing may be typed (a workshop that has ended keeps the work read-only). */
+  readOnly?: boolean;
 }
 
 function modelFor(modelKey: string, fileName: string, value: string): editor.ITextModel {
@@ -39,7 +41,7 @@ function modelFor(modelKey: string, fileName: string, value: string): editor.ITe
 }
 
 /** The C editor: Monaco with the learner's file, compile markers, and Run on Ctrl/Cmd+Enter. */
-export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onChange, onRun, handleRef }: Props) {
+export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onChange, onRun, handleRef, readOnly = false }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dark = usePrefersDark();
@@ -112,10 +114,10 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
     monaco.editor.setTheme(dark ? DARK_THEME : LIGHT_THEME);
   }, [dark]);
 
-  // Read-only on a phone (ui/use-phone.ts).
+  // Read-only on a phone (ui/use-phone.ts), and when the lesson's work is closed.
   useEffect(() => {
-    editorRef.current?.updateOptions({ readOnly: phone, domReadOnly: phone });
-  }, [phone]);
+    editorRef.current?.updateOptions({ readOnly: phone || readOnly, domReadOnly: phone || readOnly });
+  }, [phone, readOnly]);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();

@@ -1,4 +1,5 @@
-import type { CourseOutline } from '@jaillab/protocol';
+import type { CourseOutline, WorkshopView } from '@jaillab/protocol';
+import { useConnection } from '../app/connection.js';
 import { Link } from '../app/Link.js';
 import { lessonPath } from '../app/router.js';
 import { STATUS_LABEL, useProgress } from '../app/use-progress.js';
@@ -6,13 +7,19 @@ import './course-outline.css';
 
 const STATUS_MARK = { 'not-started': '○', 'in-progress': '◐', passed: '✓' } as const;
 
-/** The sidebar: chapters and their lessons, the current one marked, each with the learner's progress. */
-export function CourseOutlineNav({ outline, currentLessonId }: { outline: CourseOutline; currentLessonId: string | null }) {
+/**
+ * The sidebar: chapters and their lessons, the current one marked, each with the learner's progress
+ * (a pass after looking at the solution says so). In a workshop, its lessons only, locked ones marked.
+ */
+export function CourseOutlineNav({ outline, currentLessonId, workshop = null }: { outline: CourseOutline; currentLessonId: string | null; workshop?: WorkshopView | null }) {
   const progress = useProgress();
+  const { workspace } = useConnection();
+  const inWorkshop = workshop ? new Map(workshop.lessons.map((l) => [l.id, l.open])) : null;
+  const chapters = inWorkshop ? outline.chapters.map((c) => ({ ...c, lessons: c.lessons.filter((l) => inWorkshop.has(l.id)) })).filter((c) => c.lessons.length > 0) : outline.chapters;
   return (
     <nav className="course-outline" aria-label="Course">
       <ol className="outline-chapters">
-        {outline.chapters.map((chapter, ci) => (
+        {chapters.map((chapter, ci) => (
           <li key={chapter.id} className="outline-chapter">
             <h2 className="outline-chapter-title">
               <span className="outline-chapter-number">{ci + 1}</span> {chapter.title}
@@ -21,6 +28,8 @@ export function CourseOutlineNav({ outline, currentLessonId }: { outline: Course
               {chapter.lessons.map((lesson) => {
                 const current = lesson.id === currentLessonId;
                 const status = progress[lesson.id] ?? 'not-started';
+                const locked = inWorkshop?.get(lesson.id) === false;
+                const withSolution = status === 'passed' && workspace.passedWithSolution(lesson.id);
                 return (
                   <li key={lesson.id}>
                     <Link
@@ -31,11 +40,15 @@ export function CourseOutlineNav({ outline, currentLessonId }: { outline: Course
                       data-testid="outline-lesson"
                       data-lesson-id={lesson.id}
                       data-status={status}
+                      data-locked={locked || undefined}
                     >
-                      <span className={`outline-status status-${status}`} aria-hidden="true">
-                        {STATUS_MARK[status]}
+                      <span className={`outline-status status-${status}${withSolution ? ' with-solution' : ''}`} aria-hidden="true" title={withSolution ? 'passed with the solution' : undefined}>
+                        {locked ? '🔒' : STATUS_MARK[status]}
                       </span>
-                      <span className="visually-hidden">{STATUS_LABEL[status]}: </span>
+                      <span className="visually-hidden">
+                        {locked ? 'locked by your instructor: ' : ''}
+                        {withSolution ? 'passed with the solution' : STATUS_LABEL[status]}:{' '}
+                      </span>
                       <span className="outline-lesson-title">{lesson.title}</span>
                       <span className="outline-lesson-summary">{lesson.summary}</span>
                     </Link>

@@ -1,8 +1,8 @@
 import type { LessonView } from '@jaillab/protocol';
 import { MAX_SOURCE_BYTES } from '@jaillab/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { fetchSolution } from '../api/http-api.js';
-import { useConnection, useConnectionState, useLastWelcome } from '../app/connection.js';
+import { useConnection, useConnectionState, useLastWelcome, useWorkshopView } from '../app/connection.js';
+import { workshopBlock } from '../workshop/workshop-block.js';
 import { useProgress } from '../app/use-progress.js';
 import { CodeEditor, type CodeEditorHandle } from '../editor/CodeEditor.js';
 import { SolutionDiff } from '../editor/SolutionDiff.js';
@@ -32,6 +32,8 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const { workspace } = useConnection();
   const connected = connection.status === 'connected';
   const welcome = useLastWelcome();
+  // In a workshop: a locked lesson cannot be run, an ended workshop's work is read-only.
+  const blocked = workshopBlock(useWorkshopView(), lesson.id);
   const maxSourceBytes = Math.min(MAX_SOURCE_BYTES, welcome?.limits.maxSourceBytes ?? MAX_SOURCE_BYTES);
 
   const editorRef = useRef<CodeEditorHandle | null>(null);
@@ -51,8 +53,8 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
     const source = editorRef.current?.getValue();
     setTab('output');
     // Offline, this still goes through: the refusal explains that we are not connected.
-    if (source !== undefined) start(source);
-  }, [start]);
+    if (source !== undefined && !blocked) start(source);
+  }, [start, blocked]);
 
   // Ctrl/Cmd+Enter anywhere on the page (the editor handles it itself when focused; the shell keeps its keys).
   useEffect(() => {
@@ -74,11 +76,11 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const openCompare = useCallback(() => {
     const mine = editorRef.current?.getValue() ?? '';
     setCompareError(null);
-    fetchSolution(lesson.id).then(
+    workspace.solution(lesson.id).then(
       (s) => setCompare({ mine, solution: s.source }),
       (e: Error) => setCompareError(`The solution could not be loaded: ${e.message}`),
     );
-  }, [lesson.id]);
+  }, [lesson.id, workspace]);
 
   const useSolution = useCallback(() => {
     if (!compare) return;
@@ -116,6 +118,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
           notice={compareError ?? code.notice}
           savedOnServer={code.savedOnServer}
           comparing={compare !== null}
+          blocked={blocked?.message ?? null}
           onRun={startRun}
           onCancel={run.cancel}
           onReset={code.reset}
@@ -140,7 +143,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
         )}
         {compare && <SolutionDiff lessonId={lesson.id} mine={compare.mine} solution={compare.solution} />}
         <div className="code-editor-slot" hidden={compare !== null} style={{ display: compare ? 'none' : 'contents' }}>
-          <CodeEditor modelKey={lesson.id} fileName={lesson.starterFileName} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} />
+          <CodeEditor modelKey={lesson.id} fileName={lesson.starterFileName} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} readOnly={blocked?.readOnly ?? false} />
         </div>
         <TerminalTabs tab={tab} onTab={setTab} outputRef={terminalRef} shellRef={shellRef} shell={shell.state} connected={connected} onOpenShell={openShell} onCloseShell={shell.close} />
       </div>

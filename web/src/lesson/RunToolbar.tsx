@@ -17,6 +17,8 @@ interface Props {
   savedOnServer: boolean;
   /** The solution comparison is showing. */
   comparing: boolean;
+  /** Why Run is closed here (a workshop's locked lesson, a workshop that ended), or null. */
+  blocked?: string | null;
   onRun(): void;
   onCancel(): void;
   onReset(): void;
@@ -39,7 +41,7 @@ export function RunToolbar(p: Props) {
       <span className="file-name" title="The file JailLab compiles">
         {p.fileName}
       </span>
-      <button type="button" className="button button-primary run-button" data-testid="run-button" onClick={p.onRun} disabled={!p.connected} title={runTitle} aria-keyshortcuts="Control+Enter Meta+Enter">
+      <button type="button" className="button button-primary run-button" data-testid="run-button" onClick={p.onRun} disabled={!p.connected || !!p.blocked} title={p.blocked ?? runTitle} aria-keyshortcuts="Control+Enter Meta+Enter">
         <span aria-hidden="true" className="run-icon">
           ▶
         </span>
@@ -58,7 +60,12 @@ export function RunToolbar(p: Props) {
             <span className="run-progress-text">{progress}</span>
           </>
         )}
-        {!progress && p.notice && (
+        {!progress && p.blocked && (
+          <span className="toolbar-notice" data-testid="run-blocked" title={p.blocked}>
+            {p.blocked}
+          </span>
+        )}
+        {!progress && !p.blocked && p.notice && (
           <span className="toolbar-notice" title={p.notice}>
             {p.notice}
           </span>

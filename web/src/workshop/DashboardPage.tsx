@@ -1,0 +1,131 @@
+import type { Dashboard } from '@jaillab/protocol';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useConnection, useLastWelcome } from '../app/connection.js';
+import { Link } from '../app/Link.js';
+import { DropInPanel } from './DropInPanel.js';
+import { JoinPanel } from './JoinPanel.js';
+import { RoomGrid } from './RoomGrid.js';
+import type { RoomSort } from './room-sort.js';
+import './workshop.css';
+
+/** Saves text as a file the browser downloads (the export). */
+function download(fileName: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * /workshops/<id>: the room, live. How to join (code, link, QR), the lessons
+ * (open or locked, how many passed, where the room is stuck), every student ×
+ * lesson, the server's capacity, a message to everyone, the export, the end —
+ * and dropping in on one student.
+ */
+export function DashboardPage({ workshopId }: { workshopId: string }) {
+  const { workshops } = useConnection();
+  const welcome = useLastWelcome();
+  const [dashboard, setDashboard] = useState<Dashboard | null>(null);
+  const [sort, setSort] = useState<RoomSort>('progress');
+  const [selected, setSelected] = useState<{ learnerId: string; lessonId: string } | null>(null);
+  const [message, setMessage] = useState('');
+  const [sent, setSent] = useState<string | null>(null);
+  const instructor = welcome?.instructor === true;
+
+  useEffect(() => (instructor ? workshops.watch(workshopId, setDashboard) : undefined), [workshops, workshopId, instructor]);
+  useEffect(() => {
+    document.title = dashboard ? `${dashboard.workshop.title} · JailLab` : 'Workshop · JailLab';
+  }, [dashboard]);
+
+  if (!instructor)
+    return (
+      <div className="workshop-page">
+        <p>
+          This is an instructor&apos;s page. <Link href="/instructor">Enter the instructor token</Link> first.
+        </p>
+      </div>
+    );
+  if (!dashboard) return <div className="page-message" aria-busy="true">Loading the workshop…</div>;
+
+  const w = dashboard.workshop;
+  const ended = w.endedAt !== null;
+  const lessonTitle = (id: string): string => w.lessons.find((l) => l.id === id)?.title ?? id;
+  const selectedCell = selected && dashboard.cells.find((c) => c.learnerId === selected.learnerId && c.lessonId === selected.lessonId);
+  const setOpen = (id: string, open: boolean) => workshops.setLessons(w.id, w.lessons.map((l) => ({ id: l.id, open: l.id === id ? open : l.open })));
+  const sendBroadcast = (e: FormEvent) => {
+    e.preventDefault();
+    if (!message.trim()) return;
+    if (workshops.broadcast(w.id, message.trim())) {
+      setSent(message.trim());
+      setMessage('');
+    }
+  };
+  const c = dashboard.capacity;
+  return (
+    <div className="workshop-page dashboard-page" data-testid="dashboard">
+      <header className="dashboard-header">
+        <h1>{w.title}</h1>
+        <span className="dashboard-meta">
+          {w.members} student{w.members === 1 ? '' : 's'} · {ended ? <strong data-testid="workshop-ended-label">ended</strong> : 'in progress'}
+          {w.endsAt && !ended && ` · until ${new Date(w.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`}
+        </span>
+        <span className="capacity" data-testid="capacity" title="The server's VMs and the runs waiting for one">
+          VMs on {c.accelerator ?? '…'}: {c.inUse} busy of {c.slots} slots, {c.ready} ready{c.starting ? `, ${c.starting} starting` : ''} · {c.queued} waiting
+        </span>
+      </header>
+      {!ended && <JoinPanel code={w.code} />}
+      <section className="room-controls" aria-label="Run the room">
+        <form onSubmit={sendBroadcast} className="broadcast-form">
+          <input data-testid="broadcast-input" value={message} onChange={(e) => setMessage(e.target.value)} placeholder="A message to every student" maxLength={500} disabled={ended} />
+          <button type="submit" className="button" data-testid="broadcast-send" disabled={ended || !message.trim()}>
+            Send to everyone
+          </button>
+          {sent && <span className="broadcast-sent" role="status">Sent: “{sent}”</span>}
+        </form>
+        <button
+          type="button"
+          className="button"
+          data-testid="export-csv"
+          onClick={() => void workshops.exportCsv(w.id).then((x) => download(x.fileName, x.csv, 'text/csv;charset=utf-8'))}
+        >
+          Export CSV
+        </button>
+        {!ended && (
+          <button type="button" className="button" data-testid="end-workshop" onClick={() => confirm(`End "${w.title}"? Students keep their work, read-only.`) && workshops.end(w.id)}>
+            End the workshop
+          </button>
+        )}
+        <label className="room-sort">
+          Sort{' '}
+          <select value={sort} onChange={(e) => setSort(e.target.value as RoomSort)} data-testid="room-sort">
+            <option value="progress">by progress</option>
+            <option value="name">by name</option>
+            <option value="joined">by arrival</option>
+          </select>
+        </label>
+      </section>
+      <section className="lesson-toggles" aria-label="Lessons: open or locked">
+        {w.lessons.map((l, i) => (
+          <label key={l.id} className={`lesson-toggle${l.open ? ' open' : ''}`} data-testid="lesson-toggle" data-lesson={l.id}>
+            <input type="checkbox" checked={l.open} onChange={(e) => setOpen(l.id, e.target.checked)} disabled={ended} /> {i + 1}. {l.title}
+          </label>
+        ))}
+      </section>
+      <div className="room-body">
+        <RoomGrid dashboard={dashboard} sort={sort} selected={selected} onSelect={(learnerId, lessonId) => setSelected({ learnerId, lessonId })} onRemove={(id, name) => confirm(`Remove ${name} from the workshop? Their work stays theirs.`) && workshops.remove(w.id, id)} />
+        {selected && (
+          <DropInPanel
+            workshopId={w.id}
+            learnerId={selected.learnerId}
+            lessonId={selected.lessonId}
+            lessonTitle={lessonTitle(selected.lessonId)}
+            runs={selectedCell?.runs ?? 0}
+            onClose={() => setSelected(null)}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

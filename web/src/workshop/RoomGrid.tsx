@@ -1,0 +1,103 @@
+import type { Dashboard, DashboardCell } from '@jaillab/protocol';
+import { useMemo } from 'react';
+import { type RoomSort, sortMembers } from './room-sort.js';
+
+const GLYPH: Record<DashboardCell['status'], string> = { 'not-started': '·', 'in-progress': '◐', passed: '✓', stuck: '!' };
+const WORD: Record<DashboardCell['status'], string> = { 'not-started': 'not started', 'in-progress': 'in progress', passed: 'passed', stuck: 'stuck' };
+
+function describe(name: string, lessonTitle: string, c: DashboardCell): string {
+  const parts = [`${name}, ${lessonTitle}: ${WORD[c.status]}${c.withSolution ? ' (with the solution)' : ''}`];
+  if (c.contained !== null) parts.push(`${c.contained} of ${c.total} probe${c.total === 1 ? '' : 's'} contained in the latest run`);
+  parts.push(`${c.runs} run${c.runs === 1 ? '' : 's'}`);
+  return parts.join('; ');
+}
+
+interface Props {
+  dashboard: Dashboard;
+  sort: RoomSort;
+  selected: { learnerId: string; lessonId: string } | null;
+  onSelect(learnerId: string, lessonId: string): void;
+  onRemove(learnerId: string, name: string): void;
+}
+
+/**
+ * Students × lessons: each cell the student's state in the lesson (passed,
+ * stuck, in progress) and the latest run's probes contained of total. Compact
+ * enough for 40 × 15: the header row and the names stay put while it scrolls.
+ */
+export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove }: Props) {
+  const members = useMemo(() => sortMembers(dashboard, sort), [dashboard, sort]);
+  const cells = useMemo(() => new Map(dashboard.cells.map((c) => [`${c.learnerId}\n${c.lessonId}`, c])), [dashboard]);
+  const lessons = dashboard.workshop.lessons;
+  if (members.length === 0) return <p className="room-empty">No students yet: they join with the code above.</p>;
+  return (
+    <div className="room-grid-wrap">
+      <table className="room-grid" data-testid="room-grid">
+        <thead>
+          <tr>
+            <th scope="col" className="room-name-col">
+              Student
+            </th>
+            {lessons.map((l, i) => (
+              <th key={l.id} scope="col" title={l.title} className={l.open ? '' : 'lesson-locked'}>
+                <span className="room-lesson-number">{i + 1}</span>
+                <span className="room-lesson-title">{l.title}</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.learnerId} data-testid="room-row" data-name={m.name}>
+              <th scope="row" className="room-name-col">
+                <span className={`online-dot${m.online ? ' online' : ''}`} title={m.online ? 'online' : 'offline'} aria-label={m.online ? 'online' : 'offline'} />
+                <button type="button" className="room-student" onClick={() => onSelect(m.learnerId, m.lastLessonId ?? lessons[0]!.id)} title={`Drop in on ${m.name}`}>
+                  {m.name}
+                </button>
+                <button type="button" className="button button-quiet button-small room-remove" onClick={() => onRemove(m.learnerId, m.name)} aria-label={`Remove ${m.name} from the workshop`} title="Remove from the workshop">
+                  ✕
+                </button>
+              </th>
+              {lessons.map((l) => {
+                const c = cells.get(`${m.learnerId}\n${l.id}`);
+                if (!c) return <td key={l.id} />;
+                const isSelected = selected?.learnerId === m.learnerId && selected.lessonId === l.id;
+                return (
+                  <td key={l.id} className={`room-cell cell-${c.status}${isSelected ? ' selected' : ''}${c.withSolution ? ' with-solution' : ''}`} data-testid="room-cell" data-lesson={l.id} data-status={c.status}>
+                    <button type="button" onClick={() => onSelect(m.learnerId, l.id)} title={describe(m.name, l.title, c)} aria-label={describe(m.name, l.title, c)}>
+                      <span className="cell-glyph" aria-hidden="true">
+                        {GLYPH[c.status]}
+                      </span>
+                      {c.contained !== null && c.status !== 'passed' && (
+                        <span className="cell-count" aria-hidden="true">
+                          {c.contained}/{c.total}
+                        </span>
+                      )}
+                    </button>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" className="room-name-col">
+              Passed · stuck on
+            </th>
+            {dashboard.lessons.map((s) => (
+              <td key={s.lessonId} className="room-stat" data-testid="lesson-stat" data-lesson={s.lessonId}>
+                <span className="stat-passed">{s.passed}</span>
+                {s.mostEscaping && (
+                  <span className="stat-escape" title={`${s.mostEscaping.title} escapes ${s.mostEscaping.students} student${s.mostEscaping.students === 1 ? "'s" : "s'"} latest run`}>
+                    {s.mostEscaping.probeId}
+                  </span>
+                )}
+              </td>
+            ))}
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
