@@ -108,13 +108,14 @@ export function App() {
   else page = <div className="page-message" aria-busy="true">Loading the course…</div>;
 
   return (
-    <div className={`app${outlineOpen ? ' outline-open' : ''}`}>
+    <div className={`app${outlineOpen && route.page !== 'workshop' ? ' outline-open' : ''}`}>
       <TopBar connection={connection} outlineOpen={outlineOpen} onToggleOutline={toggleOutline} chapterTitle={where?.chapter ?? null} lessonTitle={where?.lesson ?? null} />
       <ConnectionBanner state={connection} everConnected={everConnected.current} onRetry={() => socket.retryNow()} />
       <ServerNotices notices={notices} onDismiss={dismiss} />
       {workshop && <WorkshopBanner view={workshop} />}
       <div className="app-body">
-        <aside className="outline-pane" id="course-outline" hidden={!outlineOpen}>
+        {/* The dashboard wants the width: the course outline is for learners. */}
+        <aside className="outline-pane" id="course-outline" hidden={!outlineOpen || route.page === 'workshop'}>
           {outline.status === 'ready' && <CourseOutlineNav outline={outline.value} currentLessonId={lessonId} workshop={workshop} />}
           {outline.status === 'failed' && lessonId !== null && <p className="outline-error">The course outline could not be loaded.</p>}
         </aside>

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { cell, instructorToken, joinAs, startWorkshop } from '../support/classroom.js';
+import { lessonFile } from '../support/lesson-files.js';
+import { Workspace } from '../support/workspace.js';
+
+/**
+ * Issue #14: a workshop in three browsers — the instructor starts it, two
+ * students join with the code, one passes lesson 1 and the dashboard shows
+ * it without a reload; the instructor drops in on that student's code,
+ * broadcasts to both, and exports the CSV.
+ */
+const LESSON = 'first-jail/a-jail-that-leaks';
+const solution = lessonFile('01-first-jail/01-a-jail-that-leaks', '_solution/jail.c');
+
+test('an instructor runs a room of two: join, pass, live dashboard, drop in, broadcast, CSV', async ({ page, browser, baseURL }, testInfo) => {
+  test.setTimeout(240_000);
+  const code = await startWorkshop(page, instructorToken(), 'Jails at noon');
+  expect(code).toMatch(/^[2-9A-HJKMNP-Z]{6}$/);
+  await expect(page.getByTestId('join-link')).toHaveText(`${new URL(baseURL!).origin}/join/${code}`);
+  await expect(page.locator('.join-qr svg')).toBeVisible();
+
+  const ada = await joinAs(browser, baseURL!, code, 'Ada');
+  const bob = await joinAs(browser, baseURL!, code, 'Bob');
+  await expect(page.getByTestId('room-row')).toHaveCount(2);
+  await expect(cell(page, 'Ada', LESSON)).toHaveAttribute('data-status', 'not-started');
+
+  // Ada passes lesson 1; the instructor's page never reloads.
+  const adaWs = new Workspace(ada.page);
+  await adaWs.replaceCode(solution);
+  await adaWs.run();
+  expect(await adaWs.runOutcome()).toBe('passed');
+  await expect(cell(page, 'Ada', LESSON)).toHaveAttribute('data-status', 'passed', { timeout: 30_000 });
+  await expect(page.locator(`[data-testid="lesson-stat"][data-lesson="${LESSON}"] .stat-passed`)).toHaveText('1');
+  await page.screenshot({ path: testInfo.outputPath('workshop-dashboard.png'), fullPage: true });
+
+  // Drop in on Ada: her code, as she has it, and her last run.
+  await cell(page, 'Ada', LESSON).locator('button').click();
+  await expect(page.getByTestId('drop-in-code')).toContainText('chdir("/")');
+  await expect(page.getByTestId('drop-in-outcome')).toContainText(/passed/i);
+
+  // A broadcast reaches both students' workspaces.
+  await page.getByTestId('broadcast-input').fill('Five minutes left on lesson 1');
+  await page.getByTestId('broadcast-send').click();
+  for (const s of [ada, bob]) await expect(s.page.getByTestId('workshop-broadcast')).toContainText('Five minutes left on lesson 1');
+
+  // The CSV has the right rows.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n');
+  expect(csv[0]).toBe('student,lesson,passed,runs,first_pass_at,hints_used,solution_shown_before_passing');
+  expect(csv).toContainEqual(expect.stringMatching(new RegExp(`^Ada,${LESSON},yes,1,\\d{4}-\\d\\d-\\d\\dT.*,0,no$`)));
+  expect(csv).toContainEqual(`Bob,${LESSON},no,0,,0,`);
+  for (const s of [ada, bob]) await s.context.close();
+});
