@@ -112,9 +112,9 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
     monaco.editor.setTheme(dark ? DARK_THEME : LIGHT_THEME);
   }, [dark]);
 
-  // Read-only on a phone (ui/use-phone.ts).
+  // Read-only on a phone (ui/use-phone.ts), and wrapped: long lines stay readable without scrolling sideways.
   useEffect(() => {
-    editorRef.current?.updateOptions({ readOnly: phone, domReadOnly: phone });
+    editorRef.current?.updateOptions({ readOnly: phone, domReadOnly: phone, wordWrap: phone ? 'on' : 'off' });
   }, [phone]);
 
   useEffect(() => {
