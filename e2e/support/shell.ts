@@ -10,8 +10,9 @@ export class ShellTab {
     this.openButton = page.getByTestId('open-shell');
   }
 
-  /** Opens a shell and waits for its prompt. */
+  /** Opens a shell and waits for its prompt. The button that starts one is in the shell's tab, so that tab comes first. */
   async open(): Promise<void> {
+    await this.page.getByTestId('tab-shell').click();
     await this.openButton.click();
     await expect(this.terminal.locator('.xterm-rows')).toContainText('jaillab:/root#', { timeout: 60_000 });
   }

@@ -57,10 +57,11 @@ function summarize(lesson: Lesson, verdicts: Verdict[]): { outcome: RunOutcome; 
   const escaped = verdicts.filter((v) => v === 'escaped').length;
   const failed = verdicts.filter((v) => v === 'failed').length;
   const errors = verdicts.filter((v) => v === 'error').length;
-  if (escaped === 0 && failed === 0 && errors === 0)
-    return { outcome: 'passed', message: `All ${escapes} probe${escapes === 1 ? '' : 's'} contained and the jail still does its job: lesson passed.` };
+  // "All 1 probe" and "1 of 1 probe" read as slips: one probe is "the probe", two are "both".
+  const contained = escapes === 1 ? 'The probe was contained' : escapes === 2 ? 'Both probes were contained' : `All ${escapes} probes were contained`;
+  if (escaped === 0 && failed === 0 && errors === 0) return { outcome: 'passed', message: `${contained} and the jail still does its job: lesson passed.` };
   const parts: string[] = [];
-  if (escaped) parts.push(`${escaped} of ${escapes} probe${escapes === 1 ? '' : 's'} escaped`);
+  if (escaped) parts.push(escapes === 1 ? 'the probe escaped' : `${escaped} of ${escapes} probes escaped`);
   if (failed) parts.push(`${failed} service check${failed === 1 ? '' : 's'} failed`);
   if (errors) parts.push(`${errors} check${errors === 1 ? '' : 's'} could not be judged`);
   const text = parts.join(', ');

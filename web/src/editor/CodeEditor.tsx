@@ -114,9 +114,10 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
     monaco.editor.setTheme(dark ? DARK_THEME : LIGHT_THEME);
   }, [dark]);
 
-  // Read-only on a phone (ui/use-phone.ts), and when the lesson's work is closed.
+  // Read-only on a phone (ui/use-phone.ts) and when the lesson's work is closed; wrapped on a phone:
+  // long lines stay readable without scrolling sideways.
   useEffect(() => {
-    editorRef.current?.updateOptions({ readOnly: phone || readOnly, domReadOnly: phone || readOnly });
+    editorRef.current?.updateOptions({ readOnly: phone || readOnly, domReadOnly: phone || readOnly, wordWrap: phone ? 'on' : 'off' });
   }, [phone, readOnly]);
 
   useEffect(() => {

@@ -1,5 +1,5 @@
 import type { CheckInfo } from '@jaillab/protocol';
-import type { CheckFinished, CheckDisplay, RunState } from '../run/run-state.js';
+import type { CheckDisplay, CheckFinished, RunState } from '../run/run-state.js';
 import { checkStateLabel, KIND_LABEL } from './check-labels.js';
 import { Evidence } from './Evidence.js';
 
@@ -18,35 +18,48 @@ interface Props {
   display: CheckDisplay;
   result: CheckFinished | undefined;
   state: RunState;
+  expanded: boolean;
+  onToggle(): void;
 }
 
-/** One check in the verdict panel: what it tries, and what happened. */
-export function CheckRow({ info, display, result, state }: Props) {
+/**
+ * One check in the verdict panel: a line with what it is and how it went,
+ * which opens to the detail — what it tries, or the evidence, the reason and
+ * how the program ended.
+ */
+export function CheckRow({ info, display, result, state, expanded, onToggle }: Props) {
+  const detailId = `check-detail-${info.index}`;
   // The reason already names a limit that stopped the program; the meta line adds how it ended and how long it took.
   const meta = result ? [exitText(result), seconds(result.durationMs)].filter(Boolean).join(' · ') : null;
   return (
-    <li className={`check-row state-${display}`} data-testid="check-row" data-check-id={info.id} data-verdict={display} aria-busy={display === 'running'}>
-      <div className="check-head">
+    <li className={`check-row state-${display}`} data-testid="check-row" data-check-id={info.id} data-index={info.index} data-verdict={display} aria-busy={display === 'running'}>
+      <button type="button" className="check-head" data-testid="check-toggle" aria-expanded={expanded} aria-controls={detailId} onClick={onToggle} title={`${KIND_LABEL[info.kind]}: ${info.summary}`}>
         <span className="check-index" aria-hidden="true">
           {info.index + 1}
         </span>
-        <div className="check-titles">
-          <span className="check-title">{info.title}</span>
-          <span className={`check-kind kind-${info.kind}`}>{KIND_LABEL[info.kind]}</span>
-        </div>
+        <span className="check-title">{info.title}</span>
         <span className="check-state" data-testid="check-state">
           {display === 'running' && <span className="spinner" aria-hidden="true" />}
           {checkStateLabel(display, state)}
         </span>
-      </div>
-      {!result && <p className="check-summary">{info.summary}</p>}
-      {result && (
-        <div className="check-result">
-          {result.evidence && (result.verdict === 'escaped' || result.verdict === 'passed') && <Evidence text={result.evidence} escaped={result.verdict === 'escaped'} />}
-          <p className="check-reason">
-            {result.reason.charAt(0).toUpperCase() + result.reason.slice(1)}
-            {meta && <span className="check-meta"> — {meta}</span>}
-          </p>
+        <span className="check-chevron" aria-hidden="true" />
+      </button>
+      {expanded && (
+        <div className="check-detail" id={detailId}>
+          {!result && (
+            <p className="check-summary">
+              <span className="check-kind">{KIND_LABEL[info.kind]}</span> {info.summary}
+            </p>
+          )}
+          {result && (
+            <>
+              {result.evidence && (result.verdict === 'escaped' || result.verdict === 'passed') && <Evidence text={result.evidence} escaped={result.verdict === 'escaped'} />}
+              <p className="check-reason">
+                {result.reason.charAt(0).toUpperCase() + result.reason.slice(1)}
+                {meta && <span className="check-meta"> — {meta}</span>}
+              </p>
+            </>
+          )}
         </div>
       )}
     </li>

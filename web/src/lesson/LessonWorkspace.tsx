@@ -10,6 +10,10 @@ import { runDiagnostics } from '../run/run-state.js';
 import { useLessonRun } from '../run/use-lesson-run.js';
 import { useLessonShell } from '../shell/use-shell.js';
 import type { TerminalView } from '../terminal/terminal-view.js';
+import { cssVars } from '../ui/css-vars.js';
+import { Splitter } from '../ui/Splitter.js';
+import { useIsPhone } from '../ui/use-phone.js';
+import { useStoredSize } from '../ui/use-stored-size.js';
 import { HintsPanel } from './HintsPanel.js';
 import { LessonText } from './LessonText.js';
 import { NextLesson } from './NextLesson.js';
@@ -21,11 +25,16 @@ import { VerdictPanel } from './VerdictPanel.js';
 import './lesson-workspace.css';
 import './workspace-extras.css';
 
+/** The panes' sizes in percent (of the page's width, of the work column's height), and how far a learner may take them. */
+const LESSON_COLUMN = { key: 'jaillab.layout.lesson-column', fallback: 34, bounds: { min: 20, max: 65 } };
+const TERMINAL = { key: 'jaillab.layout.terminal', fallback: 38, bounds: { min: 12, max: 75 } };
+
 /**
  * One lesson, ready to work on: the text, the checks and the hints on the
  * left; the editor (or the comparison with the solution), Run, and the
- * terminals (run output, interactive shell) on the right. Mounted per lesson
- * (keyed by id), so switching lessons starts from a clean slate.
+ * terminals (run output, interactive shell) on the right, with splitters
+ * between them whose sizes every lesson shares. Mounted per lesson (keyed
+ * by id), so switching lessons starts from a clean slate.
  */
 export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const connection = useConnectionState();
@@ -47,6 +56,9 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const [tab, setTab] = useState<TerminalTab>('output');
   const [compare, setCompare] = useState<{ mine: string; solution: string } | null>(null);
   const [compareError, setCompareError] = useState<string | null>(null);
+  const [lessonColumn, setLessonColumn] = useStoredSize(LESSON_COLUMN.key, LESSON_COLUMN.fallback, LESSON_COLUMN.bounds);
+  const [terminalShare, setTerminalShare] = useStoredSize(TERMINAL.key, TERMINAL.fallback, TERMINAL.bounds);
+  const phone = useIsPhone();
 
   const { start } = run;
   const startRun = useCallback(() => {
@@ -99,54 +111,63 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const checkTitle = (id: string): string => lesson.checks.find((c) => c.id === id)?.title ?? id;
 
   return (
-    <div className="lesson-workspace">
-      <div className="lesson-column">
-        <LessonText lesson={lesson} />
-        <VerdictPanel state={run.state} serverAccelerator={welcome?.accelerator ?? null} />
-        <HintsPanel hints={lesson.hints} state={run.state} revealed={hints.revealed} checkTitle={checkTitle} onReveal={hints.reveal} />
-        {passed && <NextLesson next={lesson.next} />}
-      </div>
-      <div className="work-column">
-        <RunToolbar
-          fileName={lesson.starterFileName}
-          run={run.state}
-          connected={connected}
-          sourceBytes={code.sourceBytes}
-          maxSourceBytes={maxSourceBytes}
-          canReset={!code.isStarter}
-          canRestore={code.canRestore}
-          notice={compareError ?? code.notice}
-          savedOnServer={code.savedOnServer}
-          comparing={compare !== null}
-          blocked={blocked?.message ?? null}
-          onRun={startRun}
-          onCancel={run.cancel}
-          onReset={code.reset}
-          onRestore={code.restore}
-          onCompare={() => (compare ? setCompare(null) : openCompare())}
-        />
-        {code.storageFailed && (
-          <p className="storage-warning" role="alert">
-            This browser would not save your code (storage is full or disabled). It is safe while this tab stays open; copy it somewhere before closing.
-          </p>
-        )}
-        {compare && (
-          <div className="solution-bar" data-testid="solution-bar">
-            <span className="solution-bar-text">Your code (left) and the lesson’s solution (right).</span>
-            <button type="button" className="button" data-testid="use-solution" onClick={useSolution} title="Put the solution in the editor; your code stays restorable">
-              Use solution
-            </button>
-            <button type="button" className="button button-quiet" data-testid="close-compare" onClick={() => setCompare(null)}>
-              Back to my code
-            </button>
-          </div>
-        )}
-        {compare && <SolutionDiff lessonId={lesson.id} mine={compare.mine} solution={compare.solution} />}
-        <div className="code-editor-slot" hidden={compare !== null} style={{ display: compare ? 'none' : 'contents' }}>
-          <CodeEditor modelKey={lesson.id} fileName={lesson.starterFileName} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} readOnly={blocked?.readOnly ?? false} />
+    <>
+      {phone && (
+        <p className="read-only-notice" data-testid="read-only-notice" role="note">
+          Read-only on a phone: read the lesson, the checks and the code here; open JailLab on a laptop to edit and run.
+        </p>
+      )}
+      <div className="lesson-workspace" style={cssVars({ '--lesson-column': `${lessonColumn}%` })}>
+        <div className="lesson-column" id="lesson-column">
+          <LessonText lesson={lesson} />
+          <VerdictPanel state={run.state} serverAccelerator={welcome?.accelerator ?? null} />
+          <HintsPanel hints={lesson.hints} state={run.state} revealed={hints.revealed} checkTitle={checkTitle} onReveal={hints.reveal} />
+          {passed && <NextLesson next={lesson.next} />}
         </div>
-        <TerminalTabs tab={tab} onTab={setTab} outputRef={terminalRef} shellRef={shellRef} shell={shell.state} connected={connected} onOpenShell={openShell} onCloseShell={shell.close} />
+        <Splitter orientation="vertical" pane="before" paneId="lesson-column" label="Resize the lesson column" size={lessonColumn} bounds={LESSON_COLUMN.bounds} onResize={setLessonColumn} testId="column-splitter" />
+        <div className="work-column" style={cssVars({ '--terminal-share': `${terminalShare}%` })}>
+          <RunToolbar
+            fileName={lesson.starterFileName}
+            run={run.state}
+            connected={connected}
+            sourceBytes={code.sourceBytes}
+            maxSourceBytes={maxSourceBytes}
+            canReset={!code.isStarter}
+            canRestore={code.canRestore}
+            notice={compareError ?? code.notice}
+            savedOnServer={code.savedOnServer}
+            comparing={compare !== null}
+            blocked={blocked?.message ?? null}
+            onRun={startRun}
+            onCancel={run.cancel}
+            onReset={code.reset}
+            onRestore={code.restore}
+            onCompare={() => (compare ? setCompare(null) : openCompare())}
+          />
+          {code.storageFailed && (
+            <p className="storage-warning" role="alert">
+              This browser would not save your code (storage is full or disabled). It is safe while this tab stays open; copy it somewhere before closing.
+            </p>
+          )}
+          {compare && (
+            <div className="solution-bar" data-testid="solution-bar">
+              <span className="solution-bar-text">Your code (left) and the lesson’s solution (right).</span>
+              <button type="button" className="button" data-testid="use-solution" onClick={useSolution} title="Put the solution in the editor; your code stays restorable">
+                Use solution
+              </button>
+              <button type="button" className="button button-quiet" data-testid="close-compare" onClick={() => setCompare(null)}>
+                Back to my code
+              </button>
+            </div>
+          )}
+          {compare && <SolutionDiff lessonId={lesson.id} mine={compare.mine} solution={compare.solution} />}
+          <div className="code-editor-slot" hidden={compare !== null} style={{ display: compare ? 'none' : 'contents' }}>
+            <CodeEditor modelKey={lesson.id} fileName={lesson.starterFileName} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} readOnly={blocked?.readOnly ?? false} />
+          </div>
+          <Splitter orientation="horizontal" pane="after" paneId="terminal-stack" label="Resize the terminal" size={terminalShare} bounds={TERMINAL.bounds} onResize={setTerminalShare} testId="terminal-splitter" />
+          <TerminalTabs tab={tab} onTab={setTab} outputRef={terminalRef} shellRef={shellRef} shell={shell.state} connected={connected} onOpenShell={openShell} onCloseShell={shell.close} />
+        </div>
       </div>
-    </div>
+    </>
   );
 }

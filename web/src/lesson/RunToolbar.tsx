@@ -1,6 +1,7 @@
 import type { RunState } from '../run/run-state.js';
 import { isRunActive } from '../run/run-state.js';
-import { runProgressLabel } from './check-labels.js';
+import { runButtonLabel, runProgressLabel } from './check-labels.js';
+import { RUN_SHORTCUT } from './run-shortcut.js';
 
 interface Props {
   fileName: string;
@@ -26,10 +27,12 @@ interface Props {
   onCompare(): void;
 }
 
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
-export const RUN_SHORTCUT = isMac ? '⌘ Enter' : 'Ctrl Enter';
-
-/** Above the editor: the file name, Run / Cancel, the run's progress, and reset / restore of the code. */
+/**
+ * Above the editor: a row of actions (Run / Cancel, compare, restore, reset)
+ * and below it a status line (the run's progress or the last notice, and
+ * whether the server has the code). The status has a line of its own so it
+ * is never squeezed between buttons and cut off; it wraps when it is long.
+ */
 export function RunToolbar(p: Props) {
   const active = isRunActive(p.run);
   const progress = runProgressLabel(p.run);
@@ -38,58 +41,59 @@ export function RunToolbar(p: Props) {
   const runTitle = !p.connected ? 'Not connected to the server: waiting to reconnect' : active ? `Start over with the code as it is now (${RUN_SHORTCUT})` : `Compile and run the checks (${RUN_SHORTCUT})`;
   return (
     <div className="run-toolbar" aria-label="Run and code">
-      <span className="file-name" title="The file JailLab compiles">
-        {p.fileName}
-      </span>
-      <button type="button" className="button button-primary run-button" data-testid="run-button" onClick={p.onRun} disabled={!p.connected || !!p.blocked} title={p.blocked ?? runTitle} aria-keyshortcuts="Control+Enter Meta+Enter">
-        <span aria-hidden="true" className="run-icon">
-          ▶
+      <div className="run-toolbar-actions">
+        <span className="file-name" title="The file JailLab compiles">
+          {p.fileName}
         </span>
-        {active ? 'Run again' : 'Run'}
-        <kbd className="shortcut">{RUN_SHORTCUT}</kbd>
-      </button>
-      {active && (
-        <button type="button" className="button" data-testid="cancel-button" onClick={p.onCancel} title="Stop this run">
-          Cancel
+        <button type="button" className="button button-primary run-button" data-testid="run-button" onClick={p.onRun} disabled={!p.connected || !!p.blocked} title={p.blocked ?? runTitle} aria-keyshortcuts="Control+Enter Meta+Enter">
+          <span aria-hidden="true" className="run-icon">
+            ▶
+          </span>
+          <span className="run-label">{runButtonLabel(p.run)}</span>
+          <kbd className="shortcut">{RUN_SHORTCUT}</kbd>
         </button>
-      )}
-      <span className="run-progress" aria-live="polite">
-        {progress && (
-          <>
-            <span className="spinner" aria-hidden="true" />
-            <span className="run-progress-text">{progress}</span>
-          </>
+        {active && (
+          <button type="button" className="button" data-testid="cancel-button" onClick={p.onCancel} title="Stop this run">
+            Cancel
+          </button>
         )}
-        {!progress && p.blocked && (
-          <span className="toolbar-notice" data-testid="run-blocked" title={p.blocked}>
-            {p.blocked}
+        <span className="toolbar-spacer" />
+        {(tooLarge || nearLimit) && (
+          <span className={`size-warning${tooLarge ? ' size-too-large' : ''}`} data-testid="size-warning">
+            {Math.ceil(p.sourceBytes / 1024)} / {p.maxSourceBytes / 1024} KiB
           </span>
         )}
-        {!progress && !p.blocked && p.notice && (
-          <span className="toolbar-notice" title={p.notice}>
-            {p.notice}
-          </span>
-        )}
-      </span>
-      {(tooLarge || nearLimit) && (
-        <span className={`size-warning${tooLarge ? ' size-too-large' : ''}`} data-testid="size-warning">
-          {Math.ceil(p.sourceBytes / 1024)} / {p.maxSourceBytes / 1024} KiB
-        </span>
-      )}
-      <span className="server-save" data-testid="server-save" data-saved={p.savedOnServer} title={p.savedOnServer ? 'Your code is saved on the server (and in this browser)' : 'Saved in this browser; it goes to the server as soon as it can'}>
-        {p.savedOnServer ? 'Saved' : 'Saving…'}
-      </span>
-      <button type="button" className="button button-quiet" data-testid="compare-solution" aria-pressed={p.comparing} onClick={p.onCompare} title="Show your code side by side with the lesson's solution">
-        {p.comparing ? 'Hide solution' : 'Compare with solution'}
-      </button>
-      {p.canRestore && (
-        <button type="button" className="button button-quiet" data-testid="restore-button" onClick={p.onRestore} title="Bring back the code you had before the last reset">
-          Restore my code
+        <button type="button" className="button button-quiet" data-testid="compare-solution" aria-pressed={p.comparing} onClick={p.onCompare} title="Show your code side by side with the lesson's solution">
+          {p.comparing ? 'Hide solution' : 'Compare with solution'}
         </button>
-      )}
-      <button type="button" className="button button-quiet" data-testid="reset-button" onClick={p.onReset} disabled={!p.canReset} title="Replace the editor's contents with the lesson's starter code (yours is kept: Restore my code)">
-        Reset to starter
-      </button>
+        {p.canRestore && (
+          <button type="button" className="button button-quiet" data-testid="restore-button" onClick={p.onRestore} title="Bring back the code you had before the last reset">
+            Restore my code
+          </button>
+        )}
+        <button type="button" className="button button-quiet" data-testid="reset-button" onClick={p.onReset} disabled={!p.canReset} title="Replace the editor's contents with the lesson's starter code (yours is kept: Restore my code)">
+          Reset to starter
+        </button>
+      </div>
+      <div className="run-status-line">
+        <span className="run-progress" data-testid="run-progress" aria-live="polite">
+          {progress && (
+            <>
+              <span className="spinner" aria-hidden="true" />
+              <span className="run-progress-text">{progress}</span>
+            </>
+          )}
+          {!progress && p.blocked && (
+            <span className="toolbar-notice" data-testid="run-blocked">
+              {p.blocked}
+            </span>
+          )}
+          {!progress && !p.blocked && p.notice && <span className="toolbar-notice">{p.notice}</span>}
+        </span>
+        <span className="server-save" data-testid="server-save" data-saved={p.savedOnServer} title={p.savedOnServer ? 'Your code is saved on the server (and in this browser)' : 'Saved in this browser; it goes to the server as soon as it can'}>
+          {p.savedOnServer ? 'Saved' : 'Saving…'}
+        </span>
+      </div>
     </div>
   );
 }

@@ -2,6 +2,8 @@ import type { KeyboardEvent, RefObject } from 'react';
 import type { ShellState } from '../shell/use-shell.js';
 import { TerminalPane } from '../terminal/TerminalPane.js';
 import type { TerminalView } from '../terminal/terminal-view.js';
+import { useIsPhone } from '../ui/use-phone.js';
+import { ShellIntro } from './ShellIntro.js';
 
 export type TerminalTab = 'output' | 'shell';
 const TABS: readonly TerminalTab[] = ['output', 'shell'];
@@ -17,11 +19,16 @@ interface Props {
   onCloseShell(): void;
 }
 
+const SHELL_TAB_STATUS: Record<ShellState['phase'], string | null> = { closed: null, opening: 'starting…', open: 'open' };
+
 /**
  * Below the editor: the run's output and the interactive shell, as two tabs
- * (both terminals stay alive, so switching loses nothing).
+ * (both terminals stay alive, so switching loses nothing). The shell's own
+ * controls live in its panel: an introduction with a Start button before the
+ * first shell, then a bar with what the shell is doing and Close / Start.
  */
 export function TerminalTabs(p: Props) {
+  const phone = useIsPhone();
   // The WAI-ARIA tabs pattern: one tab stop for the list (the selected tab), arrows and Home/End move between tabs.
   const select = (tab: TerminalTab) => {
     p.onTab(tab);
@@ -43,39 +50,47 @@ export function TerminalTabs(p: Props) {
     className: 'terminal-tab',
     onClick: () => p.onTab(tab),
   });
+  // Every shell that ends leaves a message, so none means no shell was ever started on this page.
+  const neverStarted = p.shell.phase === 'closed' && p.shell.message === null;
+  const shellStatus = SHELL_TAB_STATUS[p.shell.phase];
   return (
-    <div className="terminal-stack">
+    <div className="terminal-stack" id="terminal-stack">
       <div className="terminal-tabs">
         <div role="tablist" aria-label="Terminals" onKeyDown={onKeyDown}>
           <button type="button" {...tabProps('output')} data-testid="tab-output">
             Run output
           </button>
           <button type="button" {...tabProps('shell')} data-testid="tab-shell">
-            Shell{p.shell.phase === 'open' ? ' ●' : ''}
+            <span className="shell-tab-icon" aria-hidden="true">
+              $_
+            </span>
+            Interactive shell
+            {shellStatus && <span className={`shell-tab-status shell-tab-${p.shell.phase}`}> · {shellStatus}</span>}
           </button>
         </div>
-        <div className="shell-controls">
-          {p.shell.message && (
+      </div>
+      <div id="terminal-panel-output" role="tabpanel" aria-labelledby="terminal-tab-output" className="terminal-panel" hidden={p.tab !== 'output'}>
+        <TerminalPane viewRef={p.outputRef} />
+      </div>
+      <div id="terminal-panel-shell" role="tabpanel" aria-labelledby="terminal-tab-shell" className="terminal-panel" hidden={p.tab !== 'shell'}>
+        {!neverStarted && (
+          <div className="shell-bar">
             <span className="shell-message" data-testid="shell-message">
               {p.shell.message}
             </span>
-          )}
-          {p.shell.phase === 'closed' ? (
-            <button type="button" className="button button-quiet" data-testid="open-shell" onClick={p.onOpenShell} disabled={!p.connected} title="A busybox shell in a fresh VM with your program and the lesson's jail in place">
-              Interactive shell
-            </button>
-          ) : (
-            <button type="button" className="button button-quiet" data-testid="close-shell" onClick={p.onCloseShell}>
-              Close shell
-            </button>
-          )}
-        </div>
-      </div>
-      <div id="terminal-panel-output" role="tabpanel" aria-labelledby="terminal-tab-output" className="terminal-pane-wrap" style={{ display: p.tab === 'output' ? 'contents' : 'none' }}>
-        <TerminalPane viewRef={p.outputRef} />
-      </div>
-      <div id="terminal-panel-shell" role="tabpanel" aria-labelledby="terminal-tab-shell" style={{ display: p.tab === 'shell' ? 'contents' : 'none' }}>
+            {phone ? null : p.shell.phase === 'closed' ? (
+              <button type="button" className="button button-primary button-small" data-testid="open-shell" onClick={p.onOpenShell} disabled={!p.connected}>
+                Start a new shell
+              </button>
+            ) : (
+              <button type="button" className="button button-small" data-testid="close-shell" onClick={p.onCloseShell}>
+                Close shell
+              </button>
+            )}
+          </div>
+        )}
         <TerminalPane viewRef={p.shellRef} label="Interactive shell" interactive testId="shell-terminal" />
+        {neverStarted && <ShellIntro connected={p.connected} phone={phone} onOpen={p.onOpenShell} />}
       </div>
     </div>
   );

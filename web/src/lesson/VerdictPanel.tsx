@@ -1,9 +1,20 @@
 import type { Accelerator } from '@jaillab/protocol';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { checkDisplay, type RunState } from '../run/run-state.js';
+import { revealWithin } from '../ui/reveal-within.js';
 import { AcceleratorBadge } from './AcceleratorBadge.js';
 import { CheckRow } from './CheckRow.js';
 import { RunSummary } from './RunSummary.js';
 import './verdict-panel.css';
+
+/**
+ * Up to this many checks every row starts open (the first lessons: a probe or
+ * two and the service check). More, and rows start as one line each, so the
+ * capstone's thirteen fit on a laptop screen at once; any row opens on click.
+ */
+export const DETAILED_UP_TO = 3;
+
+const rowIn = (list: HTMLElement | null, index: number): HTMLElement | null => list?.querySelector<HTMLElement>(`[data-index="${index}"]`) ?? null;
 
 interface Props {
   state: RunState;
@@ -13,17 +24,47 @@ interface Props {
 
 /**
  * The checks and their verdicts. Before any run it lists the lesson's checks
- * (what the probes will try), during a run their progress, after it the
- * verdicts with evidence and reasons.
+ * (what the probes will try), during a run their progress — the list follows
+ * the check that is running — after it the verdicts, with what went wrong
+ * named in the summary.
  */
 export function VerdictPanel({ state, serverAccelerator }: Props) {
+  const listRef = useRef<HTMLOListElement>(null);
+  const compact = state.checks.length > DETAILED_UP_TO;
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set(compact ? [] : state.checks.map((c) => c.index)));
+
+  // Follow the running check. A layout effect, so the row is in view in the same frame it turns "running".
+  const active = state.activeCheck;
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    const row = active === null ? null : rowIn(list, active);
+    if (list && row) revealWithin(list, row);
+  }, [active]);
+
+  const toggle = (index: number) =>
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (!next.delete(index)) next.add(index);
+      return next;
+    });
+
+  const showCheck = (index: number) => {
+    setExpanded((open) => (open.has(index) ? open : new Set(open).add(index)));
+    // After the row has opened: bring it into view (the learner asked, so the page may scroll too) and move focus there.
+    requestAnimationFrame(() => {
+      const row = rowIn(listRef.current, index);
+      row?.scrollIntoView({ block: 'nearest' });
+      row?.querySelector<HTMLElement>('.check-head')?.focus({ preventScroll: true });
+    });
+  };
+
   return (
-    <section className="verdict-panel" aria-labelledby="verdict-heading">
+    <section className={`verdict-panel${compact ? ' verdict-compact' : ''}`} aria-labelledby="verdict-heading" data-testid="verdict-panel">
       <header className="verdict-header">
         <h2 id="verdict-heading">Checks</h2>
         <AcceleratorBadge accelerator={state.accelerator ?? serverAccelerator} />
       </header>
-      <RunSummary state={state} />
+      <RunSummary state={state} onShowCheck={showCheck} />
       {state.faults.length > 0 && (
         <ul className="vm-faults" aria-label="VM faults">
           {state.faults.map((f, i) => (
@@ -33,9 +74,17 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
           ))}
         </ul>
       )}
-      <ol className="check-list">
+      <ol className="check-list" ref={listRef} data-testid="check-list">
         {state.checks.map((info) => (
-          <CheckRow key={info.id} info={info} display={checkDisplay(state, info.index)} result={state.results[info.index]} state={state} />
+          <CheckRow
+            key={info.id}
+            info={info}
+            display={checkDisplay(state, info.index)}
+            result={state.results[info.index]}
+            state={state}
+            expanded={expanded.has(info.index)}
+            onToggle={() => toggle(info.index)}
+          />
         ))}
       </ol>
     </section>

@@ -1,5 +1,6 @@
 import type { CheckKind, RunOutcome } from '@jaillab/protocol';
-import type { CheckDisplay, RunState } from '../run/run-state.js';
+import { type CheckDisplay, isRunActive, type RunState } from '../run/run-state.js';
+import { plural } from '../text/plural.js';
 
 /** Words for states and kinds, in one place so the panel, the toolbar and later views agree. */
 
@@ -58,7 +59,7 @@ export function runProgressLabel(state: RunState): string | null {
     case 'requested':
       return state.runId ? 'Loading the run…' : 'Sending your program…';
     case 'queued':
-      return state.queuePosition === 0 ? 'Queued for a VM: you are next' : `Queued for a VM: ${state.queuePosition ?? '?'} ahead of you`;
+      return state.queuePosition === 0 ? 'Queued for a VM: you are next' : state.queuePosition === null ? 'Queued for a VM' : `Queued for a VM: ${plural(state.queuePosition, 'run')} ahead of you`;
     case 'compiling':
       return 'Compiling…';
     case 'checking': {
@@ -68,4 +69,14 @@ export function runProgressLabel(state: RunState): string | null {
     default:
       return null;
   }
+}
+
+/**
+ * The Run button's words: Run before the first run (and after a request that
+ * never became one); Restart while a run is going (pressing it starts over
+ * with the code as it is now); Run again once one has ended.
+ */
+export function runButtonLabel(state: RunState): string {
+  if (isRunActive(state)) return 'Restart';
+  return state.phase === 'finished' || state.runId !== null ? 'Run again' : 'Run';
 }

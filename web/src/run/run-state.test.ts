@@ -17,7 +17,7 @@ const events: RunEvent[] = [
   { type: 'check-finished', index: 0, verdict: 'escaped', evidence: 'x SECRET-1', reason: 'escaped', exit: { code: 0, signal: null }, limit: null, durationMs: 5 },
   { type: 'check-started', index: 1 },
   { type: 'check-finished', index: 1, verdict: 'passed', evidence: null, reason: 'ok', exit: { code: 0, signal: null }, limit: null, durationMs: 5 },
-  { type: 'finished', outcome: 'failed', message: '1 of 1 probe escaped.', accelerator: 'kvm', durationMs: 50 },
+  { type: 'finished', outcome: 'failed', message: 'The probe escaped.', accelerator: 'kvm', durationMs: 50 },
 ];
 
 function play(list: RunEvent[], from: RunState = runReducer(initialRunState(checks), { type: 'requested' })): RunState {

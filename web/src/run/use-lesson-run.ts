@@ -14,7 +14,7 @@ export interface LessonRun {
   cancel(): void;
 }
 
-const IDLE_TEXT = 'Output from your program and the probes will appear here when you press Run.';
+const IDLE_TEXT = 'Output from your program and the probes appears here during a run.';
 
 const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`;
 

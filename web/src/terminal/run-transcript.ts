@@ -1,4 +1,5 @@
 import type { CheckInfo, RunEvent, Verdict } from '@jaillab/protocol';
+import { plural } from '../text/plural.js';
 import type { AckBatcher } from './ack-batcher.js';
 import type { TerminalView } from './terminal-view.js';
 
@@ -85,7 +86,7 @@ export class RunTranscript {
         this.checks = e.checks;
         return;
       case 'queued':
-        this.line(dim(e.position === 0 ? 'Waiting for a free VM: you are next.' : `Waiting for a free VM: ${e.position} run${e.position === 1 ? '' : 's'} ahead of you.`));
+        this.line(dim(e.position === 0 ? 'Waiting for a free VM: you are next.' : `Waiting for a free VM: ${plural(e.position, 'run')} ahead of you.`));
         return;
       case 'compile-started':
         this.line(dim(sectionHeader('compile · gcc', this.view.columns)));
@@ -95,10 +96,10 @@ export class RunTranscript {
         const how = `${seconds(e.durationMs)}${e.cached ? ', cached' : ''}`;
         if (e.ok) {
           const warnings = e.diagnostics.filter((d) => d.severity === 'warning').length;
-          this.line(green('✓ compiled') + dim(` (${how})`) + (warnings ? yellow(` with ${warnings} warning${warnings === 1 ? '' : 's'}`) : ''));
+          this.line(green('✓ compiled') + dim(` (${how})`) + (warnings ? yellow(` with ${plural(warnings, 'warning')}`) : ''));
         } else {
           const errors = e.diagnostics.filter((d) => d.severity === 'error').length;
-          this.line(bold(red('✗ did not compile')) + (errors ? ` — ${errors} error${errors === 1 ? '' : 's'}, marked in the editor` : ''));
+          this.line(bold(red('✗ did not compile')) + (errors ? ` — ${plural(errors, 'error')}, marked in the editor` : ''));
         }
         return;
       }
