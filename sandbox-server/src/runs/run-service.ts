@@ -41,6 +41,7 @@ export class RunService {
     run.log.append({ type: 'created', runId: run.id, lessonId: lesson.id, checks: checkInfos(lesson), createdAt: run.createdAt.toISOString() });
     this.deps.store.recordRun({ id: run.id, learnerId, lessonId: lesson.id, sourceSha256: createHash('sha256').update(source).digest('hex'), createdAt: run.createdAt.toISOString() });
     this.deps.store.saveCode(learnerId, lesson.id, source);
+    run.solutionShown = this.deps.store.runSolutionShown(run.id);
     const p = executeRun(run, this.deps)
       .then(() => this.keepRecord(run))
       .finally(() => this.running.delete(p));

@@ -33,6 +33,8 @@ export class Run {
   readonly createdAt = new Date();
   outcome: RunOutcome | null = null;
   finishedAt: number | null = null;
+  /** The learner had looked at the lesson's solution before pressing Run: a pass is a pass with the solution. */
+  solutionShown = false;
 
   constructor(
     readonly id: string,
@@ -215,7 +217,7 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
       }
     }
     const { outcome, message } = summarize(run.lesson, verdicts.map((v) => v.verdict));
-    finish(outcome, message);
+    finish(outcome, outcome === 'passed' && run.solutionShown ? `${message} (With the solution shown: it counts as passed with the solution.)` : message);
   } catch (e) {
     if (signal.aborted) finish('cancelled', 'The run was cancelled.');
     else {

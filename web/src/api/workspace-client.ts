@@ -91,6 +91,17 @@ export class WorkspaceClient {
     this.progressChanged.emit(this.progressNow);
   }
 
+  /** Resolves once the socket is welcomed (at once if it is). */
+  private connected(): Promise<void> {
+    if (this.socket.state.status === 'connected') return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.socket.welcomed.on(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+
   /** The lesson's solution; the server records that this learner looked at it ("passed with the solution"). */
   async solution(lessonId: string): Promise<{ fileName: string; source: string }> {
     const r = await this.requests.send({ type: 'solution-get', lessonId }, 'solution');
@@ -99,6 +110,7 @@ export class WorkspaceClient {
 
   /** A last run of a lesson as the server keeps it (events and output); an instructor may name a workshop student. */
   async runRecord(lessonId: string, learnerId?: string): Promise<RunRecord | null> {
+    await this.connected();
     return (await this.requests.send({ type: 'run-record-get', lessonId, ...(learnerId ? { learnerId } : {}) }, 'run-record')).record;
   }
 }

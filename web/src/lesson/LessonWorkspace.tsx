@@ -1,8 +1,10 @@
 import type { LessonView } from '@jaillab/protocol';
 import { MAX_SOURCE_BYTES } from '@jaillab/protocol';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useConnection, useConnectionState, useLastWelcome, useWorkshopView } from '../app/connection.js';
 import { workshopBlock } from '../workshop/workshop-block.js';
+import { sha256Hex } from '../text/sha256.js';
+import { RestoredRunNote } from './RestoredRunNote.js';
 import { useProgress } from '../app/use-progress.js';
 import { CodeEditor, type CodeEditorHandle } from '../editor/CodeEditor.js';
 import { SolutionDiff } from '../editor/SolutionDiff.js';
@@ -107,7 +109,12 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   }, [shell, lesson.starter]);
 
   const diagnostics = runDiagnostics(run.state);
+  // A run shown from the server's record: is the code in the editor still the code it compiled?
+  const restoredSha = run.state.restored?.sourceSha256 ?? null;
+  const changedSince = useMemo(() => restoredSha !== null && sha256Hex(code.source) !== restoredSha, [restoredSha, code.source]);
   const passed = progress[lesson.id] === 'passed' || outcome === 'passed';
+  // A pass only after looking at the solution says so (the server decides; a live run's message says it too).
+  const withSolution = passed && (workspace.passedWithSolution(lesson.id) || /with the solution shown/i.test(run.state.finished?.message ?? ''));
   const checkTitle = (id: string): string => lesson.checks.find((c) => c.id === id)?.title ?? id;
 
   return (
@@ -120,9 +127,10 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
       <div className="lesson-workspace" style={cssVars({ '--lesson-column': `${lessonColumn}%` })}>
         <div className="lesson-column" id="lesson-column">
           <LessonText lesson={lesson} />
+          {run.state.restored && <RestoredRunNote createdAt={run.state.restored.createdAt} changed={changedSince} />}
           <VerdictPanel state={run.state} serverAccelerator={welcome?.accelerator ?? null} />
           <HintsPanel hints={lesson.hints} state={run.state} revealed={hints.revealed} checkTitle={checkTitle} onReveal={hints.reveal} />
-          {passed && <NextLesson next={lesson.next} />}
+          {passed && <NextLesson next={lesson.next} withSolution={withSolution} />}
         </div>
         <Splitter orientation="vertical" pane="before" paneId="lesson-column" label="Resize the lesson column" size={lessonColumn} bounds={LESSON_COLUMN.bounds} onResize={setLessonColumn} testId="column-splitter" />
         <div className="work-column" style={cssVars({ '--terminal-share': `${terminalShare}%` })}>

@@ -1,11 +1,15 @@
 import { Link } from '../app/Link.js';
 import { lessonPath } from '../app/router.js';
 
-/** Shown once the lesson is passed: where to go next (or that the course is done). */
-export function NextLesson({ next }: { next: string | null }) {
+/** Shown once the lesson is passed: where to go next (or that the course is done), and whether the solution helped. */
+export function NextLesson({ next, withSolution = false }: { next: string | null; withSolution?: boolean }) {
   return (
-    <div className="next-lesson" data-testid="next-lesson" role="status">
-      <span>✓ Lesson passed: every probe contained, and the jail still does its job.</span>
+    <div className={`next-lesson${withSolution ? ' with-solution' : ''}`} data-testid="next-lesson" data-with-solution={withSolution} role="status">
+      <span>
+        {withSolution
+          ? '✓ Passed with the solution: you had looked at it before this lesson passed (the outline and your instructor see it that way too).'
+          : '✓ Lesson passed: every probe contained, and the jail still does its job.'}
+      </span>
       {next ? (
         <Link href={lessonPath(next)} className="button button-primary" data-testid="next-lesson-link">
           Next lesson →

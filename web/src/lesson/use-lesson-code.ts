@@ -10,6 +10,8 @@ export interface LessonCode {
   /** What the editor starts with: the learner's saved code, else the starter. */
   initial: string;
   sourceBytes: number;
+  /** The code as it is in the editor now. */
+  source: string;
   isStarter: boolean;
   canRestore: boolean;
   /** Set when the browser refused to store the code (storage disabled or full). */
@@ -178,6 +180,7 @@ export function useLessonCode(lesson: LessonView, editor: RefObject<CodeEditorHa
   return {
     initial,
     sourceBytes: utf8Length(current),
+    source: current,
     isStarter: current === lesson.starter,
     canRestore: beforeReset !== null,
     storageFailed,

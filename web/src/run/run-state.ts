@@ -36,6 +36,8 @@ export interface RunState {
   faults: Array<{ message: string; retrying: boolean }>;
   finished: RunFinished | null;
   refusal: RunRequestError | null;
+  /** This run is the server's record of an earlier one (a reload, another device), not one happening now. */
+  restored: { createdAt: string; sourceSha256: string } | null;
 }
 
 export type RunAction =
@@ -46,10 +48,12 @@ export type RunAction =
   | { type: 'restart' }
   | { type: 'accepted'; runId: string }
   | { type: 'event'; event: RunEvent }
-  | { type: 'refused'; error: RunRequestError };
+  | { type: 'refused'; error: RunRequestError }
+  /** The server's record of the last run is about to be replayed (its events follow). */
+  | { type: 'restored'; runId: string; createdAt: string; sourceSha256: string };
 
 export function initialRunState(checks: CheckInfo[]): RunState {
-  return { phase: 'idle', runId: null, checks, results: [], activeCheck: null, queuePosition: null, compile: null, accelerator: null, faults: [], finished: null, refusal: null };
+  return { phase: 'idle', runId: null, checks, results: [], activeCheck: null, queuePosition: null, compile: null, accelerator: null, faults: [], finished: null, refusal: null, restored: null };
 }
 
 function cleared(state: RunState, phase: RunPhase, runId: string | null): RunState {
@@ -70,6 +74,8 @@ export function runReducer(state: RunState, action: RunAction): RunState {
       return { ...cleared(state, 'refused', state.runId), refusal: action.error };
     case 'event':
       return applyEvent(state, action.event);
+    case 'restored':
+      return { ...cleared(state, 'requested', action.runId), restored: { createdAt: action.createdAt, sourceSha256: action.sourceSha256 } };
   }
 }
 

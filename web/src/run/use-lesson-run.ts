@@ -25,7 +25,9 @@ const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`;
  * still going — survive F5.
  */
 export function useLessonRun(lesson: LessonView, terminalRef: RefObject<TerminalView | null>, maxSourceBytes = MAX_SOURCE_BYTES): LessonRun {
-  const { runs, acks } = useConnection();
+  const { runs, acks, workspace } = useConnection();
+  /** Set once the learner starts a run here: a record of an older run arriving late must not replace it. */
+  const startedHere = useRef(false);
   const [state, dispatch] = useReducer(runReducer, lesson.checks, initialRunState);
   const handleRef = useRef<RunHandle | null>(null);
   const transcriptRef = useRef<{ view: TerminalView; transcript: RunTranscript } | null>(null);
@@ -61,9 +63,8 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
         if (error.code === 'unknown-run') {
           saveLastRunId(lesson.id, null);
           if (watching) {
-            // The run we meant to show again after a reload has expired on the server: just start clean.
-            dispatch({ type: 'lesson', checks: lesson.checks });
-            transcript()?.begin(IDLE_TEXT);
+            // The run we meant to show again after a reload has left the server's memory: show its record.
+            showRecord();
             return;
           }
           // Re-watching after a reconnect found nothing: the server restarted and forgot it.
@@ -78,11 +79,45 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
     [lesson, transcript, acks],
   );
 
-  // A reload: show this tab's last run of this lesson again, if the server still has it.
+  /**
+   * The server's record of the learner's last run of this lesson (after a reload, on another device, after a
+   * restart), replayed into the panel, the markers and the terminal; the idle page if there is none.
+   */
+  const showRecord = useCallback((): void => {
+    dispatch({ type: 'requested' });
+    transcript()?.begin('Loading your last run…');
+    workspace.runRecord(lesson.id).then(
+      (record) => {
+        if (startedHere.current) return;
+        if (!record) {
+          dispatch({ type: 'lesson', checks: lesson.checks });
+          transcript()?.begin(IDLE_TEXT);
+          return;
+        }
+        dispatch({ type: 'restored', runId: record.runId, createdAt: record.createdAt, sourceSha256: record.sourceSha256 });
+        const t = transcript();
+        t?.begin(`Your last run of this lesson, ${new Date(record.createdAt).toLocaleString()}:`);
+        const output = new Map(record.output.map((o) => [o.checkIndex, Uint8Array.from(atob(o.data), (c) => c.charCodeAt(0))]));
+        for (const event of record.events) {
+          // A check's output comes before its verdict, as it did live.
+          if (event.type === 'check-finished') t?.replayOutput(output.get(event.index) ?? new Uint8Array());
+          dispatch({ type: 'event', event });
+          t?.event(event);
+        }
+      },
+      () => {
+        if (startedHere.current) return;
+        dispatch({ type: 'lesson', checks: lesson.checks });
+        transcript()?.begin(IDLE_TEXT);
+      },
+    );
+  }, [lesson, transcript, workspace]);
+
+  // A reload: show this tab's last run of this lesson again (live if it is still going), or the server's record.
   useEffect(() => {
     const runId = loadLastRunId(lesson.id);
     if (!runId) {
-      transcript()?.begin(IDLE_TEXT);
+      showRecord();
       return;
     }
     dispatch({ type: 'requested' });
@@ -93,7 +128,7 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
       handle.detach();
       if (handleRef.current === handle) handleRef.current = null;
     };
-  }, [lesson.id, runs, sinkFor, transcript]);
+  }, [lesson.id, runs, sinkFor, transcript, showRecord]);
 
   // Leaving the page stops listening (the server finishes the run on its own).
   useEffect(() => () => handleRef.current?.detach(), []);
@@ -109,6 +144,7 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
         return;
       }
       handleRef.current?.detach();
+      startedHere.current = true;
       dispatch({ type: 'requested' });
       transcript()?.begin();
       handleRef.current = runs.start(lesson.id, source, sinkFor(false));

@@ -72,6 +72,13 @@ export class RunTranscript {
     this.line(text);
   }
 
+  /** Output from the server's record of an earlier run: nothing to acknowledge, no socket bytes behind it. */
+  replayOutput(data: Uint8Array): void {
+    if (data.byteLength === 0) return;
+    this.atLineStart = data[data.byteLength - 1] === 0x0a;
+    this.view.write(data);
+  }
+
   output(data: Uint8Array, generation: number): void {
     if (data.byteLength === 0) return;
     const last = data[data.byteLength - 1];
