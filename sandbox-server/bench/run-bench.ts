@@ -8,7 +8,7 @@ import { startClone } from '../src/vm/clone.js';
 import { ensureTemplate } from '../src/vm/template.js';
 import { ensureGuestImage } from '../guest/image/build-image.js';
 import { compileC } from '../src/compile/compile-c.js';
-import { compileProbeLibrary } from '../src/runs/probe-binaries.js';
+import { ProbeBuilder } from '../src/execution/local/probe-binaries.js';
 import { CompileCache } from '../src/compile/compile-cache.js';
 import { breakdown } from './breakdown.js';
 import { cpuSeconds, cpuSplit } from './cpu.js';
@@ -114,7 +114,7 @@ async function burst(lessonId: string, n: number): Promise<void> {
   report('  errors', String(done.filter((d) => !d.ok).length));
 }
 
-const probes = await compileProbeLibrary(app.catalog.library, new CompileCache(join(config.cacheDir, 'compile-cache')));
+const probes = await new ProbeBuilder(new CompileCache(join(config.cacheDir, 'compile-cache'))).library(app.catalog.library);
 async function nativeFloor(lessonId: string, n: number): Promise<number> {
   const lesson = app.catalog.get(lessonId)!;
   const ms: number[] = [];

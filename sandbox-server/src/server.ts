@@ -12,7 +12,10 @@ import { handleApi } from './http/api-routes.js';
 import { setSecurityHeaders } from './http/security-headers.js';
 import { serveStatic } from './http/static-files.js';
 import { LessonCatalog } from './lessons/lesson-catalog.js';
-import { compileProbeLibrary, preloadFiles } from './runs/probe-binaries.js';
+import { LocalExecutor } from './execution/local/local-executor.js';
+import { ProbeBuilder, preloadFiles } from './execution/local/probe-binaries.js';
+import type { RunExecutor } from './execution/run-executor.js';
+import { hostname } from 'node:os';
 import { RunQueue } from './runs/run-queue.js';
 import { RunService } from './runs/run-service.js';
 import { Store } from './store/store.js';
@@ -56,14 +59,15 @@ export async function createApp(config: Config, log: (line: string) => void = co
   const compiler = new CompileCache(join(config.cacheDir, 'compile-cache'));
   const [image, catalog] = await Promise.all([ensureGuestImage(config.cacheDir, log), LessonCatalog.load(config.lessonsDir)]);
   // The probes first: they are preloaded into the VM template, so no run has to send them.
-  let probes: Awaited<ReturnType<typeof compileProbeLibrary>>;
+  const probeBuilder = new ProbeBuilder(compiler);
+  let probes: Awaited<ReturnType<ProbeBuilder['library']>>;
   try {
-    probes = await compileProbeLibrary(catalog.library, compiler);
+    probes = await probeBuilder.library(catalog.library);
   } catch (e) {
     store.close();
     throw e;
   }
-  const preload = preloadFiles(probes);
+  const preload = preloadFiles(probes.values());
   const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log, refreshImage: () => ensureGuestImage(config.cacheDir, log), preload });
   try {
     await pool.start();
@@ -74,33 +78,33 @@ export async function createApp(config: Config, log: (line: string) => void = co
   }
   // Runs and interactive shells share one queue: each holds a VM while it lasts.
   const queue = new RunQueue(config.maxConcurrentRuns, config.queuePolicy);
+  const executor: RunExecutor = new LocalExecutor({ pool, compiler, probes: probeBuilder, slots: config.maxConcurrentRuns, host: hostname(), log });
   const workshops = new WorkshopService({
     store,
     catalog,
     log,
     capacity: {
       stats: () => {
-        const p = pool.stats();
-        return { accelerator: p.accelerator, ready: p.ready, starting: p.starting, inUse: p.inUse, queued: queue.length, slots: config.maxConcurrentRuns };
+        const c = executor.capacity();
+        return { accelerator: c.accelerator, ready: c.ready, starting: c.starting, inUse: c.inUse, queued: queue.length, slots: c.slots };
       },
       // A room gets a VM ready per student (up to a bound): a class pressing Run together finds them restored.
-      warmFor: (students) => pool.setExtraReady(Math.min(students, config.roomReadyMax)),
+      warmFor: (students) => executor.warm(Math.min(students, config.roomReadyMax)),
     },
   });
-  const runs = new RunService({ backend: pool, compiler, store, queue, probes, library: catalog.library, log, onFinished: (run) => workshops.runFinished(run.learnerId) });
-  const shells = new ShellService({ backend: pool, compiler, queue, probes, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
+  const runs = new RunService({ executor, store, queue, probes: probeBuilder, library: () => catalog.library, log, onFinished: (run) => workshops.runFinished(run.learnerId) });
+  const shells = new ShellService({ backend: pool, compiler, queue, probes: probeBuilder, library: () => catalog.library, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
-  // An author's edit under lessons/ shows at the next page load; changed probes are recompiled into the same map first.
+  // An author's edit under lessons/ shows at the next page load; changed probes are compiled first, so a
+  // probe that no longer compiles is reported (and the course keeps its last good state).
   const stopWatchingLessons = catalog.watch(log, async (course) => {
-    const fresh = await compileProbeLibrary(course.library, compiler);
-    probes.clear();
-    for (const [id, binary] of fresh) probes.set(id, binary);
+    await probeBuilder.library(course.library);
   });
 
   const http = createServer((req, res) => {
     setSecurityHeaders(res);
     try {
-      if (!handleApi({ catalog, backend: pool }, req, res)) void serveStatic(config.webDir, req, res).catch(() => res.destroy());
+      if (!handleApi({ catalog, executor }, req, res)) void serveStatic(config.webDir, req, res).catch(() => res.destroy());
     } catch (e) {
       log(`http: ${(e as Error).message}`);
       if (!res.headersSent) res.writeHead(500);
@@ -119,7 +123,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     wss.handleUpgrade(req, socket, head, (ws) => {
       const ticket = gate.opened(req);
       ws.once('close', () => ticket.release());
-      new SocketSession(ws, { store, runs, catalog, backend: pool, instructorToken, shells, runLimits, workshops, log }, req.socket.remoteAddress ?? '?', ticket);
+      new SocketSession(ws, { store, runs, catalog, executor, instructorToken, shells, runLimits, workshops, log }, req.socket.remoteAddress ?? '?', ticket);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -139,6 +143,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
       shells.closeAll('server-stopping', 'The server is stopping.');
       workshops.close();
       await runs.shutdown();
+      await executor.close();
       await pool.close();
       store.close();
       await rm(config.runDir, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
-import type { VmBackend } from '../vm/vm-backend.js';
+import type { RunExecutor } from '../execution/run-executor.js';
 
 export interface ApiDeps {
   catalog: LessonCatalog;
-  backend: VmBackend;
+  /** Where runs execute: its capacity is the health answer (VMs, runners). */
+  executor: Pick<RunExecutor, 'capacity'>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -21,7 +22,7 @@ export function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerRespon
     return true;
   }
   if (path === '/api/health') {
-    json(res, 200, { ok: true, vms: deps.backend.stats() });
+    json(res, 200, { ok: true, capacity: deps.executor.capacity() });
     return true;
   }
   if (path === '/api/lessons') {

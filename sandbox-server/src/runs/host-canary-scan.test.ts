@@ -5,7 +5,7 @@ import { Run } from './run.js';
 
 /** The net under every VM test: the scan the test server runs over all runs when the tests are done. */
 describe('the host canary scan', () => {
-  const run = (id: string): Run => new Run(id, 'l_test', { id: 'x' } as Lesson, '', new Map());
+  const run = (id: string): Run => new Run(id, 'l_test', { id: 'x' } as Lesson, '');
   const secret = 'HOST-CANARY-0123456789abcdef';
 
   it('finds the canary in output, even split across chunks, and in events; not elsewhere', () => {

@@ -1,20 +1,33 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ExtraProbe } from '@jaillab/protocol';
+import type { ExtraProbe, RunEvent } from '@jaillab/protocol';
 import type { CheckSpec, Lesson } from '../lessons/lesson.js';
 import { checkInfos } from '../lessons/lesson-catalog.js';
 import type { ProbeLibrary } from '../lessons/probe-library.js';
-import type { ProbeBinary } from './probe-binaries.js';
-import { executeRun, Run, type RunDeps } from './run.js';
+import type { Store } from '../store/store.js';
+import type { RunExecutor } from '../execution/run-executor.js';
+import { jobFor, type RunJob } from '../execution/run-job.js';
+import { type ProbeBuilder, ProbeCompileError } from '../execution/local/probe-binaries.js';
+import { retryWhenBusy } from './retry-busy.js';
+import type { RunQueue } from './run-queue.js';
 import { runRecordOf } from './run-record.js';
+import { Run } from './run.js';
+
+export { ProbeCompileError };
 
 /** How long a finished run stays watchable (a tab reconnecting, a second tab catching up). */
 const KEEP_FINISHED_MS = 10 * 60_000;
 
-export class ProbeCompileError extends Error {}
-
-export interface RunServiceDeps extends RunDeps {
-  library: ProbeLibrary;
-  probes: Map<string, ProbeBinary>;
+export interface RunServiceDeps {
+  /** Where runs execute: this machine's VMs, or remote runners. */
+  executor: RunExecutor;
+  /** Who goes next when every slot is busy: turns between learners. */
+  queue: RunQueue;
+  store: Store;
+  /** The probe library as it is now (lessons reload): probe.h for an instructor's extra probes. */
+  library: () => ProbeLibrary;
+  /** Compiles an instructor's extra probes before their run is accepted, so a typo is an answer, not a run. */
+  probes: ProbeBuilder;
+  log: (line: string) => void;
   /** After a run ended and was recorded (the workshop dashboards follow it). */
   onFinished?: (run: Run) => void;
 }
@@ -22,7 +35,9 @@ export interface RunServiceDeps extends RunDeps {
 /**
  * Starts runs and keeps them watchable. A learner has at most one run going:
  * pressing Run again supersedes (cancels) the previous one, which is what the
- * person pressing it means, and keeps one learner from filling the queue.
+ * person pressing it means, and keeps one learner from filling the queue. A
+ * run waits its turn in the queue, then goes to the executor as a job; its
+ * events come back into its log.
  */
 export class RunService {
   private readonly runs = new Map<string, Run>();
@@ -34,17 +49,16 @@ export class RunService {
     this.sweeper.unref();
   }
 
-  start(learnerId: string, lesson: Lesson, source: string, probes: Map<string, ProbeBinary> = this.deps.probes): Run {
+  start(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[] = lesson.checks): Run {
     for (const r of this.runs.values()) if (r.learnerId === learnerId && !r.outcome) r.abort.abort();
-    const run = new Run(`r_${randomBytes(9).toString('base64url')}`, learnerId, lesson, source, probes);
+    const run = new Run(`r_${randomBytes(9).toString('base64url')}`, learnerId, lesson, source);
     this.runs.set(run.id, run);
-    run.log.append({ type: 'created', runId: run.id, lessonId: lesson.id, checks: checkInfos(lesson), createdAt: run.createdAt.toISOString() });
+    run.log.append({ type: 'created', runId: run.id, lessonId: lesson.id, checks: checkInfos({ ...lesson, checks }), createdAt: run.createdAt.toISOString() });
     this.deps.store.recordRun({ id: run.id, learnerId, lessonId: lesson.id, sourceSha256: createHash('sha256').update(source).digest('hex'), createdAt: run.createdAt.toISOString() });
     this.deps.store.saveCode(learnerId, lesson.id, source);
     run.solutionShown = this.deps.store.runSolutionShown(run.id);
-    const p = executeRun(run, this.deps)
-      .then(() => this.keepRecord(run))
-      .finally(() => this.running.delete(p));
+    const job = jobFor(run, lesson, checks, this.deps.library().header);
+    const p = this.execute(run, job).finally(() => this.running.delete(p));
     this.running.add(p);
     return run;
   }
@@ -54,27 +68,69 @@ export class RunService {
    * library probes (with probe.h) and run after the lesson's own checks.
    */
   async startWithExtraProbes(learnerId: string, lesson: Lesson, source: string, extras: ExtraProbe[]): Promise<Run> {
-    const probes = new Map(this.deps.probes);
+    const header = this.deps.library().header;
     const checks: CheckSpec[] = [...lesson.checks];
     for (const extra of extras) {
-      const id = `extra-${extra.name}`;
-      const compiled = await this.deps.compiler.get({ source: extra.source, fileName: `${extra.name}.c`, extraFiles: { 'probe.h': this.deps.library.header }, libc: 'musl' }, { persist: false });
-      if (!compiled.ok || !compiled.binary) throw new ProbeCompileError(`probe ${extra.name} does not compile:\n${compiled.text}`);
-      probes.set(id, { probe: compiled.binary, accomplice: null });
+      await this.deps.probes.binary(extra.source, `${extra.name}.c`, header, `probe ${extra.name}`);
       checks.push({
         index: checks.length,
         kind: 'escape',
-        probe: { id, meta: { title: extra.name, kind: 'escape', summary: `instructor probe ${extra.name}.c`, source: 'instructor', plant: [] }, html: '', source: extra.source, accompliceSource: null },
+        probe: { id: `extra-${extra.name}`, meta: { title: extra.name, kind: 'escape', summary: `instructor probe ${extra.name}.c`, source: 'instructor', plant: [] }, html: '', source: extra.source, accompliceSource: null },
       });
     }
-    return this.start(learnerId, { ...lesson, checks }, source, probes);
+    return this.start(learnerId, lesson, source, checks);
+  }
+
+  /** Waits its turn, hands the job to the executor, and keeps what comes back. */
+  private async execute(run: Run, job: RunJob): Promise<void> {
+    const signal = run.abort.signal;
+    const queued = performance.now();
+    const verdicts: Array<{ id: string; verdict: string }> = [];
+    const sink = {
+      event: (e: RunEvent): void => {
+        if (run.outcome) return;
+        if (e.type === 'check-finished') verdicts.push({ id: job.lesson.checks[e.index]?.probe.id ?? `check-${e.index}`, verdict: e.verdict });
+        if (e.type === 'finished') {
+          run.outcome = e.outcome;
+          run.finishedAt = Date.now();
+          if (e.timings) e = { ...e, timings: { ...e.timings, queueMs: queueMs } };
+          this.record(run, { outcome: e.outcome, accelerator: e.accelerator, verdicts });
+        }
+        run.log.append(e);
+      },
+      output: (checkIndex: number, data: Buffer): void => run.log.appendOutput(checkIndex, data),
+    };
+    let queueMs = 0;
+    let release: (() => void) | null = null;
+    try {
+      release = await this.deps.queue.enter({ owner: run.learnerId, signal, onPosition: (position) => sink.event({ type: 'queued', position }) });
+      queueMs = Math.round((performance.now() - queued) * 10) / 10;
+      await this.deps.executor.execute(job, sink, signal);
+    } catch (e) {
+      if (!signal.aborted) this.deps.log(`run ${run.id}: ${(e as Error).stack ?? e}`);
+    } finally {
+      release?.();
+    }
+    // Whatever happened, the run ends with `finished`, once.
+    if (!run.outcome)
+      sink.event(signal.aborted ? { type: 'finished', outcome: 'cancelled', message: 'The run was cancelled.', accelerator: null, durationMs: Date.now() - run.createdAt.getTime() } : { type: 'finished', outcome: 'error', message: 'The run could not complete.', accelerator: null, durationMs: Date.now() - run.createdAt.getTime() });
+    this.keepRecord(run);
+  }
+
+  /** Recorded off the run's path: a database held busy by someone else delays the record, it does not lose it. */
+  private record(run: Run, summary: { outcome: string; accelerator: string | null; verdicts: Array<{ id: string; verdict: string }> }): void {
+    void retryWhenBusy(() => this.deps.store.finishRun(run.id, summary), {
+      attempts: 6,
+      firstDelayMs: 250,
+      onRetry: (attempt, e) => this.deps.log(`run ${run.id}: the database is busy (${e.message}); recording the result again (attempt ${attempt + 1})`),
+    }).catch((e: Error) => this.deps.log(`run ${run.id}: could not record the result: ${e.message}`));
   }
 
   /** The finished run, whole, as the learner's last run of the lesson: a reload or an instructor sees it later. */
   private keepRecord(run: Run): void {
     if (run.outcome === null || run.outcome === 'cancelled') return;
     try {
-      this.deps.store.keepRunRecord(run.learnerId, runRecordOf(run, this.deps.store.runSolutionShown(run.id)));
+      this.deps.store.keepRunRecord(run.learnerId, runRecordOf(run, run.solutionShown));
     } catch (e) {
       this.deps.log(`run ${run.id}: could not keep its record: ${(e as Error).message}`);
     }

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Accelerator, ShellCloseReason } from '@jaillab/protocol';
 import type { CompileCache } from '../compile/compile-cache.js';
 import type { Lesson } from '../lessons/lesson.js';
-import type { ProbeBinary } from '../runs/probe-binaries.js';
+import type { ProbeBuilder } from '../execution/local/probe-binaries.js';
+import { lessonFiles, programFile } from '../execution/local/staging.js';
+import { jobFor } from '../execution/run-job.js';
+import type { ProbeLibrary } from '../lessons/probe-library.js';
 import type { RunQueue } from '../runs/run-queue.js';
-import { lessonFiles, programFile } from '../runs/staging.js';
 import { GuestJob } from '../vm/guest-job.js';
 import type { GuestVm, VmBackend } from '../vm/vm-backend.js';
 import { GuestShell, type ShellExit } from './guest-shell.js';
@@ -24,7 +26,10 @@ export interface ShellServiceDeps {
   compiler: CompileCache;
   /** The runs' queue: a shell holds a VM like a run does and waits its turn like one. */
   queue: RunQueue;
-  probes: Map<string, ProbeBinary>;
+  /** Compiles (or finds) the lesson's probes, as a run's would be. */
+  probes: ProbeBuilder;
+  /** The probe library as it is now: probe.h. */
+  library: () => ProbeLibrary;
   idleTimeoutMs: number;
   /**
    * Shells open at once, server-wide. Shells wait in the runs' queue and hold a slot while
@@ -137,6 +142,9 @@ export class ShellService {
     status('Compiling your program…');
     const compiled = await this.deps.compiler.get({ source, fileName: lesson.starterFileName }, { persist: false });
     if (!compiled.ok || !compiled.binary) throw new ShellCompileError(`Your program did not compile, so the shell has no jailer to offer:\n${compiled.text}`);
+    // A shell is staged like a run of the lesson as it stands now (same jail tree, same probes).
+    const job = jobFor({ id: 'shell', learnerId, source, solutionShown: false }, lesson, lesson.checks, this.deps.library().header);
+    const probes = await this.deps.probes.forJob(job);
     const release = await this.deps.queue.enter({
       owner: learnerId,
       signal: signal,
@@ -147,10 +155,10 @@ export class ShellService {
       status('Starting a fresh VM…');
       vm = await this.deps.backend.acquire(signal);
       if (signal.aborted) throw new Error('cancelled');
-      const job = new GuestJob(vm);
-      await job.begin();
-      job.stage(lessonFiles(lesson, this.deps.probes, vm.preloaded));
-      job.stage([programFile(compiled.binary)]);
+      const guestJob = new GuestJob(vm);
+      await guestJob.begin();
+      guestJob.stage(lessonFiles(job.lesson, probes, vm.preloaded));
+      guestJob.stage([programFile(compiled.binary)]);
       const guest = new GuestShell(vm.channel);
       const shell = new OpenShell(learnerId, vm.accelerator, this.deps.idleTimeoutMs, vm, guest, listener, release);
       this.byLearner.get(learnerId)?.close('replaced', 'This shell was closed because you opened another one (one shell at a time).');

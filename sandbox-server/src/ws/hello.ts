@@ -2,11 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { MAX_SOURCE_BYTES, type ServerMessage } from '@jaillab/protocol';
 import { DEFAULT_LIMITS } from '../lessons/lesson.js';
 import type { Learner, Store } from '../store/store.js';
-import type { VmBackend } from '../vm/vm-backend.js';
+import type { RunExecutor } from '../execution/run-executor.js';
 
 export interface HelloDeps {
   store: Store;
-  backend: VmBackend;
+  executor: Pick<RunExecutor, 'capacity'>;
   instructorToken: string;
 }
 
@@ -44,7 +44,7 @@ export function greet(learnerToken: string | undefined, instructorToken: string 
       learnerId: learner.id,
       ...(newToken ? { learnerToken: newToken } : {}),
       instructor,
-      accelerator: d.backend.stats().accelerator,
+      accelerator: d.executor.capacity().accelerator,
       limits: {
         maxSourceBytes: MAX_SOURCE_BYTES,
         wallTimeMsPerCheck: DEFAULT_LIMITS.wallTimeMs,

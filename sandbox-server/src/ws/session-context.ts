@@ -4,7 +4,7 @@ import type { Run } from '../runs/run.js';
 import type { RunService } from '../runs/run-service.js';
 import type { ShellService } from '../shell/shell-service.js';
 import type { Learner, Store } from '../store/store.js';
-import type { VmBackend } from '../vm/vm-backend.js';
+import type { RunExecutor } from '../execution/run-executor.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { RunRateLimits } from './run-rate-limits.js';
 import type { ShellChannels } from './shell-channels.js';
@@ -14,7 +14,8 @@ export interface SessionDeps {
   store: Store;
   runs: RunService;
   catalog: LessonCatalog;
-  backend: VmBackend;
+  /** Where runs execute (for the accelerator a welcome names). */
+  executor: Pick<RunExecutor, 'capacity'>;
   instructorToken: string;
   shells: ShellService;
   /** Shared by all sockets: runs started per learner and per address. */

@@ -11,7 +11,6 @@ import { RunLog } from '../runs/run-log.js';
 import type { RunService } from '../runs/run-service.js';
 import type { ShellService } from '../shell/shell-service.js';
 import { Store } from '../store/store.js';
-import type { VmBackend } from '../vm/vm-backend.js';
 import { WorkshopService } from '../workshops/workshop-service.js';
 import { RunRateLimits } from './run-rate-limits.js';
 import type { SessionDeps } from './session-context.js';
@@ -77,7 +76,7 @@ function newSession(): FakeSocket {
     store,
     runs,
     catalog,
-    backend: { stats: () => ({ accelerator: 'tcg' }) } as unknown as VmBackend,
+    executor: { capacity: () => ({ accelerator: 'tcg', slots: 1, ready: 1, starting: 0, inUse: 0, runners: [] }) },
     instructorToken: INSTRUCTOR,
     shells: {} as ShellService,
     runLimits: new RunRateLimits(),

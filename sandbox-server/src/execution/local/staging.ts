@@ -1,5 +1,5 @@
-import type { Lesson } from '../lessons/lesson.js';
-import type { StagedFile } from '../vm/guest-job.js';
+import type { StagedFile } from '../../vm/guest-job.js';
+import type { RunJob } from '../run-job.js';
 import { binaryHash, type ProbeBinary } from './probe-binaries.js';
 
 /** A binary, by name if the VM's template already holds it, else in full. */
@@ -8,9 +8,9 @@ function binaryFile(path: string, binary: Buffer, preloaded: ReadonlySet<string>
   return preloaded.has(hash) ? { path, kind: 'preloaded', mode: 0o755, data: Buffer.from(hash) } : { path, kind: 'file', mode: 0o755, data: binary };
 }
 
-/** The files a lesson's run needs in the guest, before the learner's program is compiled. */
-export function lessonFiles(lesson: Lesson, probes: Map<string, ProbeBinary>, preloaded: ReadonlySet<string>): StagedFile[] {
-  const files: StagedFile[] = lesson.tree.map((e) => ({ path: `tree/${e.path}`, kind: e.kind, mode: e.mode, data: e.data }));
+/** The files a job needs in the guest, before the learner's program is compiled: the jail tree, every probe and accomplice. */
+export function lessonFiles(lesson: RunJob['lesson'], probes: Map<string, ProbeBinary>, preloaded: ReadonlySet<string>): StagedFile[] {
+  const files: StagedFile[] = lesson.tree.map((e) => ({ path: `tree/${e.path}`, kind: e.kind, mode: e.mode, data: Buffer.from(e.data, 'base64') }));
   for (const check of lesson.checks) {
     const bin = probes.get(check.probe.id);
     if (!bin) throw new Error(`probe ${check.probe.id} has no binary`);

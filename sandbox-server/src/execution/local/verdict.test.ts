@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../lessons/lesson.js';
-import type { CheckDone } from '../vm/guest-job.js';
+import { DEFAULT_LIMITS } from '../../lessons/lesson.js';
+import type { CheckDone } from '../../vm/guest-job.js';
 import { judgeCheck, PROBE_STARTED } from './verdict.js';
 
 const secrets = { secret: 'SECRET-abc123', nonce: 'nonce-xyz', token: 'ticket-777' };

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { CheckKind, LimitKind, Verdict } from '@jaillab/protocol';
-import type { EffectiveLimits } from '../lessons/lesson.js';
-import type { CheckDone } from '../vm/guest-job.js';
+import type { EffectiveLimits } from '../../lessons/lesson.js';
+import type { CheckDone } from '../../vm/guest-job.js';
 
 /**
  * Judging a check. An escape probe escaped if and only if this check's fresh

@@ -1,0 +1,48 @@
+import type { Accelerator, RunEvent } from '@jaillab/protocol';
+import type { RunJob } from './run-job.js';
+
+/**
+ * The one seam between runs and where they execute. A run goes in (a job);
+ * a stream of typed events and output comes out, until `finished`; the signal
+ * cancels it. Today's pool of QEMU VMs in this process is one implementation
+ * (execution/local), runners on other machines behind a BullMQ queue the other
+ * (execution/remote). The WebSocket session, the run log, workshops and the
+ * CLI see only this.
+ */
+export interface RunSink {
+  event(e: RunEvent): void;
+  /**
+   * Output of check `checkIndex`. A promise back means "slow down": the
+   * executor stops reading the guest until it settles (the run's watchers, or a
+   * server reading a runner's stream, fell behind).
+   */
+  output(checkIndex: number, data: Buffer): Promise<void> | void;
+}
+
+export interface ExecutorCapacity {
+  accelerator: Accelerator | null;
+  /** Runs that may execute at once (VM slots, or free slots on live runners). */
+  slots: number;
+  ready: number;
+  starting: number;
+  inUse: number;
+  /** Runners serving this server (1 for the local executor: this process). */
+  runners: RunnerInfo[];
+}
+
+export interface RunnerInfo {
+  id: string;
+  host: string;
+  accelerator: Accelerator | null;
+  slots: number;
+  busy: number;
+}
+
+export interface RunExecutor {
+  /** Resolves after the job's `finished` event was given to the sink (whatever happened: a fault, a cancel). */
+  execute(job: RunJob, sink: RunSink, signal: AbortSignal): Promise<void>;
+  capacity(): ExecutorCapacity;
+  /** Keep this many more VMs ready (a workshop's room), where that makes sense. */
+  warm(extra: number): void;
+  close(): Promise<void>;
+}
