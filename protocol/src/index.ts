@@ -7,3 +7,5 @@ export * from './lesson.js';
 export * from './workspace-messages.js';
 export * from './shell-messages.js';
 export * from './workshop-messages.js';
+export * from './trace.js';
+export * from './pos05.js';

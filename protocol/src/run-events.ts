@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Accelerator, LessonId, ProbeId, RunId } from './ids.js';
+import { Pos05Finding, Pos05Rule } from './pos05.js';
+import { CheckTrace } from './trace.js';
 
 /**
  * A run is a stream of these events. The server keeps each run's events in order,
@@ -145,6 +147,13 @@ export const RunEvent = z.discriminatedUnion('type', [
     phases: CheckPhases.optional(),
   }),
   z.object({ type: z.literal('vm-fault'), message: z.string(), retrying: z.boolean() }),
+  /** The escape replay of a check (runs with tracing on), just before its check-finished. */
+  z.object({ type: z.literal('check-trace'), index: z.number().int().min(0), trace: CheckTrace }),
+  /**
+   * The POS05-C checker's findings from that trace, after check-finished. `rules` are the rules checked: those
+   * taught up to this run's lesson (a later lesson's rule is not held against a program written before it).
+   */
+  z.object({ type: z.literal('check-findings'), index: z.number().int().min(0), findings: z.array(Pos05Finding).max(32), rules: z.array(Pos05Rule) }),
   z.object({
     type: z.literal('finished'),
     outcome: RunOutcome,

@@ -40,6 +40,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
     source: Source,
     /** Instructors only: extra escape probes run after the lesson's own. */
     extraProbes: z.array(ExtraProbe).max(8).optional(),
+    /** Record the escape replay of every check (and check it against POS05-C). Absent: on. */
+    trace: z.boolean().optional(),
   }),
   z.object({ type: z.literal('cancel'), runId: RunId }),
   /** Watch an existing run from its first event (after a reconnect, or from another tab). */

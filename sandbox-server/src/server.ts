@@ -92,7 +92,16 @@ export async function createApp(config: Config, log: (line: string) => void = co
       warmFor: (students) => executor.warm(Math.min(students, config.roomReadyMax)),
     },
   });
-  const runs = new RunService({ executor, store, queue, probes: probeBuilder, library: () => catalog.library, log, onFinished: (run) => workshops.runFinished(run.learnerId) });
+  const runs = new RunService({
+    executor,
+    store,
+    queue,
+    probes: probeBuilder,
+    library: () => catalog.library,
+    course: () => catalog.lessons.map((l) => ({ id: l.id, title: l.meta.title })),
+    log,
+    onFinished: (run) => workshops.runFinished(run.learnerId),
+  });
   const shells = new ShellService({ backend: pool, compiler, queue, probes: probeBuilder, library: () => catalog.library, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
   // An author's edit under lessons/ shows at the next page load; changed probes are compiled first, so a

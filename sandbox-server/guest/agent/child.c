@@ -71,6 +71,9 @@ pid_t spawn_child(const struct child_spec *s) {
   if (close_range(first_closed, ~0U, 0) != 0) setup_failed(s->error_fd, "close_range");
   umask(022);
   if (s->traced && ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) setup_failed(s->error_fd, "ptrace(PTRACE_TRACEME)");
+  /* The tracer sets its options while we wait here, before the filter's first SECCOMP_RET_TRACE needs them. */
+  if (s->traced && raise(SIGSTOP) != 0) setup_failed(s->error_fd, "raise(SIGSTOP) for the tracer");
+  if (s->traced && s->trace_filter && seccomp_trace_install(s->trace_filter) != 0) setup_failed(s->error_fd, "installing the tracer's seccomp filter");
   execve(s->path, s->argv, (char *const *)s->env);
   dprintf(s->error_fd, "jaillab: cannot start %s: %s\n", s->path, strerror(errno));
   _exit(CHILD_EXEC_FAILED);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "seccomp_trace.h"
 #include "wire.h"
 
 /* Exit status of a child whose set-up failed before exec (as a shell says "found but cannot run"). */
@@ -40,10 +41,12 @@ struct child_spec {
   int ctty_fd;
   /* Descriptors to pass as fd 3 and fd 4 (an accomplice's ready pipe and race cue), or -1. All others above 2 are closed. */
   int fd3, fd4;
-  /* Asks to be traced by the agent (PTRACE_TRACEME) just before the exec: see tracer.h. */
+  /* Asks to be traced by the agent (PTRACE_TRACEME, then stops itself for the tracer) just before the exec: see tracer.h. */
   int traced;
   /* Where a set-up failure is reported: a descriptor of the child's (1, 2 or 3 after set-up), written before exiting. */
   int error_fd;
+  /* With `traced`: the seccomp filter that makes the listed calls stop for the tracer (tracer.h), or NULL. */
+  const struct seccomp_trace *trace_filter;
 };
 
 /* Forks and execs spec; returns the child's pid. A failed fork is fatal for the agent. */

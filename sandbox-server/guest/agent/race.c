@@ -187,3 +187,13 @@ void race_on_syscall(void *ctx, const struct syscall_stop *s) {
   p->pid = 0;
   p->call = NULL;
 }
+
+size_t race_calls(long *out, size_t max) {
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof calls / sizeof calls[0] && n < max; i++) out[n++] = calls[i].nr;
+  return n;
+}
+
+int race_swapped(const struct race *r) {
+  return r->swapped;
+}

@@ -20,6 +20,8 @@
 #ifndef JAILLAB_RACE_H
 #define JAILLAB_RACE_H
 
+#include <stddef.h>
+
 #include "tracer.h"
 
 struct race;
@@ -31,5 +33,9 @@ void race_on_syscall(void *race, const struct syscall_stop *stop);
 /* For the learner: how the window was found and used, or why there was none; NULL if the root never changed. */
 const char *race_note(const struct race *r);
 void race_free(struct race *r);
+/* The x86_64 numbers of the calls the race looks at (for the seccomp filter and the tracer); returns how many. */
+size_t race_calls(long *out, size_t max);
+/* 1 once the accomplice has swapped the path. */
+int race_swapped(const struct race *r);
 
 #endif

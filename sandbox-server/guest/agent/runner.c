@@ -22,6 +22,8 @@
 #include "child.h"
 #include "pty.h"
 #include "race.h"
+#include "recorder.h"
+#include "seccomp_trace.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -63,17 +65,43 @@ static int scan_for_marker(struct marker_scan *m, const char *data, size_t len) 
   return m->seen;
 }
 
-/* Reaps what has ended, and hands the stops of traced processes to the tracer (which resumes them). */
-static void reap(pid_t main_pid, struct tracer *tracer, struct outcome *out) {
-  int status;
+/* Reaps what has ended, and hands the stops of traced processes to the tracer (which resumes them). Returns the stops handled. */
+static int reap(pid_t main_pid, struct tracer *tracer, struct outcome *out) {
+  int status, stops = 0;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
-    if (tracer && tracer_handle(tracer, pid, status)) continue;
+    if (tracer && tracer_handle(tracer, pid, status)) {
+      stops++;
+      continue;
+    }
     if (pid == main_pid) {
       out->main_status = status;
       out->main_done = 1;
     }
   }
+  return stops;
+}
+
+/* A traced check's hooks: the race's (on cue) and the escape replay's, either may be absent. */
+struct check_hooks {
+  struct race *race;
+  struct recorder *rec;
+};
+
+static void on_check_syscall(void *ctx, const struct syscall_stop *s) {
+  struct check_hooks *h = ctx;
+  if (h->rec) recorder_on_syscall(h->rec, s);
+  if (!h->race) return;
+  int swapped = race_swapped(h->race);
+  race_on_syscall(h->race, s);
+  /* The swap happens while the call waits at its entry: the replay shows it just before that call. */
+  if (!swapped && race_swapped(h->race) && h->rec)
+    recorder_note(h->rec, s->pid, PROC_ACCOMPLICE, "swap", "the accomplice swapped the symlink on the jail's path while this process waited at the entry of its next call");
+}
+
+static void on_check_start(void *ctx, pid_t pid) {
+  struct check_hooks *h = ctx;
+  if (h->rec) recorder_on_start(h->rec, pid);
 }
 
 /* How long an accomplice may take to say it is ready (TCG under load is slow to start processes). */
@@ -150,13 +178,14 @@ static int start_accomplices(const struct check *c, int cue_fd, char **err) {
   return 0;
 }
 
-static pid_t start_program(const struct check *c, int slave, int traced) {
+static pid_t start_program(const struct check *c, int slave, const struct seccomp_trace *trace_filter) {
   char *probe_path = xasprintf("/bin/%s", c->probe_name);
   char *argv[] = {PROGRAM_PATH, JAIL_DIR, probe_path, c->nonce, NULL};
   /* Set-up failures (exit 126) are printed on the pty, where the learner reads them. */
   struct child_spec spec = {
       .path = PROGRAM_PATH, .argv = argv, .env = child_env, .cgroup = CHECK_CGROUP, .cwd = PROGRAM_CWD,
-      .stdin_fd = -1, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .fd4 = -1, .error_fd = 2, .traced = traced,
+      .stdin_fd = -1, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .fd4 = -1, .error_fd = 2, .traced = trace_filter != NULL,
+      .trace_filter = trace_filter,
   };
   pid_t pid = spawn_child(&spec);
   free(probe_path);
@@ -275,23 +304,43 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   long long started = monotonic_ms();
   long long deadline = started + c->wall_ms;
   struct output_state output = {.program_started_us = monotonic_us()};
-  pid_t main_pid = start_program(c, slave, c->race != NULL);
-  struct race *race = c->race ? race_new(JAIL_DIR, cue[0]) : NULL;
-  struct tracer *tracer = race ? tracer_new(main_pid, race_on_syscall, race) : NULL;
+  /* Traced for the race (on cue) or for the replay; with neither, not traced at all. The seccomp filter stops the
+   * program only at the calls a hook listed (tracer.h). */
+  long calls[SECCOMP_TRACE_MAX_CALLS];
+  size_t ncalls = 0;
+  if (c->trace) ncalls += recorder_calls(calls + ncalls, SECCOMP_TRACE_MAX_CALLS - ncalls);
+  if (c->race) ncalls += race_calls(calls + ncalls, SECCOMP_TRACE_MAX_CALLS - ncalls);
+  static struct seccomp_trace filter;
+  int traced = ncalls > 0 && seccomp_trace_build(&filter, calls, ncalls) == 0;
+  pid_t main_pid = start_program(c, slave, traced ? &filter : NULL);
+  struct check_hooks hooks_ctx = {
+      .race = c->race ? race_new(JAIL_DIR, cue[0]) : NULL,
+      .rec = c->trace ? recorder_new(port, c->index, c->probe_name, JAIL_DIR, SECRET_PATH) : NULL,
+  };
+  struct race *race = hooks_ctx.race;
+  struct tracer_hooks hooks = {.on_syscall = on_check_syscall, .on_start = on_check_start};
+  struct tracer *tracer = traced ? tracer_new(main_pid, calls, ncalls, &hooks, &hooks_ctx) : NULL;
+  if (hooks_ctx.rec) recorder_set_tracer(hooks_ctx.rec, tracer);
 
   long long stall_start = -1;
   /* When a limit's kill was issued: the wait for the group to go is measured from then, not from the deadline
    * (a memory kill a second in must not wait out the rest of the wall limit). */
   long long killed_at = -1;
+  long long groups_checked = 0;
   for (;;) {
-    reap(main_pid, tracer, &out);
-    int running = cgroup_populated(CHECK_CGROUP);
-    if (!running && out.main_done) break;
-    if (out.limit == LIMIT_NONE && cgroup_memory_exhausted(CHECK_CGROUP, c->mem_bytes, &stall_start)) {
-      out.limit = LIMIT_MEMORY;
-      cgroup_kill(CHECK_CGROUP);
-    }
+    int stops = reap(main_pid, tracer, &out);
     long long now = monotonic_ms();
+    /* A traced program wakes this loop at every stop: its cgroup files are read every 10 ms then, not every stop
+     * (a process that stops is alive anyway). */
+    if (!stops || now - groups_checked >= 10) {
+      groups_checked = now;
+      int running = cgroup_populated(CHECK_CGROUP);
+      if (!running && out.main_done) break;
+      if (out.limit == LIMIT_NONE && cgroup_memory_exhausted(CHECK_CGROUP, c->mem_bytes, &stall_start)) {
+        out.limit = LIMIT_MEMORY;
+        cgroup_kill(CHECK_CGROUP);
+      }
+    }
     if (now >= deadline && out.limit == LIMIT_NONE) {
       out.limit = LIMIT_TIME;
       cgroup_kill(CHECK_CGROUP);
@@ -331,9 +380,12 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   cgroup_kill(CHECK_CGROUP);
   cgroup_kill(ACCOMPLICE_CGROUP);
   kill_stray_processes();
+  /* The replay goes before CHECK_DONE: the host has the whole check when it is told the check is done. */
+  if (hooks_ctx.rec) recorder_finish(hooks_ctx.rec);
   out.t.drain_us = monotonic_us() - phase_start;
   send_done(port, c, &out, wall, race ? race_note(race) : NULL, tracer ? tracer_stops(tracer) : 0);
   tracer_free(tracer);
+  recorder_free(hooks_ctx.rec);
   race_free(race);
   if (cue[0] >= 0) close(cue[0]);
   cgroup_remove(CHECK_CGROUP);

@@ -2,7 +2,7 @@
  * Runs one check: the learner's program as root with its cwd outside the jail,
  * told to jail itself and exec the probe. Streams what it prints (through a pty,
  * so stdio is line-buffered as in a terminal and nothing is lost at exec) and
- * enforces the check's limits. This is the place a tracer will hook in.
+ * enforces the check's limits; traced for the path race (race.h) and the escape replay (recorder.h).
  */
 #ifndef JAILLAB_RUNNER_H
 #define JAILLAB_RUNNER_H

@@ -16,7 +16,8 @@
 #include "util.h"
 
 enum tracee_state {
-  AWAITING_EXEC,  /* the first process, until the stop its exec gives after PTRACE_TRACEME */
+  AWAITING_START, /* the first process, until it stops itself after PTRACE_TRACEME */
+  AWAITING_EXEC,  /* the first process, options set, until its exec of the program */
   AWAITING_BIRTH, /* a child attached at fork, until its initial SIGSTOP */
   RUNNING,
 };
@@ -24,20 +25,29 @@ enum tracee_state {
 struct tracee {
   pid_t pid;
   enum tracee_state state;
+  /* Stops at every call (its own seccomp filter could hide a refused one), not just at the listed ones. */
+  int every;
   /* The entry of the call it is in, handed to the hook again at the exit. */
   int in_call;
   struct syscall_stop entry;
 };
 
+/* x86_64 call numbers are below this; a bit per number says whether a hook listed it. */
+#define MAX_NR 512
+
 struct tracer {
-  syscall_hook hook;
+  struct tracer_hooks hooks;
   void *ctx;
+  uint8_t listed[MAX_NR / 8];
   struct tracee *tracees;
   size_t n, cap;
   unsigned long stops;
+  unsigned long every_call_stops;
+  int budget_spent;
 };
 
-static const long OPTIONS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+static const long OPTIONS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+                            PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
 
 static struct tracee *find(struct tracer *t, pid_t pid) {
   for (size_t i = 0; i < t->n; i++)
@@ -64,12 +74,19 @@ static void drop(struct tracer *t, pid_t pid) {
   if (e) *e = t->tracees[--t->n];
 }
 
-struct tracer *tracer_new(pid_t first, syscall_hook hook, void *ctx) {
+/* Calls of another ABI (nr -1) are always listed: the filter traces every one of them. */
+static int is_listed(const struct tracer *t, long nr) {
+  return nr < 0 || nr >= MAX_NR || (t->listed[nr / 8] >> (nr % 8)) & 1;
+}
+
+struct tracer *tracer_new(pid_t first, const long *calls, size_t ncalls, const struct tracer_hooks *hooks, void *ctx) {
   struct tracer *t = xmalloc(sizeof *t);
   memset(t, 0, sizeof *t);
-  t->hook = hook;
+  t->hooks = *hooks;
   t->ctx = ctx;
-  add(t, first, AWAITING_EXEC);
+  for (size_t i = 0; i < ncalls; i++)
+    if (calls[i] >= 0 && calls[i] < MAX_NR) t->listed[calls[i] / 8] |= (uint8_t)(1u << (calls[i] % 8));
+  add(t, first, AWAITING_START);
   return t;
 }
 
@@ -83,9 +100,41 @@ unsigned long tracer_stops(const struct tracer *t) {
   return t->stops;
 }
 
-/* Resumes a stopped tracee until its next system call boundary; a tracee that vanished meanwhile is fine. */
-static void resume(pid_t pid, int sig) {
-  if (ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig) != 0 && errno != ESRCH) logmsg("ptrace(PTRACE_SYSCALL, %d): %m", pid);
+void tracer_watch_every_call(struct tracer *t, pid_t pid) {
+  struct tracee *e = find(t, pid);
+  if (e && !t->budget_spent) e->every = 1;
+}
+
+int tracer_every_call_budget_spent(const struct tracer *t) {
+  return t->budget_spent;
+}
+
+/*
+ * Resumes a stopped tracee: to its next call boundary when a call's exit is awaited or every call is
+ * watched, else to its next listed call (a seccomp stop). A tracee that vanished meanwhile is fine.
+ */
+static void resume(struct tracee *e, int sig) {
+  int op = e->in_call || e->every ? PTRACE_SYSCALL : PTRACE_CONT;
+  if (ptrace(op, e->pid, 0, (void *)(long)sig) != 0 && errno != ESRCH) logmsg("ptrace(resume, %d): %m", e->pid);
+}
+
+static void give_up_every_call(struct tracer *t) {
+  t->budget_spent = 1;
+  for (size_t i = 0; i < t->n; i++) t->tracees[i].every = 0;
+}
+
+static long nr_of(uint32_t arch, uint64_t nr) {
+  /* Calls through the 32-bit ABI have other numbers, and x32's carry a high bit: the hooks know x86_64's only. */
+  return arch == AUDIT_ARCH_X86_64 && nr < MAX_NR ? (long)nr : -1;
+}
+
+static void enter_call(struct tracer *t, struct tracee *e, long nr, const uint64_t *args) {
+  e->entry.pid = e->pid;
+  e->entry.nr = nr;
+  memcpy(e->entry.args, args, sizeof e->entry.args);
+  e->entry.exit = 0;
+  e->in_call = 1;
+  t->hooks.on_syscall(t->ctx, &e->entry);
 }
 
 static void on_syscall_stop(struct tracer *t, struct tracee *e) {
@@ -94,21 +143,28 @@ static void on_syscall_stop(struct tracer *t, struct tracee *e) {
   if (ptrace(PTRACE_GET_SYSCALL_INFO, e->pid, (void *)sizeof info, &info) <= 0) return;
   t->stops++;
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-    e->entry.pid = e->pid;
-    /* Calls through the 32-bit ABI have other numbers; the hooks know x86_64's only. */
-    e->entry.nr = info.arch == AUDIT_ARCH_X86_64 ? (long)info.entry.nr : -1;
-    memcpy(e->entry.args, info.entry.args, sizeof e->entry.args);
-    e->entry.exit = 0;
-    e->in_call = 1;
-    t->hook(t->ctx, &e->entry);
+    long nr = nr_of(info.arch, info.entry.nr);
+    if (is_listed(t, nr)) enter_call(t, e, nr, info.entry.args);
+    else if (e->every && ++t->every_call_stops > TRACER_EVERY_CALL_BUDGET) give_up_every_call(t);
   } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && e->in_call) {
     struct syscall_stop s = e->entry;
     s.exit = 1;
     s.rval = info.exit.rval;
     s.is_error = info.exit.is_error;
     e->in_call = 0;
-    t->hook(t->ctx, &s);
+    t->hooks.on_syscall(t->ctx, &s);
+  } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && e->every && ++t->every_call_stops > TRACER_EVERY_CALL_BUDGET) {
+    give_up_every_call(t);
   }
+}
+
+/* A listed call reached the filter: its entry, unless the entry stop of every-call watching already had it. */
+static void on_seccomp_stop(struct tracer *t, struct tracee *e) {
+  struct __ptrace_syscall_info info;
+  memset(&info, 0, sizeof info);
+  if (ptrace(PTRACE_GET_SYSCALL_INFO, e->pid, (void *)sizeof info, &info) <= 0 || info.op != PTRACE_SYSCALL_INFO_SECCOMP) return;
+  t->stops++;
+  if (!e->in_call) enter_call(t, e, nr_of(info.arch, info.seccomp.nr), info.seccomp.args);
 }
 
 int tracer_handle(struct tracer *t, pid_t pid, int status) {
@@ -122,41 +178,73 @@ int tracer_handle(struct tracer *t, pid_t pid, int status) {
   int event = status >> 16;
   if (!e) {
     /* A child attached at fork can report its initial SIGSTOP before its parent reports the fork. */
-    add(t, pid, RUNNING);
-    resume(pid, 0);
+    e = add(t, pid, RUNNING);
+    resume(e, 0);
+    return 1;
+  }
+  if (e->state == AWAITING_START) {
+    /* Stopped by itself after PTRACE_TRACEME: set the options before its filter and exec need them (a
+     * SECCOMP_RET_TRACE with no tracer asking for seccomp stops would fail the call with ENOSYS). */
+    if (sig == SIGSTOP) {
+      e->state = AWAITING_EXEC;
+      if (ptrace(PTRACE_SETOPTIONS, pid, 0, (void *)OPTIONS) != 0) logmsg("ptrace(PTRACE_SETOPTIONS, %d): %m", pid);
+      sig = 0;
+    }
+    resume(e, sig);
     return 1;
   }
   if (e->state == AWAITING_EXEC) {
-    /* The first process, stopped by its exec after PTRACE_TRACEME: from here on we follow everything. */
-    e->state = RUNNING;
-    if (ptrace(PTRACE_SETOPTIONS, pid, 0, (void *)OPTIONS) != 0) logmsg("ptrace(PTRACE_SETOPTIONS, %d): %m", pid);
-    resume(pid, 0);
+    /* The agent's own exec of the program is not the program's doing: not handed to the hooks. */
+    if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
+      e->state = RUNNING;
+      if (t->hooks.on_start) t->hooks.on_start(t->ctx, pid);
+    }
+    resume(e, sig == SIGTRAP ? 0 : sig);
     return 1;
   }
   if (e->state == AWAITING_BIRTH && sig == SIGSTOP) {
     /* The initial stop of a child attached at fork: not a signal anyone sent. */
     e->state = RUNNING;
-    resume(pid, 0);
+    resume(e, 0);
     return 1;
   }
   if (sig == (SIGTRAP | 0x80)) {
     on_syscall_stop(t, e);
-    resume(pid, 0);
+    resume(e, 0);
+    return 1;
+  }
+  if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
+    on_seccomp_stop(t, e);
+    resume(e, 0);
     return 1;
   }
   if (sig == SIGTRAP && event != 0) {
     if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
       unsigned long child = 0;
-      if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &child) == 0 && child && !find(t, (pid_t)child)) add(t, (pid_t)child, AWAITING_BIRTH);
+      if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &child) == 0 && child) {
+        struct tracee *c = find(t, (pid_t)child);
+        int every = e->every;
+        if (!c) c = add(t, (pid_t)child, AWAITING_BIRTH);
+        /* add() may have moved the table: e is not used below. */
+        c->every = every && !t->budget_spent;
+      }
+      e = find(t, pid);
     }
     /* An exec event ends the call in the old program: its exit stop still follows. */
-    resume(pid, 0);
+    resume(e, 0);
     return 1;
   }
   /* A signal for the process: deliver it. (A group-stop is resumed too: this tracer does not model job control.) */
   siginfo_t si;
-  resume(pid, ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 ? sig : 0);
+  resume(e, ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 ? sig : 0);
   return 1;
+}
+
+int tracee_read(pid_t pid, uint64_t addr, void *out, size_t n) {
+  if (addr == 0) return -1;
+  struct iovec local = {.iov_base = out, .iov_len = n};
+  struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = n};
+  return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)n ? 0 : -1;
 }
 
 int tracee_read_string(pid_t pid, uint64_t addr, char *out, size_t n) {

@@ -1,14 +1,28 @@
 /*
  * A ptrace tracer for the processes of one check: the jail program and
- * everything it forks or execs (the probe among them). It stops each at every
- * system call's entry and exit (PTRACE_SYSCALL: the entry stop comes before
- * any seccomp filter of the program's own, so even a call a filter refuses is
- * seen, with its errno at the exit) and hands each stop to a hook, which may
- * act while the process waits: the path race's accomplice swaps the jail's
- * path there (race.c), and the escape replay records the step.
+ * everything it forks or execs (the probe among them). It stops a process only
+ * at the system calls its hooks asked for, at their entry and at their exit,
+ * and hands each stop to a hook, which may act while the process waits: the
+ * path race's accomplice swaps the jail's path there (race.c), and the escape
+ * replay records the step (recorder.c).
  *
- * The program asks to be traced itself (spawn_child's `traced`: PTRACE_TRACEME
- * before its exec), so no process of the check is ever untraced.
+ * Stopping at every call (PTRACE_SYSCALL) costs ~70 µs a stop under TCG, and
+ * a probe that scans 32,768 pids with kill() would spend its whole wall limit
+ * stopped. So the program gets a seccomp filter before its exec that answers
+ * SECCOMP_RET_TRACE for the listed calls and lets every other call run
+ * untouched (seccomp_trace.c); the tracer resumes with PTRACE_CONT and sees a
+ * PTRACE_EVENT_SECCOMP stop at each listed call, then asks for that call's
+ * exit with PTRACE_SYSCALL.
+ *
+ * A filter of the program's own that refuses a call outranks SECCOMP_RET_TRACE,
+ * so such a call would go unseen. Once a traced process installs a filter, the
+ * tracer therefore stops it (and what it starts) at every call again, where the
+ * entry stop comes before any filter, until a budget of stops is spent
+ * (tracer_every_call_budget_spent says so), then falls back to the listed calls.
+ *
+ * The program asks to be traced itself (spawn_child's `traced`: PTRACE_TRACEME,
+ * then it stops itself so the tracer can set its options before the filter and
+ * the exec), so no process of the check is ever untraced.
  */
 #ifndef JAILLAB_TRACER_H
 #define JAILLAB_TRACER_H
@@ -19,7 +33,7 @@
 
 struct syscall_stop {
   pid_t pid;
-  /* The x86_64 system call number; -1 for a call made through another ABI (int 0x80). */
+  /* The x86_64 system call number; -1 for a call made through another ABI (int 0x80, x32). */
   long nr;
   uint64_t args[6];
   /* 0: about to run (entry); 1: returned (exit), with rval and is_error. */
@@ -32,8 +46,21 @@ struct tracer;
 
 typedef void (*syscall_hook)(void *ctx, const struct syscall_stop *stop);
 
-/* Traces `first` (stopped after its exec, as PTRACE_TRACEME leaves it) and whatever it starts. */
-struct tracer *tracer_new(pid_t first, syscall_hook hook, void *ctx);
+struct tracer_hooks {
+  /* Each listed call, at its entry and again at its exit. */
+  syscall_hook on_syscall;
+  /* The first process has exec'd the program and not yet run an instruction of it (may be NULL). */
+  void (*on_start)(void *ctx, pid_t pid);
+};
+
+/* Stops this many times at most, in all, at calls nobody listed while watching every call. */
+#define TRACER_EVERY_CALL_BUDGET 4000
+
+/*
+ * Traces `first` (which stops itself after PTRACE_TRACEME, as spawn_child's `traced` does) and whatever it
+ * starts, at the listed x86_64 call numbers (the same list its seccomp filter was built from).
+ */
+struct tracer *tracer_new(pid_t first, const long *calls, size_t ncalls, const struct tracer_hooks *hooks, void *ctx);
 
 /*
  * A waitpid(__WALL) status of some child of the agent. Returns 1 when it was a
@@ -42,13 +69,20 @@ struct tracer *tracer_new(pid_t first, syscall_hook hook, void *ctx);
  */
 int tracer_handle(struct tracer *t, pid_t pid, int status);
 
-/* Stops this many times so far (entries and exits). */
+/* From now on pid, and what it starts later, stops at every call (see above), within the budget. */
+void tracer_watch_every_call(struct tracer *t, pid_t pid);
+/* 1 once watching every call was given up for the budget. */
+int tracer_every_call_budget_spent(const struct tracer *t);
+
+/* Stops this many times so far (entries, exits and seccomp stops). */
 unsigned long tracer_stops(const struct tracer *t);
 
 void tracer_free(struct tracer *t);
 
 /* Reads a NUL-terminated string of the stopped process at addr into out (at most n-1 bytes); -1 on failure. */
 int tracee_read_string(pid_t pid, uint64_t addr, char *out, size_t n);
+/* Reads n bytes of the stopped process at addr; -1 unless all of them could be read. */
+int tracee_read(pid_t pid, uint64_t addr, void *out, size_t n);
 
 /*
  * The absolute path, as the agent sees it, that `path` names for process pid when

@@ -36,6 +36,8 @@
 #define MSG_SHELL_OUTPUT 0x86 /* T_DATA: what the shell's pty printed */
 #define MSG_SHELL_EXIT 0x87   /* T_EXIT_CODE, T_SIGNAL, T_DETAIL: the shell ended (or could not start) */
 #define MSG_SYNCED 0x88       /* the answer to MSG_SYNC */
+#define MSG_TRACE_STEP 0x89   /* T_INDEX, T_STEP_*, T_W_*: one step of a check's escape replay (recorder.h) */
+#define MSG_TRACE_INFO 0x8a   /* T_INDEX, T_TRACE_*, T_JAIL_*, the program's start (T_W_ROOT...): a traced check's replay ends (before CHECK_DONE) */
 
 /* field tags */
 #define T_TIME_NS 1     /* u64 host wall clock, ns since the epoch */
@@ -77,6 +79,33 @@
 #define T_STRAYS_US 36   /* the parts of T_PREPARE_US: processes left by the previous check killed, */
 #define T_BASELINE_US 37 /*   mounts and files put back to the baseline, */
 #define T_WORLD_US 38    /*   the jail, canary, probe and program in place and the cgroup made */
+/* The escape replay (40-47 left free for others). A "where" is u8 W_* flags | i32 fd (-1: none) | path (trace_where.h). */
+#define T_TRACE 48         /* u32 (CHECK): 1 = record the escape replay of this check */
+#define T_STEP_PID 49      /* u32 */
+#define T_STEP_PROC 50     /* u8: PROC_* (recorder.h), who made the call */
+#define T_STEP_CALL 51     /* string: the call's name */
+#define T_STEP_ARG 52      /* string, repeatable: its arguments as C would write them */
+#define T_STEP_RESULT 53   /* i64: the return value (absent: the process never returned from it) */
+#define T_STEP_ERRNO 54    /* string: the errno's name, when it failed */
+#define T_W_PATH 55        /* where: the path argument, resolved */
+#define T_W_OPENED 56      /* where: what a descriptor the call returned refers to */
+#define T_W_PASSED 57      /* where, repeatable: a descriptor passed over a socket (SCM_RIGHTS) */
+#define T_W_ROOT 58        /* where: the root afterwards */
+#define T_W_CWD 59         /* where: the cwd afterwards */
+#define T_W_DIRFD 60       /* where, repeatable: a directory descriptor held afterwards */
+#define T_W_TARGET 61      /* where: ptrace: the root of the process attached to */
+#define T_STEP_CREDS 62    /* string: credentials afterwards (trace_where.h) */
+#define T_STEP_NS 63       /* string: the namespaces that are the process's own afterwards */
+#define T_STEP_BECAME 64   /* u8: PROC_*: after a successful execve, what the process is now */
+#define T_STEP_EXE 65      /* string: after a successful execve, its program */
+#define T_STEP_NOTE 66     /* string: a step the agent adds (the race's swap) */
+#define T_TRACE_JAIL 67    /* string (TRACE_INFO): the jail tree's real path */
+#define T_TRACE_STEPS 68   /* u32: steps recorded whole, before the first one left out */
+#define T_TRACE_DROPPED 69 /* u32: steps not recorded beyond the cap */
+#define T_TRACE_NOTE 70    /* string, repeatable: something the learner should know about this trace */
+#define T_JAIL_ITEM 71     /* repeatable: u8 kind | u8 flags | path NUL detail (trace_scan.h) */
+#define T_JAIL_SCANNED 72  /* u32: entries the jail scan at the probe's start looked at (absent: the probe never started) */
+#define T_STEP_DIRFDS 73   /* u32: directory descriptors were looked at: how many (the first ones are T_W_DIRFD fields) */
 
 #define FILE_KIND_FILE 0
 #define FILE_KIND_DIR 1

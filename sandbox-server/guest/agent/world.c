@@ -204,6 +204,7 @@ int check_from_msg(const struct wire_msg *m, struct check *c, char **err) {
   c->mem_bytes = wire_get_u32(m, T_MEM_BYTES, 64u << 20);
   c->pids = wire_get_u32(m, T_PIDS, 64);
   c->output_bytes = wire_get_u32(m, T_OUTPUT_BYTES, 256u << 10);
+  c->trace = wire_get_u32(m, T_TRACE, 0) == 1;
   return 0;
 }
 

@@ -44,6 +44,7 @@ struct check {
   int naccomplices;
   char *race; /* "jail-path", or NULL */
   uint32_t wall_ms, mem_bytes, pids, output_bytes;
+  int trace; /* T_TRACE: record the escape replay (recorder.h) */
 };
 
 /* Empties the staging area at the start of a job. */

@@ -8,11 +8,13 @@ import { INSTRUCTOR_TOKEN_FILE, loadInstructorToken } from '../config/instructor
 import { createApp } from '../server.js';
 import { runReport } from './run-report.js';
 
-const USAGE = `usage: npm run jaillab -- run --lesson <id> --source <file.c> [--probe <probe.c> ...] [--json] [--server <url>]
+const USAGE = `usage: npm run jaillab -- run --lesson <id> --source <file.c> [--probe <probe.c> ...] [--json] [--no-trace] [--server <url>]
 
   Runs a jail program against a lesson's checks in a real VM, through the same
   socket API the browser uses. Without --server it starts a private server for
   the run. --probe adds an escape probe of your own (it may #include "probe.h").
+  Every check is traced (its escape replay and POS05-C findings are in --json);
+  --no-trace runs without the tracer.
   Exit status: 0 passed, 1 failed (escaped or service failed), 2 anything else.`;
 
 async function main(): Promise<number> {
@@ -23,6 +25,7 @@ async function main(): Promise<number> {
       source: { type: 'string' },
       probe: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      'no-trace': { type: 'boolean', default: false },
       server: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -49,8 +52,11 @@ async function main(): Promise<number> {
   try {
     const result = await client.run(values.lesson, source, {
       ...(extraProbes.length ? { extraProbes } : {}),
+      trace: !values['no-trace'],
       onEvent: (e: RunEvent) => {
         if (values.json) return;
+        if (e.type === 'check-trace') say(`── replay: ${e.trace.steps.length} steps${e.trace.truncated ? ` (truncated after ${e.trace.truncated.afterSteps})` : ''}`);
+        for (const f of e.type === 'check-findings' ? e.findings : []) say(`── POS05-C: ${f.title}${f.step === null ? '' : ` (step ${f.step + 1})`}: ${f.explanation}`);
         if (e.type === 'compile-finished' && e.text) say(e.text);
         if (e.type === 'check-started') say(`\n── check ${e.index} ──`);
         if (e.type === 'check-finished') say(`── ${e.verdict.toUpperCase()}: ${e.reason}${e.evidence ? `\n   evidence: ${e.evidence}` : ''}`);

@@ -6,6 +6,8 @@ export function runReport(r: RunResult): unknown {
   const created = r.events.find((e): e is Extract<RunEvent, { type: 'created' }> => e.type === 'created');
   const compile = r.events.find((e): e is Extract<RunEvent, { type: 'compile-finished' }> => e.type === 'compile-finished');
   const finishedChecks = r.events.filter((e): e is Extract<RunEvent, { type: 'check-finished' }> => e.type === 'check-finished');
+  const traces = r.events.filter((e): e is Extract<RunEvent, { type: 'check-trace' }> => e.type === 'check-trace');
+  const findings = r.events.filter((e): e is Extract<RunEvent, { type: 'check-findings' }> => e.type === 'check-findings');
   return {
     runId: r.runId,
     outcome: r.finished.outcome,
@@ -25,6 +27,9 @@ export function runReport(r: RunResult): unknown {
         limit: f?.limit ?? null,
         durationMs: f?.durationMs ?? null,
         output: (r.output.get(c.index) ?? Buffer.alloc(0)).toString('utf8'),
+        // The escape replay and the POS05-C findings, as the events carry them (null: the run was not traced).
+        trace: traces.find((e) => e.index === c.index)?.trace ?? null,
+        pos05: findings.find((e) => e.index === c.index)?.findings ?? null,
       };
     }),
     vmFaults: r.events.flatMap((e) => (e.type === 'vm-fault' ? [e.message] : [])),

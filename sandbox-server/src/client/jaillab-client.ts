@@ -21,6 +21,8 @@ export interface RunResult {
 
 export interface RunOptions {
   extraProbes?: ExtraProbe[];
+  /** Record the escape replay (the server's default: on). */
+  trace?: boolean;
   onEvent?: (event: RunEvent) => void;
   onOutput?: (checkIndex: number, data: Buffer) => void;
 }
@@ -85,7 +87,7 @@ export class JailLabClient {
       // ws drops what is sent on a closed socket without a word: say so instead of waiting forever.
       if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error('the connection to the server is closed'));
       this.pending.set(requestId, { requestId, channel: null, runId: null, result: { events: [], output: new Map() }, opts, resolve, reject });
-      this.ws.send(JSON.stringify({ type: 'run', requestId, lessonId, source, ...(opts.extraProbes ? { extraProbes: opts.extraProbes } : {}) }));
+      this.ws.send(JSON.stringify({ type: 'run', requestId, lessonId, source, ...(opts.extraProbes ? { extraProbes: opts.extraProbes } : {}), ...(opts.trace === undefined ? {} : { trace: opts.trace }) }));
     });
   }
 

@@ -42,11 +42,25 @@ export const RunJob = z.object({
   probeHeader: z.string(),
   source: z.string(),
   solutionShown: z.boolean(),
+  /** Record every check's escape replay and check it against POS05-C. */
+  trace: z.boolean().default(true),
+  /** The course around the lesson, for the POS05-C checker: a rule is checked from the lesson that teaches it on. */
+  checker: z
+    .object({ lessons: z.array(z.object({ id: z.string(), title: z.string() })), at: z.number().int() })
+    .default({ lessons: [], at: -1 }),
 });
 export type RunJob = z.infer<typeof RunJob>;
 
+export interface JobOptions {
+  /** Trace the checks (default: yes). */
+  trace?: boolean;
+  /** The course's lessons in order ({id, title}), for the checker. */
+  course?: ReadonlyArray<{ id: string; title: string }>;
+}
+
 /** The job for a run of `lesson` with `checks` (the lesson's own, or with an instructor's extra probes after them). */
-export function jobFor(run: { id: string; learnerId: string; source: string; solutionShown: boolean }, lesson: Lesson, checks: CheckSpec[], probeHeader: string): RunJob {
+export function jobFor(run: { id: string; learnerId: string; source: string; solutionShown: boolean }, lesson: Lesson, checks: CheckSpec[], probeHeader: string, opts: JobOptions = {}): RunJob {
+  const course = (opts.course ?? []).map((l) => ({ id: l.id, title: l.title }));
   return {
     runId: run.id,
     learnerId: run.learnerId,
@@ -71,6 +85,8 @@ export function jobFor(run: { id: string; learnerId: string; source: string; sol
     probeHeader,
     source: run.source,
     solutionShown: run.solutionShown,
+    trace: opts.trace ?? true,
+    checker: { lessons: course, at: course.findIndex((l) => l.id === lesson.id) },
   };
 }
 

@@ -30,6 +30,13 @@ export interface RunServiceDeps {
   log: (line: string) => void;
   /** After a run ended and was recorded (the workshop dashboards follow it). */
   onFinished?: (run: Run) => void;
+  /** The course's lessons in order, for the POS05-C checker (a rule is checked from the lesson that teaches it on). */
+  course?: () => ReadonlyArray<{ id: string; title: string }>;
+}
+
+export interface RunOptions {
+  /** Record the escape replay of every check (default: yes). */
+  trace?: boolean | undefined;
 }
 
 /**
@@ -49,7 +56,7 @@ export class RunService {
     this.sweeper.unref();
   }
 
-  start(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[] = lesson.checks): Run {
+  start(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[] = lesson.checks, options: RunOptions = {}): Run {
     for (const r of this.runs.values()) if (r.learnerId === learnerId && !r.outcome) r.abort.abort();
     const run = new Run(`r_${randomBytes(9).toString('base64url')}`, learnerId, lesson, source);
     this.runs.set(run.id, run);
@@ -57,7 +64,7 @@ export class RunService {
     this.deps.store.recordRun({ id: run.id, learnerId, lessonId: lesson.id, sourceSha256: createHash('sha256').update(source).digest('hex'), createdAt: run.createdAt.toISOString() });
     this.deps.store.saveCode(learnerId, lesson.id, source);
     run.solutionShown = this.deps.store.runSolutionShown(run.id);
-    const job = jobFor(run, lesson, checks, this.deps.library().header);
+    const job = jobFor(run, lesson, checks, this.deps.library().header, { trace: options.trace ?? true, course: this.deps.course?.() ?? [] });
     const p = this.execute(run, job).finally(() => this.running.delete(p));
     this.running.add(p);
     return run;
@@ -67,7 +74,7 @@ export class RunService {
    * An instructor trying new probes against a lesson: they are compiled like
    * library probes (with probe.h) and run after the lesson's own checks.
    */
-  async startWithExtraProbes(learnerId: string, lesson: Lesson, source: string, extras: ExtraProbe[]): Promise<Run> {
+  async startWithExtraProbes(learnerId: string, lesson: Lesson, source: string, extras: ExtraProbe[], options: RunOptions = {}): Promise<Run> {
     const header = this.deps.library().header;
     const checks: CheckSpec[] = [...lesson.checks];
     for (const extra of extras) {
@@ -78,7 +85,7 @@ export class RunService {
         probe: { id: `extra-${extra.name}`, meta: { title: extra.name, kind: 'escape', summary: `instructor probe ${extra.name}.c`, source: 'instructor', plant: [] }, html: '', source: extra.source, accompliceSource: null },
       });
     }
-    return this.start(learnerId, lesson, source, checks);
+    return this.start(learnerId, lesson, source, checks, options);
   }
 
   /** Waits its turn, hands the job to the executor, and keeps what comes back. */

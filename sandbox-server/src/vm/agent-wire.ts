@@ -27,6 +27,8 @@ export const Msg = {
   SHELL_OUTPUT: 0x86,
   SHELL_EXIT: 0x87,
   SYNCED: 0x88,
+  TRACE_STEP: 0x89,
+  TRACE_INFO: 0x8a,
 } as const;
 
 export const Tag = {
@@ -68,6 +70,33 @@ export const Tag = {
   STRAYS_US: 36,
   BASELINE_US: 37,
   WORLD_US: 38,
+  // The escape replay (trace-frames.ts).
+  TRACE: 48,
+  STEP_PID: 49,
+  STEP_PROC: 50,
+  STEP_CALL: 51,
+  STEP_ARG: 52,
+  STEP_RESULT: 53,
+  STEP_ERRNO: 54,
+  W_PATH: 55,
+  W_OPENED: 56,
+  W_PASSED: 57,
+  W_ROOT: 58,
+  W_CWD: 59,
+  W_DIRFD: 60,
+  W_TARGET: 61,
+  STEP_CREDS: 62,
+  STEP_NS: 63,
+  STEP_BECAME: 64,
+  STEP_EXE: 65,
+  STEP_NOTE: 66,
+  TRACE_JAIL: 67,
+  TRACE_STEPS: 68,
+  TRACE_DROPPED: 69,
+  TRACE_NOTE: 70,
+  JAIL_ITEM: 71,
+  JAIL_SCANNED: 72,
+  STEP_DIRFDS: 73,
 } as const;
 
 export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2, PRELOADED: 3 } as const;
@@ -132,6 +161,14 @@ export class Frame {
   u8(tag: number): number | undefined {
     const b = this.bytes(tag);
     return b && b.byteLength === 1 ? b.readUInt8(0) : undefined;
+  }
+  i64(tag: number): bigint | undefined {
+    const b = this.bytes(tag);
+    return b && b.byteLength === 8 ? b.readBigInt64LE(0) : undefined;
+  }
+  /** Every value of a repeatable tag, in order. */
+  all(tag: number): Buffer[] {
+    return this.fields.filter(([t]) => t === tag).map(([, v]) => v);
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { CheckPhases, LimitKind } from '@jaillab/protocol';
+import type { CheckPhases, LimitKind, TraceStep } from '@jaillab/protocol';
 import { encodeFrame, type Field, FileKind, Msg, Tag, WireLimit } from './agent-wire.js';
+import { TraceCollector, type TraceInfo } from './trace-frames.js';
 import type { GuestVm } from './vm-backend.js';
 
 /**
@@ -33,6 +34,17 @@ export interface CheckRequest {
   outputBytes: number;
   /** A race the accomplice wins on cue (the agent traces the program for it), or null. */
   race: 'jail-path' | null;
+  /** Record the escape replay of this check (the agent traces the program and the probe). */
+  trace: boolean;
+}
+
+/** A check's escape replay as the agent sent it (trace-frames.ts). */
+export interface RawTrace {
+  steps: TraceStep[];
+  /** null when the agent sent no info frame (it never traced the program: it did not start). */
+  info: TraceInfo | null;
+  /** Steps the guest sent beyond what the host keeps. */
+  overflow: number;
 }
 
 export interface CheckDone {
@@ -49,6 +61,8 @@ export interface CheckDone {
   raceNote: string | null;
   /** ptrace stops, when the program was traced. */
   traceStops: number;
+  /** The escape replay, when the check asked for it. */
+  trace: RawTrace | null;
 }
 
 export class AgentError extends Error {}
@@ -135,6 +149,7 @@ export class GuestJob {
       ...req.plants.map((p): Field => [Tag.PLANT, p]),
       ...req.accomplices.map((p): Field => [Tag.ACCOMPLICE, p]),
       ...(req.race ? [[Tag.RACE, req.race] as Field] : []),
+      ...(req.trace ? [[Tag.TRACE, 1] as Field] : []),
     ];
     this.vm.channel.send(encodeFrame(Msg.CHECK, fields));
   }
@@ -143,6 +158,7 @@ export class GuestJob {
   async awaitCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {
     const deadline = Date.now() + req.wallTimeMs + WATCHDOG_SLACK_MS;
     let received = 0;
+    const trace = req.trace ? new TraceCollector() : null;
     for (;;) {
       const f = await this.vm.channel.receive(deadline);
       if (f.type === Msg.OUTPUT && f.u32(Tag.INDEX) === req.index) {
@@ -151,6 +167,10 @@ export class GuestJob {
         received += data.byteLength;
         if (received > req.outputBytes + 65536) throw new AgentError('the guest sent more output than the limit allows');
         onOutput(Buffer.from(data));
+      } else if ((f.type === Msg.TRACE_STEP || f.type === Msg.TRACE_INFO) && f.u32(Tag.INDEX) === req.index) {
+        if (!trace) throw new AgentError('the guest sent an escape replay for a check that was not traced');
+        if (f.type === Msg.TRACE_STEP) trace.push(f);
+        else trace.finish(f);
       } else if (f.type === Msg.CHECK_DONE && f.u32(Tag.INDEX) === req.index) {
         const code = f.i32(Tag.EXIT_CODE) ?? -1;
         const signal = f.u32(Tag.SIGNAL) ?? 0;
@@ -165,6 +185,7 @@ export class GuestJob {
           phases: phasesOf(f),
           raceNote: f.str(Tag.RACE_NOTE) ?? null,
           traceStops: f.u32(Tag.TRACE_STOPS) ?? 0,
+          trace: trace ? { steps: trace.steps, info: trace.info, overflow: trace.overflow } : null,
         };
       } else if (f.type === Msg.ERROR) {
         throw new AgentError(f.str(Tag.MESSAGE) ?? 'the agent reported an error');

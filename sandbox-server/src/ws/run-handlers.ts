@@ -10,9 +10,10 @@ export const runHandlers: Handlers<'run' | 'watch' | 'cancel'> = {
     if (locked) return ctx.error(locked.code, locked.message, msg.requestId);
     const refusal = ctx.deps.runLimits.refuse(ctx.learner.id, ctx.address, ctx.inRoom());
     if (refusal) return ctx.error('rate-limited', refusal, msg.requestId);
-    if (!msg.extraProbes?.length) return ctx.watch(ctx.deps.runs.start(ctx.learner.id, lesson, msg.source), msg.requestId);
+    const options = { trace: msg.trace };
+    if (!msg.extraProbes?.length) return ctx.watch(ctx.deps.runs.start(ctx.learner.id, lesson, msg.source, lesson.checks, options), msg.requestId);
     if (!ctx.instructor) return ctx.error('forbidden', 'extra probes are for instructors', msg.requestId);
-    void ctx.deps.runs.startWithExtraProbes(ctx.learner.id, lesson, msg.source, msg.extraProbes).then(
+    void ctx.deps.runs.startWithExtraProbes(ctx.learner.id, lesson, msg.source, msg.extraProbes, options).then(
       (run) => ctx.watch(run, msg.requestId),
       (e: Error) => ctx.error(e instanceof ProbeCompileError ? 'probe-compile-error' : 'internal', e.message, msg.requestId),
     );

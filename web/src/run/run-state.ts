@@ -1,4 +1,4 @@
-import type { Accelerator, CheckInfo, Diagnostic, RunEvent, Verdict } from '@jaillab/protocol';
+import type { Accelerator, CheckInfo, CheckTrace, Diagnostic, Pos05Finding, Pos05Rule, RunEvent, Verdict } from '@jaillab/protocol';
 import type { RunRequestError } from '../api/run-streams.js';
 
 /**
@@ -10,6 +10,12 @@ import type { RunRequestError } from '../api/run-streams.js';
 export type CheckFinished = Extract<RunEvent, { type: 'check-finished' }>;
 export type RunFinished = Extract<RunEvent, { type: 'finished' }>;
 export type CompileFinished = Extract<RunEvent, { type: 'compile-finished' }>;
+
+/** One check's POS05-C findings, and the rules it was checked against. */
+export interface CheckFindings {
+  findings: Pos05Finding[];
+  rules: Pos05Rule[];
+}
 
 export type RunPhase =
   /** No run yet on this page. */
@@ -29,6 +35,10 @@ export interface RunState {
   checks: CheckInfo[];
   /** By check index. */
   results: Array<CheckFinished | undefined>;
+  /** The escape replay of each check, by index (absent for a run without tracing). */
+  traces: Array<CheckTrace | undefined>;
+  /** The POS05-C checker's findings of each check, by index. */
+  findings: Array<CheckFindings | undefined>;
   activeCheck: number | null;
   queuePosition: number | null;
   compile: CompileFinished | null;
@@ -53,7 +63,7 @@ export type RunAction =
   | { type: 'restored'; runId: string; createdAt: string; sourceSha256: string };
 
 export function initialRunState(checks: CheckInfo[]): RunState {
-  return { phase: 'idle', runId: null, checks, results: [], activeCheck: null, queuePosition: null, compile: null, accelerator: null, faults: [], finished: null, refusal: null, restored: null };
+  return { phase: 'idle', runId: null, checks, results: [], traces: [], findings: [], activeCheck: null, queuePosition: null, compile: null, accelerator: null, faults: [], finished: null, refusal: null, restored: null };
 }
 
 function cleared(state: RunState, phase: RunPhase, runId: string | null): RunState {
@@ -97,6 +107,16 @@ function applyEvent(state: RunState, e: RunEvent): RunState {
       const results = [...state.results];
       results[e.index] = e;
       return { ...state, results, activeCheck: state.activeCheck === e.index ? null : state.activeCheck };
+    }
+    case 'check-trace': {
+      const traces = [...state.traces];
+      traces[e.index] = e.trace;
+      return { ...state, traces };
+    }
+    case 'check-findings': {
+      const findings = [...state.findings];
+      findings[e.index] = { findings: e.findings, rules: e.rules };
+      return { ...state, findings };
     }
     case 'vm-fault':
       return { ...state, faults: [...state.faults, { message: e.message, retrying: e.retrying }] };

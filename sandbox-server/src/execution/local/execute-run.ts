@@ -9,6 +9,8 @@ import type { ProbeBuilder } from './probe-binaries.js';
 import { lessonFiles, preloadedCount, programFile } from './staging.js';
 import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
 import { diagnoseVmFault } from './vm-fault.js';
+import { checkTrace } from '../../trace/check-trace.js';
+import { checkPos05 } from '../../trace/pos05/check-pos05.js';
 
 /**
  * One job on this machine: compile (while a VM is taken and the lesson's files
@@ -124,7 +126,7 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
     const send = (check: JobCheck | undefined): void => {
       if (!check || sent.has(check.index) || !session) return;
       const secrets: CheckSecrets = { secret: fresh('SECRET'), nonce: fresh('nonce'), token: fresh('ticket') };
-      const req = checkRequest(lesson, check, secrets);
+      const req = checkRequest(lesson, check, secrets, job.trace);
       session.job.sendCheck(req);
       sent.set(check.index, { req, secrets });
     };
@@ -148,6 +150,9 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
           const agentMs = done.phases.prepareMs + done.phases.accomplicesMs + done.wallMs + done.phases.drainMs;
           timings.checks.push({ index: check.index, hostMs, roundTripMs: Math.round((hostMs - agentMs) * 10) / 10, judgeMs: since(judging) });
           verdicts.push({ id: check.probe.id, verdict: j.verdict });
+          // The replay goes first, so a watcher has it when the verdict arrives; the checker's findings after.
+          const trace = done.trace ? checkTrace(done.trace, j.verdict) : null;
+          if (trace) emit({ type: 'check-trace', index: check.index, trace });
           emit({
             type: 'check-finished',
             index: check.index,
@@ -159,6 +164,7 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
             durationMs: done.wallMs,
             phases: done.phases,
           });
+          if (trace) emit({ type: 'check-findings', index: check.index, ...checkPos05(trace, job.checker) });
           break;
         } catch (e) {
           if (signal.aborted) throw e;
@@ -197,7 +203,7 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
   }
 }
 
-function checkRequest(lesson: RunJob['lesson'], check: JobCheck, s: CheckSecrets): CheckRequest {
+function checkRequest(lesson: RunJob['lesson'], check: JobCheck, s: CheckSecrets, trace: boolean): CheckRequest {
   return {
     index: check.index,
     probePath: `probes/${check.probe.id}`,
@@ -210,5 +216,6 @@ function checkRequest(lesson: RunJob['lesson'], check: JobCheck, s: CheckSecrets
     processes: lesson.limits.processes,
     outputBytes: lesson.limits.outputBytes,
     race: check.probe.race,
+    trace,
   };
 }

@@ -4,7 +4,7 @@ import type { CheckDone } from '../../vm/guest-job.js';
 import { judgeCheck, PROBE_STARTED } from './verdict.js';
 
 const secrets = { secret: 'SECRET-abc123', nonce: 'nonce-xyz', token: 'ticket-777' };
-const done = (over: Partial<CheckDone> = {}): CheckDone => ({ index: 0, exitCode: 0, signal: null, limit: null, wallMs: 10, proof: null, detail: null, phases: { prepareMs: 1, straysMs: 0, baselineMs: 0, worldMs: 1, accomplicesMs: 0, probeStartedMs: 2, killMs: null, drainMs: 1 }, raceNote: null, traceStops: 0, ...over });
+const done = (over: Partial<CheckDone> = {}): CheckDone => ({ index: 0, exitCode: 0, signal: null, limit: null, wallMs: 10, proof: null, detail: null, phases: { prepareMs: 1, straysMs: 0, baselineMs: 0, worldMs: 1, accomplicesMs: 0, probeStartedMs: 2, killMs: null, drainMs: 1 }, raceNote: null, traceStops: 0, trace: null, ...over });
 const out = (...lines: string[]): Buffer => Buffer.from(lines.join('\r\n') + '\r\n');
 
 describe('judging an escape probe', () => {
