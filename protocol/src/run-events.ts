@@ -127,7 +127,8 @@ export const RunEvent = z.discriminatedUnion('type', [
     durationMs: z.number(),
     cached: z.boolean(),
   }),
-  z.object({ type: z.literal('vm-ready'), accelerator: Accelerator, waitedMs: z.number() }),
+  /** `runner`: the runner machine the VM is on, when runs go to remote runners (docs/scaling.md). */
+  z.object({ type: z.literal('vm-ready'), accelerator: Accelerator, waitedMs: z.number(), runner: z.string().max(200).optional() }),
   z.object({ type: z.literal('check-started'), index: z.number().int().min(0) }),
   z.object({
     type: z.literal('check-finished'),

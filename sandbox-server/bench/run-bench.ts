@@ -40,8 +40,8 @@ const runDir = await mkdtemp(join(tmpdir(), 'jl-bench-'));
 // 1. Server start (cached image and template) until the first VM is ready.
 const t0 = performance.now();
 const app = await createApp(loadConfig({ ...process.env, JAILLAB_DATA_DIR: dataDir }, { port: 0 }), () => {});
-while (app.pool.stats().ready < 1) await new Promise((r) => setTimeout(r, 2));
-const accel = app.pool.stats().accelerator ?? '?';
+while (app.executor.capacity().ready < 1) await new Promise((r) => setTimeout(r, 2));
+const accel = app.executor.capacity().accelerator ?? '?';
 const tag = `[${accel}]`;
 report('server start → first ready VM', `${fmtMs(performance.now() - t0)} ${tag}`);
 report('accelerator', accel);
@@ -49,7 +49,7 @@ report('VM slots (runs at once) / VMs kept ready', `${config.maxConcurrentRuns} 
 
 // 2. A ready VM: restoring a clone of the template, and what a ready one costs in memory.
 const image = await ensureGuestImage(config.cacheDir, () => {});
-const template = await ensureTemplate({ image, accelerator: app.pool.stats().accelerator!, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir, log: () => {}, preload: app.preload });
+const template = await ensureTemplate({ image, accelerator: app.executor.capacity().accelerator!, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir, log: () => {}, preload: app.preload });
 const cloneMs: number[] = [];
 const clones = [];
 for (let i = 0; i < CLONES; i++) {

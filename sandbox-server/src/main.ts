@@ -8,7 +8,7 @@ import { createApp } from './server.js';
 const started = Date.now();
 try {
   const app = await createApp(loadConfig());
-  console.log(`\n  JailLab is running at ${app.url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s, VMs on ${app.pool.stats().accelerator})`);
+  console.log(`\n  JailLab is running at ${app.url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s, ${app.pool ? `VMs on ${app.executor.capacity().accelerator}` : `runs go to runners (${app.executor.capacity().runners.length} up now)`})`);
   const where = app.config.instructorToken ? 'the one set in JAILLAB_INSTRUCTOR_TOKEN' : `in ${join(app.config.dataDir, INSTRUCTOR_TOKEN_FILE)}`;
   console.log(`  Workshops: ${app.url}/instructor, with the instructor token (${where}); students join at ${app.url}/join\n`);
   let stopping = false;

@@ -53,6 +53,9 @@ export interface CheckDone {
 
 export class AgentError extends Error {}
 
+/** Takes a check's output; a promise back means "stop reading the guest until this settles". */
+export type OutputSink = (data: Buffer) => Promise<void> | void;
+
 const LIMITS: Record<number, LimitKind | null> = {
   [WireLimit.NONE]: null,
   [WireLimit.TIME]: 'time',
@@ -111,7 +114,7 @@ export class GuestJob {
     if (reply.type !== Msg.SYNCED) throw new AgentError(`the agent answered a sync with message type ${reply.type}`);
   }
 
-  async runCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {
+  async runCheck(req: CheckRequest, onOutput: OutputSink): Promise<CheckDone> {
     this.sendCheck(req);
     return this.awaitCheck(req, onOutput);
   }
@@ -140,8 +143,8 @@ export class GuestJob {
   }
 
   /** Waits for a sent check (the earliest one not yet awaited) to finish, passing its output on. */
-  async awaitCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {
-    const deadline = Date.now() + req.wallTimeMs + WATCHDOG_SLACK_MS;
+  async awaitCheck(req: CheckRequest, onOutput: OutputSink): Promise<CheckDone> {
+    let deadline = Date.now() + req.wallTimeMs + WATCHDOG_SLACK_MS;
     let received = 0;
     for (;;) {
       const f = await this.vm.channel.receive(deadline);
@@ -150,7 +153,19 @@ export class GuestJob {
         // The agent enforces the output limit; the host does too, in case the guest is not behaving.
         received += data.byteLength;
         if (received > req.outputBytes + 65536) throw new AgentError('the guest sent more output than the limit allows');
-        onOutput(Buffer.from(data));
+        const slowDown = onOutput(Buffer.from(data));
+        if (slowDown) {
+          // Whoever takes the output is behind: stop reading the port until they catch up, so the guest's
+          // writes wait (QEMU stops taking bytes) instead of piling up here. The wait is not the guest's fault.
+          const paused = Date.now();
+          this.vm.channel.pause();
+          try {
+            await slowDown;
+          } finally {
+            this.vm.channel.resume();
+            deadline += Date.now() - paused;
+          }
+        }
       } else if (f.type === Msg.CHECK_DONE && f.u32(Tag.INDEX) === req.index) {
         const code = f.i32(Tag.EXIT_CODE) ?? -1;
         const signal = f.u32(Tag.SIGNAL) ?? 0;
