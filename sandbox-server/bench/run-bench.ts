@@ -14,6 +14,8 @@ import { breakdown } from './breakdown.js';
 import { cpuSeconds, cpuSplit } from './cpu.js';
 import { privateMiB, pssMiB } from './memory.js';
 import { runNatively } from './native-floor.js';
+import { machineBusySeconds } from './machine-cpu.js';
+import { remoteBench } from './remote-bench.js';
 import { fmtMs, median, percentile } from './stats.js';
 
 /**
@@ -28,6 +30,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const CAPSTONE_RUNS = Number(process.env.BENCH_CAPSTONE_RUNS ?? 8);
 const CLONES = Number(process.env.BENCH_CLONES ?? 20);
 const BURST = Number(process.env.BENCH_BURST ?? 30);
+/** Runs per lesson in the local-vs-remote comparison (0: skip the remote section). */
+const REMOTE_RUNS = Number(process.env.BENCH_REMOTE_RUNS ?? 8);
 const LESSON = 'first-jail/a-jail-that-leaks';
 const CAPSTONE = 'capstone/a-jail-that-holds';
 const config = loadConfig();
@@ -93,6 +97,7 @@ async function burst(lessonId: string, n: number): Promise<void> {
   const clients = await Promise.all(Array.from({ length: n }, () => JailLabClient.connect(app.url)));
   const cpu0 = cpuSeconds();
   const split0 = cpuSplit();
+  const machine0 = machineBusySeconds();
   const s = performance.now();
   const done = await Promise.all(
     clients.map(async (c, i) => {
@@ -111,6 +116,7 @@ async function burst(lessonId: string, n: number): Promise<void> {
   const split = cpuSplit();
   report('  runs per second; CPU seconds per run', `${(n / totalS).toFixed(2)}/s; ${((cpuSeconds() - cpu0) / n).toFixed(2)} s ${tag}`);
   report('    of which the server process / gcc and QEMU', `${((split.self - split0.self) / n).toFixed(2)} s / ${((split.children - split0.children) / n).toFixed(2)} s`);
+  report('  machine CPU seconds per run (compare with remote)', `${((machineBusySeconds() - machine0) / n).toFixed(2)} s`);
   report('  errors', String(done.filter((d) => !d.ok).length));
 }
 
@@ -145,6 +151,19 @@ if (BURST > 0) {
   await burst(LESSON, BURST);
   await burst(CAPSTONE, BURST);
 }
+
+if (REMOTE_RUNS > 0)
+  await remoteBench({
+    localUrl: app.url,
+    lessons: [
+      { id: LESSON, label: 'lesson 1', expected: 'failed', runs: REMOTE_RUNS },
+      { id: CAPSTONE, label: 'the capstone', expected: 'passed', runs: Math.max(2, Math.round(REMOTE_RUNS / 2)) },
+    ],
+    fresh,
+    burst: { lessonId: LESSON, learners: BURST },
+    slots: config.maxConcurrentRuns,
+    report,
+  });
 
 await app.close();
 await rm(dataDir, { recursive: true, force: true });

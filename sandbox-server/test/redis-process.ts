@@ -61,7 +61,8 @@ export async function startRedis(): Promise<RedisProcess> {
 }
 
 async function launch(dir: string, socket: string, password: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--requirepass', password, '--save', '', '--appendonly', 'no', '--dir', dir], {
+  // setpriv: it dies with the test process, even one killed hard, instead of outliving it.
+  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'redis-server', '--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--requirepass', password, '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log: string[] = [];

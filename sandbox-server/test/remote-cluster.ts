@@ -53,7 +53,8 @@ export async function startRemoteCluster(opts: ClusterOptions): Promise<RemoteCl
   const startRunner = async (name: string): Promise<RunnerProcess> => {
     const dataDir = await tempDir(`runner-${name}`);
     const env = { ...process.env, JAILLAB_DATA_DIR: dataDir, JAILLAB_POOL_SIZE: String(slots), JAILLAB_REDIS_PASSWORD: redis.password };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/execution/remote/runner-main.ts', '--redis', redis.url, '--slots', String(slots), '--name', name], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // setpriv: it dies with the test process, even one killed hard (its VMs die with it in turn).
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', process.execPath, '--import', 'tsx', 'src/execution/remote/runner-main.ts', '--redis', redis.url, '--slots', String(slots), '--name', name], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
     await new Promise<void>((resolve, reject) => {
       const onLine = (d: Buffer): void => {
