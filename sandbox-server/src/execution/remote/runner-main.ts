@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,8 @@ import { Runner } from './runner.js';
  * Redis; no inbound port. Settings as for the server: JAILLAB_ACCEL,
  * JAILLAB_POOL_SIZE, JAILLAB_VM_MEMORY_MIB, JAILLAB_CACHE_DIR;
  * --slots (default JAILLAB_MAX_RUNS) is how many runs it takes at once.
+ * JAILLAB_DATA_DIR holds only `runner-alive`, touched each second while Redis
+ * answers: the liveness probe of a runner, which has no port.
  */
 const USAGE = 'usage: npm run runner -- --redis <redis://:password@host:port | unix:///path> [--slots N] [--name NAME]';
 const log = (line: string): void => console.log(line);
@@ -38,6 +40,7 @@ try {
   const name = values.name ?? hostname();
   const id = `${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
+  await mkdir(config.dataDir, { recursive: true });
   await removeStaleRunDirs(config.runDir);
   const compiler = new CompileCache(join(config.cacheDir, 'compile-cache'));
   const probes = new ProbeBuilder(compiler);
@@ -51,7 +54,7 @@ try {
     log(`runner: no probe library to preload (${(e as Error).message.split('\n')[0]}); runs send their probes`);
   }
   const { executor, pool } = await startExecution({ ...config, executor: 'local', maxConcurrentRuns: slots, poolSize: Math.max(config.poolSize, slots) }, { compiler, probes, preload, log });
-  const runner = new Runner({ target, executor, id, host: name, slots, log });
+  const runner = new Runner({ target, executor, id, host: name, slots, aliveFile: join(config.dataDir, 'runner-alive'), log });
   await runner.start();
   console.log(`\n  JailLab runner ${id} is taking runs from ${target.label}: ${slots} at once, VMs on ${executor.capacity().accelerator}\n`);
 

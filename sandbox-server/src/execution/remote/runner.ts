@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunExecutor } from '../run-executor.js';
@@ -16,6 +17,8 @@ export interface RunnerDeps {
   /** Jobs at once: the VM slots of this machine. */
   slots: number;
   backpressure?: Backpressure;
+  /** Touched after every heartbeat Redis took: a liveness probe reads its age (the runner has no port to probe). */
+  aliveFile?: string;
   log: (line: string) => void;
 }
 
@@ -89,6 +92,7 @@ export class Runner {
     const m = this.redis!.multi().set(keys.runner(this.deps.id), JSON.stringify(record), 'PX', HEARTBEAT_TTL_MS);
     for (const runId of this.active.keys()) m.set(keys.heartbeat(runId), this.deps.id, 'PX', HEARTBEAT_TTL_MS);
     await m.exec();
+    if (this.deps.aliveFile) await writeFile(this.deps.aliveFile, `${new Date().toISOString()}\n`);
   }
 
   private async process(bull: Job): Promise<void> {
