@@ -14,7 +14,7 @@ import { REMOTE_INSTRUCTOR_TOKEN } from './support/remote.js';
  */
 const port = Number(process.env.JAILLAB_E2E_PORT ?? 7899);
 /** The remote project's server: runs go through Redis to a runner process (docs/scaling.md). */
-const remotePort = port + 10;
+const remotePort = port + 30; // +10 and +20 are the restart tests' own servers
 const dataDir = process.env.JAILLAB_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'jaillab-e2e-'));
 process.env.JAILLAB_E2E_DATA_DIR = dataDir; // workers re-load this file: keep one directory
 
