@@ -3,6 +3,8 @@ import { loadConfig } from './config/config.js';
 import { join } from 'node:path';
 import { INSTRUCTOR_TOKEN_FILE } from './config/instructor-token.js';
 import { createApp } from './server.js';
+import { RedisConfigError } from './execution/remote/redis-connection.js';
+import { RedisUnreachableError } from './execution/remote/remote-executor.js';
 
 /** `npm start` ends here: start JailLab and print where to find it. */
 const started = Date.now();
@@ -21,7 +23,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (e) {
-  const known = e instanceof StartupError || (e as Error).name === 'DataDirError' || (e as Error).constructor.name === 'ContentError';
+  const known = e instanceof StartupError || e instanceof RedisConfigError || e instanceof RedisUnreachableError || (e as Error).name === 'DataDirError' || (e as Error).constructor.name === 'ContentError';
   console.error(`\nJailLab could not start: ${known ? (e as Error).message : ((e as Error).stack ?? e)}\n`);
   process.exit(1);
 }
