@@ -43,12 +43,26 @@ export const ChapterFrontMatter = InheritedSettings.extend({
 }).strict();
 export type ChapterFrontMatter = z.infer<typeof ChapterFrontMatter>;
 
+export const SolutionEscape = z
+  .object({
+    probe: ProbeId.describe('a probe of this lesson that escapes even its reference solution'),
+    closedIn: LessonId.describe('the later lesson that closes it: it runs this probe, and its solution contains it'),
+  })
+  .strict();
+export type SolutionEscape = z.infer<typeof SolutionEscape>;
+
 export const LessonFrontMatter = InheritedSettings.extend({
   title: z.string().min(1).describe('lesson title'),
   summary: z.string().min(1).max(200).describe('one line for the course outline'),
   starterEscapes: z
     .array(ProbeId)
     .describe('the probes that must escape the starter program: lessons:check proves the starter is broken exactly this way'),
+  solutionEscapes: z
+    .array(SolutionEscape)
+    .default([])
+    .describe(
+      'probes that escape even the reference solution, because this lesson\'s defence does not reach them: shown to the learner as "still open — closed in <lesson>" and not counted against passing; lessons:check proves the solution is escaped by exactly these',
+    ),
   hints: z.array(Hint).default([]).describe('progressive hints, in the order they are revealed'),
 }).strict();
 export type LessonFrontMatter = z.infer<typeof LessonFrontMatter>;

@@ -15,6 +15,8 @@ export interface CheckSpec {
   index: number;
   kind: CheckKind;
   probe: Probe;
+  /** A probe that escapes even the reference solution (solutionEscapes): the later lesson that closes it. */
+  closedIn?: { lessonId: string; title: string };
 }
 
 export interface EffectiveLimits {

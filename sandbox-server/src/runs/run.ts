@@ -12,6 +12,7 @@ import type { RunQueue } from './run-queue.js';
 import { lessonFiles, preloadedCount, programFile } from './staging.js';
 import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
 import { diagnoseVmFault } from './vm-fault.js';
+import { summarize } from './run-summary.js';
 
 /**
  * One press of Run: queue → compile (while a VM is taken and the lesson's files
@@ -53,22 +54,6 @@ interface Session {
 }
 
 const fresh = (prefix: string): string => `${prefix}-${randomBytes(12).toString('hex')}`;
-
-function summarize(lesson: Lesson, verdicts: Verdict[]): { outcome: RunOutcome; message: string } {
-  const escapes = lesson.checks.filter((c) => c.kind === 'escape').length;
-  const escaped = verdicts.filter((v) => v === 'escaped').length;
-  const failed = verdicts.filter((v) => v === 'failed').length;
-  const errors = verdicts.filter((v) => v === 'error').length;
-  // "All 1 probe" and "1 of 1 probe" read as slips: one probe is "the probe", two are "both".
-  const contained = escapes === 1 ? 'The probe was contained' : escapes === 2 ? 'Both probes were contained' : `All ${escapes} probes were contained`;
-  if (escaped === 0 && failed === 0 && errors === 0) return { outcome: 'passed', message: `${contained} and the jail still does its job: lesson passed.` };
-  const parts: string[] = [];
-  if (escaped) parts.push(escapes === 1 ? 'the probe escaped' : `${escaped} of ${escapes} probes escaped`);
-  if (failed) parts.push(`${failed} service check${failed === 1 ? '' : 's'} failed`);
-  if (errors) parts.push(`${errors} check${errors === 1 ? '' : 's'} could not be judged`);
-  const text = parts.join(', ');
-  return { outcome: escaped || failed ? 'failed' : 'error', message: text.charAt(0).toUpperCase() + text.slice(1) + '.' };
-}
 
 export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
   const started = Date.now();
@@ -210,13 +195,13 @@ export async function executeRun(run: Run, deps: RunDeps): Promise<void> {
             emit({ type: 'check-finished', index: rest.index, verdict: 'error', evidence: null, reason: rest === check ? fault.message : 'not run: the VM failed twice in this run', exit: { code: null, signal: null }, limit: null, durationMs: 0 });
           }
           session = null;
-          const { outcome, message } = summarize(run.lesson, verdicts.map((v) => v.verdict));
+          const { outcome, message } = summarize(run.lesson, verdicts);
           finish(outcome, `${message} The VM failed twice: ${fault.message}.`);
           return;
         }
       }
     }
-    const { outcome, message } = summarize(run.lesson, verdicts.map((v) => v.verdict));
+    const { outcome, message } = summarize(run.lesson, verdicts);
     finish(outcome, outcome === 'passed' && run.solutionShown ? `${message} (With the solution shown: it counts as passed with the solution.)` : message);
   } catch (e) {
     if (signal.aborted) finish('cancelled', 'The run was cancelled.');
