@@ -34,6 +34,12 @@ export const InheritedSettings = z
     probes: z.array(ProbeId).describe('escape probes run against the learner\'s jail, in order'),
     services: z.array(ProbeId).describe('service checks: the jailed program must still do its job'),
     limits: Limits,
+    supplementaryGroups: z
+      .array(z.number().int().min(0).max(65_535))
+      .max(16)
+      .describe(
+        'the supplementary groups the jail program starts with (default: none). [0] is root as a login shell starts it (initgroups: root is a member of group root), so a jail that never calls setgroups() keeps group 0',
+      ),
   })
   .partial()
   .strict();

@@ -39,6 +39,8 @@ export interface Lesson {
   tree: JailTreeEntry[];
   checks: CheckSpec[];
   limits: EffectiveLimits;
+  /** The supplementary groups the jail program starts with (chapter → lesson; none by default). */
+  supplementaryGroups: number[];
 }
 
 export const DEFAULT_LIMITS: EffectiveLimits = {

@@ -192,5 +192,6 @@ async function loadLesson(
     tree: await readJailTree(join(dir, 'jail'), problems),
     checks,
     limits: { ...DEFAULT_LIMITS, ...chapter.limits, ...meta.limits },
+    supplementaryGroups: meta.supplementaryGroups ?? chapter.supplementaryGroups ?? [],
   };
 }

@@ -229,5 +229,6 @@ function checkRequest(lesson: Lesson, check: CheckSpec, s: CheckSecrets): CheckR
     processes: lesson.limits.processes,
     outputBytes: lesson.limits.outputBytes,
     race: check.probe.meta.race ?? null,
+    groups: lesson.supplementaryGroups,
   };
 }
