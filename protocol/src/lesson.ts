@@ -90,6 +90,12 @@ export const ProbeFrontMatter = z
       .describe(
         'a race the accomplice wins on cue instead of by luck. jail-path: the agent traces the jail program and, at a chroot() or pivot_root() through the jail\'s path after an earlier lookup of it, tells the accomplice (its fd 4) and waits until it has swapped the path. Needs an accomplice',
       ),
+    linkage: z
+      .enum(['static', 'dynamic'])
+      .optional()
+      .describe(
+        'static (the default): a static musl binary that runs in any jail. dynamic: linked against glibc\'s shared libc.so.6, so it runs only in a jail that holds the loader (/lib64/ld-linux-x86-64.so.2) and libc (/lib/x86_64-linux-gnu/libc.so.6), which the guest has outside the jail',
+      ),
     plant: z
       .array(z.string().regex(/^\/[A-Za-z0-9._\/-]+$/))
       .default([])

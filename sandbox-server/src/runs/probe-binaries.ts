@@ -31,15 +31,17 @@ export function preloadFiles(probes: Map<string, ProbeBinary>): PreloadFile[] {
 export async function compileProbeLibrary(library: ProbeLibrary, cache: CompileCache): Promise<Map<string, ProbeBinary>> {
   const problems: string[] = [];
   const out = new Map<string, ProbeBinary>();
-  const compileOne = async (id: string, fileName: string, source: string): Promise<Buffer | null> => {
-    const r = await cache.get({ source, fileName, extraFiles: { 'probe.h': library.header }, libc: 'musl' }, { persist: true });
+  const compileOne = async (id: string, fileName: string, source: string, dynamic = false): Promise<Buffer | null> => {
+    // A dynamic probe is linked against the guest's glibc (the host's libc6, copied into the guest image) like most programs.
+    const how = dynamic ? ({ libc: 'glibc', linkage: 'dynamic' } as const) : ({ libc: 'musl' } as const);
+    const r = await cache.get({ source, fileName, extraFiles: { 'probe.h': library.header }, ...how }, { persist: true });
     if (!r.ok) problems.push(`lessons/probes/${id}/${fileName} does not compile:\n${r.text}`);
     return r.binary;
   };
   await Promise.all(
     [...library.probes.values()].map(async (p) => {
       const [probe, accomplice] = await Promise.all([
-        compileOne(p.id, 'probe.c', p.source),
+        compileOne(p.id, 'probe.c', p.source, p.meta.linkage === 'dynamic'),
         p.accompliceSource === null ? Promise.resolve(null) : compileOne(p.id, 'accomplice.c', p.accompliceSource),
       ]);
       if (probe) out.set(p.id, { probe, accomplice });
