@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['protocol/src/**/*.test.ts', 'sandbox-server/src/**/*.test.ts', 'sandbox-server/guest/**/*.test.ts', 'web/src/**/*.test.ts'],
+    include: ['protocol/src/**/*.test.ts', 'deploy/**/*.test.ts', 'sandbox-server/src/**/*.test.ts', 'sandbox-server/guest/**/*.test.ts', 'web/src/**/*.test.ts'],
     globalSetup: ['sandbox-server/test/global-setup.ts'],
     testTimeout: 90_000,
     hookTimeout: 180_000,

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { REMOTE_INSTRUCTOR_TOKEN } from './support/remote.js';
 
 /**
  * The e2e suite drives Debian's Chromium (/usr/bin/chromium, installed by
@@ -12,6 +13,8 @@ import { defineConfig } from '@playwright/test';
  * from the shared cache that `npm test` has already built.
  */
 const port = Number(process.env.JAILLAB_E2E_PORT ?? 7899);
+/** The remote project's server: runs go through Redis to a runner process (docs/scaling.md). */
+const remotePort = port + 30; // +10 and +20 are the restart tests' own servers
 const dataDir = process.env.JAILLAB_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'jaillab-e2e-'));
 process.env.JAILLAB_E2E_DATA_DIR = dataDir; // workers re-load this file: keep one directory
 
@@ -37,7 +40,13 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
+  projects: [
+    { name: 'local', testIgnore: /remote-.*\.spec\.ts/ },
+    // The run path again, against a server whose runs go to a runner through Redis: the browser sees no difference.
+    { name: 'remote', testMatch: /(run-path|remote-runners)\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${remotePort}` } },
+  ],
+  webServer: [
+    {
     command: 'npm run -s -w sandbox-server serve',
     cwd: '..',
     url: `http://127.0.0.1:${port}/api/health`,
@@ -47,5 +56,17 @@ export default defineConfig({
     stderr: 'pipe',
     // Shells close after 20 s without input here (10 min by default), so the idle test is quick.
     env: { JAILLAB_PORT: String(port), JAILLAB_HOST: '127.0.0.1', JAILLAB_DATA_DIR: dataDir, JAILLAB_SHELL_IDLE_MS: '20000' },
-  },
+    },
+    {
+      command: 'npm run -s -w sandbox-server remote-cluster',
+      cwd: '..',
+      url: `http://127.0.0.1:${remotePort}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+      env: { JAILLAB_CLUSTER_PORT: String(remotePort), JAILLAB_CLUSTER_RUNNERS: 'e2e-runner', JAILLAB_CLUSTER_SLOTS: '2', JAILLAB_HOST: '127.0.0.1', JAILLAB_INSTRUCTOR_TOKEN: REMOTE_INSTRUCTOR_TOKEN },
+    },
+  ],
 });

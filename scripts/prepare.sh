@@ -18,8 +18,10 @@ step() { printf '\033[1mprepare:\033[0m %s\n' "$*"; }
 # qemu-system-x86: the VMs. busybox-static: the guest's userland. gcc, libc6-dev,
 # binutils: compiling (statically) the learner's program, probes and agent.
 # bubblewrap: the compiler sandbox. xz-utils, kmod: unpacking the kernel and
-# reading module dependencies. chromium + a font: the end-to-end tests.
-packages=(qemu-system-x86 busybox-static gcc libc6-dev musl-tools binutils bubblewrap xz-utils kmod chromium fonts-dejavu-core)
+# reading module dependencies. musl-tools: the probes (small static binaries).
+# redis-server: the run queue when runs go to runner machines (docs/scaling.md),
+# and its tests; nothing starts it unless asked. chromium + a font: the end-to-end tests.
+packages=(qemu-system-x86 busybox-static gcc libc6-dev musl-tools binutils bubblewrap xz-utils kmod redis-server chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -11,7 +11,7 @@ import { Workspace } from '../support/workspace.js';
 const LESSON = 'first-jail/a-jail-that-leaks';
 const FOLDER = '01-first-jail/01-a-jail-that-leaks';
 
-test('a new tab shows the last run from the server: verdicts, when, whether the code changed, markers', async ({ page, context }) => {
+test('a new tab shows the last run from the server: verdicts, when, whether the code changed, markers', async ({ page, context }, testInfo) => {
   const ws = new Workspace(page);
   await ws.open(LESSON);
   await ws.replaceCode(lessonFile(FOLDER, '_files/jail.c'));
@@ -26,6 +26,7 @@ test('a new tab shows the last run from the server: verdicts, when, whether the 
   await expect(other.getByTestId('restored-run')).toHaveAttribute('data-changed', 'false');
   await expect(ws2.check('cwd-outside')).toHaveAttribute('data-verdict', 'escaped');
   await expect(other.getByTestId('terminal').locator('.xterm-rows')).toContainText('escaped');
+  await other.screenshot({ path: testInfo.outputPath('reloaded-lesson.png') });
   // Editing there makes the record's code an older one, and the note says so.
   await ws2.replaceCode(`${lessonFile(FOLDER, '_files/jail.c')}\n// changed\n`);
   await expect(other.getByTestId('restored-run')).toHaveAttribute('data-changed', 'true');

@@ -21,6 +21,11 @@ export const CheckInfo = z.object({
   title: z.string(),
   /** One sentence for learners: what this check tries. */
   summary: z.string(),
+  /**
+   * Set when this probe escapes even the lesson's reference solution, on purpose: the lesson teaches where its
+   * defence ends, and a later lesson closes it. Such a probe escaping is "still open", not a failed run.
+   */
+  closedIn: z.object({ lesson: LessonId, title: z.string() }).optional(),
 });
 export type CheckInfo = z.infer<typeof CheckInfo>;
 
@@ -129,7 +134,8 @@ export const RunEvent = z.discriminatedUnion('type', [
     durationMs: z.number(),
     cached: z.boolean(),
   }),
-  z.object({ type: z.literal('vm-ready'), accelerator: Accelerator, waitedMs: z.number() }),
+  /** `runner`: the runner machine the VM is on, when runs go to remote runners (docs/scaling.md). */
+  z.object({ type: z.literal('vm-ready'), accelerator: Accelerator, waitedMs: z.number(), runner: z.string().max(200).optional() }),
   z.object({ type: z.literal('check-started'), index: z.number().int().min(0) }),
   z.object({
     type: z.literal('check-finished'),

@@ -63,6 +63,8 @@ export const ErrorCode = z.enum([
   'probe-compile-error',
   'source-too-large',
   'busy',
+  /** The server does not offer this (a shell on a server whose runs go to remote runners). */
+  'unavailable',
   'rate-limited',
   'internal',
   /** The run was in progress when the server stopped: it was cut off (the learner's code is kept). */

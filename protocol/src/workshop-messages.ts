@@ -92,13 +92,34 @@ export const LessonStats = z.object({
 });
 export type LessonStats = z.infer<typeof LessonStats>;
 
+/**
+ * A machine that executes runs: this server's own VMs (`local`), or a runner process elsewhere that takes
+ * jobs from the queue (remote mode). The instructor sees which are up, how fast, and how busy.
+ */
+export const RunnerInfo = z.object({
+  id: z.string(),
+  host: z.string(),
+  accelerator: Accelerator.nullable(),
+  slots: z.number().int().min(0),
+  busy: z.number().int().min(0),
+});
+export type RunnerInfo = z.infer<typeof RunnerInfo>;
+
 export const Dashboard = z.object({
   workshop: WorkshopSummary.extend({ lessons: z.array(WorkshopLesson), endsAt: Time.nullable() }),
   members: z.array(DashboardMember),
   cells: z.array(DashboardCell),
   lessons: z.array(LessonStats),
-  /** The server's capacity, live: VMs ready and busy, runs waiting. */
-  capacity: z.object({ accelerator: Accelerator.nullable(), ready: z.number(), starting: z.number(), inUse: z.number(), queued: z.number(), slots: z.number() }),
+  /** The server's capacity, live: VMs ready and busy, runs waiting, and the runners serving them. */
+  capacity: z.object({
+    accelerator: Accelerator.nullable(),
+    ready: z.number(),
+    starting: z.number(),
+    inUse: z.number(),
+    queued: z.number(),
+    slots: z.number(),
+    runners: z.array(RunnerInfo),
+  }),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 

@@ -52,14 +52,14 @@ async function burst(app: App, clients: JailLabClient[], lessonId: string, label
   );
   const seconds = (performance.now() - s) / 1000;
   const ms = results.map((r) => r.ms);
-  const tag = `[${app.pool.stats().accelerator}]`;
+  const tag = `[${app.executor.capacity().accelerator}]`;
   report(`${label}: p50 / p95 / last verdict`, `${fmtMs(median(ms))} / ${fmtMs(percentile(ms, 95))} / ${fmtMs(Math.max(...ms))} ${tag}`);
   report('  runs per second; CPU seconds per run; errors', `${(clients.length / seconds).toFixed(2)}/s; ${((cpuSeconds() - cpu0) / clients.length).toFixed(2)} s; ${results.filter((r) => !r.ok).length} ${tag}`);
 }
 
 async function waitForReady(app: App, want: number, timeoutMs = 120_000): Promise<number> {
   const s = performance.now();
-  while (app.pool.stats().ready < want && performance.now() - s < timeoutMs) await new Promise((r) => setTimeout(r, 20));
+  while (app.executor.capacity().ready < want && performance.now() - s < timeoutMs) await new Promise((r) => setTimeout(r, 20));
   return performance.now() - s;
 }
 
@@ -77,7 +77,7 @@ await withApp({ queuePolicy: 'fair' }, async (app) => {
     }),
   );
   const want = Math.min(N, config.roomReadyMax) + config.poolSize;
-  report('VMs warmed for the room (ready), in', `${app.pool.stats().ready} of ${want}, ${fmtMs(await waitForReady(app, want))}`);
+  report('VMs warmed for the room (ready), in', `${app.executor.capacity().ready} of ${want}, ${fmtMs(await waitForReady(app, want))}`);
   await burst(app, students, LESSON, `${N} press Run on lesson 1`);
   await waitForReady(app, want);
   await burst(app, students, CAPSTONE, `${N} press Run on the capstone`);

@@ -14,6 +14,8 @@ import { breakdown } from './breakdown.js';
 import { cpuSeconds, cpuSplit } from './cpu.js';
 import { privateMiB, pssMiB } from './memory.js';
 import { runNatively } from './native-floor.js';
+import { machineBusySeconds } from './machine-cpu.js';
+import { remoteBench } from './remote-bench.js';
 import { fmtMs, median, percentile } from './stats.js';
 
 /**
@@ -28,6 +30,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const CAPSTONE_RUNS = Number(process.env.BENCH_CAPSTONE_RUNS ?? 8);
 const CLONES = Number(process.env.BENCH_CLONES ?? 20);
 const BURST = Number(process.env.BENCH_BURST ?? 30);
+/** Runs per lesson in the local-vs-remote comparison (0: skip the remote section). */
+const REMOTE_RUNS = Number(process.env.BENCH_REMOTE_RUNS ?? 8);
 const LESSON = 'first-jail/a-jail-that-leaks';
 const CAPSTONE = 'capstone/a-jail-that-holds';
 const config = loadConfig();
@@ -40,8 +44,8 @@ const runDir = await mkdtemp(join(tmpdir(), 'jl-bench-'));
 // 1. Server start (cached image and template) until the first VM is ready.
 const t0 = performance.now();
 const app = await createApp(loadConfig({ ...process.env, JAILLAB_DATA_DIR: dataDir }, { port: 0 }), () => {});
-while (app.pool.stats().ready < 1) await new Promise((r) => setTimeout(r, 2));
-const accel = app.pool.stats().accelerator ?? '?';
+while (app.executor.capacity().ready < 1) await new Promise((r) => setTimeout(r, 2));
+const accel = app.executor.capacity().accelerator ?? '?';
 const tag = `[${accel}]`;
 report('server start → first ready VM', `${fmtMs(performance.now() - t0)} ${tag}`);
 report('accelerator', accel);
@@ -49,7 +53,7 @@ report('VM slots (runs at once) / VMs kept ready', `${config.maxConcurrentRuns} 
 
 // 2. A ready VM: restoring a clone of the template, and what a ready one costs in memory.
 const image = await ensureGuestImage(config.cacheDir, () => {});
-const template = await ensureTemplate({ image, accelerator: app.pool.stats().accelerator!, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir, log: () => {}, preload: app.preload });
+const template = await ensureTemplate({ image, accelerator: app.executor.capacity().accelerator!, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir, log: () => {}, preload: app.preload });
 const cloneMs: number[] = [];
 const clones = [];
 for (let i = 0; i < CLONES; i++) {
@@ -93,6 +97,7 @@ async function burst(lessonId: string, n: number): Promise<void> {
   const clients = await Promise.all(Array.from({ length: n }, () => JailLabClient.connect(app.url)));
   const cpu0 = cpuSeconds();
   const split0 = cpuSplit();
+  const machine0 = machineBusySeconds();
   const s = performance.now();
   const done = await Promise.all(
     clients.map(async (c, i) => {
@@ -111,6 +116,7 @@ async function burst(lessonId: string, n: number): Promise<void> {
   const split = cpuSplit();
   report('  runs per second; CPU seconds per run', `${(n / totalS).toFixed(2)}/s; ${((cpuSeconds() - cpu0) / n).toFixed(2)} s ${tag}`);
   report('    of which the server process / gcc and QEMU', `${((split.self - split0.self) / n).toFixed(2)} s / ${((split.children - split0.children) / n).toFixed(2)} s`);
+  report('  machine CPU seconds per run (compare with remote)', `${((machineBusySeconds() - machine0) / n).toFixed(2)} s`);
   report('  errors', String(done.filter((d) => !d.ok).length));
 }
 
@@ -145,6 +151,19 @@ if (BURST > 0) {
   await burst(LESSON, BURST);
   await burst(CAPSTONE, BURST);
 }
+
+if (REMOTE_RUNS > 0)
+  await remoteBench({
+    localUrl: app.url,
+    lessons: [
+      { id: LESSON, label: 'lesson 1', expected: 'failed', runs: REMOTE_RUNS },
+      { id: CAPSTONE, label: 'the capstone', expected: 'passed', runs: Math.max(2, Math.round(REMOTE_RUNS / 2)) },
+    ],
+    fresh,
+    burst: { lessonId: LESSON, learners: BURST },
+    slots: config.maxConcurrentRuns,
+    report,
+  });
 
 await app.close();
 await rm(dataDir, { recursive: true, force: true });

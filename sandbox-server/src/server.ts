@@ -5,23 +5,21 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { MAX_TEXT_MESSAGE_BYTES } from '@jaillab/protocol';
 import { WebSocketServer } from 'ws';
-import { ensureGuestImage } from '../guest/image/build-image.js';
 import { CompileCache } from './compile/compile-cache.js';
 import type { Config } from './config/config.js';
 import { handleApi } from './http/api-routes.js';
 import { setSecurityHeaders } from './http/security-headers.js';
 import { serveStatic } from './http/static-files.js';
 import { LessonCatalog } from './lessons/lesson-catalog.js';
-import { LocalExecutor } from './execution/local/local-executor.js';
 import { ProbeBuilder, preloadFiles } from './execution/local/probe-binaries.js';
 import type { RunExecutor } from './execution/run-executor.js';
-import { hostname } from 'node:os';
 import { RunQueue } from './runs/run-queue.js';
 import { RunService } from './runs/run-service.js';
 import { Store } from './store/store.js';
 import { ShellService } from './shell/shell-service.js';
 import { shellIdleTimeoutMs } from './shell/shell-config.js';
-import { VmPool } from './vm/pool.js';
+import type { VmPool } from './vm/pool.js';
+import { startExecution } from './execution/start-execution.js';
 import type { PreloadFile } from './vm/template.js';
 import { WorkshopService } from './workshops/workshop-service.js';
 import { SocketSession } from './ws/session.js';
@@ -40,7 +38,10 @@ export interface App {
   config: Config;
   catalog: LessonCatalog;
   runs: RunService;
-  pool: VmPool;
+  /** Where runs execute: this machine's VMs, or remote runners. */
+  executor: RunExecutor;
+  /** This machine's VMs (null in remote mode: the runners have them). */
+  pool: VmPool | null;
   /** What the pool's VM template holds besides the guest image (the probe library at start-up). */
   preload: PreloadFile[];
   workshops: WorkshopService;
@@ -57,8 +58,8 @@ export async function createApp(config: Config, log: (line: string) => void = co
   const stale = await removeStaleRunDirs(config.runDir);
   if (stale.length) log(`vm: removed ${stale.length} run director${stale.length === 1 ? 'y' : 'ies'} left by servers that died (${stale.join(', ')})`);
   const compiler = new CompileCache(join(config.cacheDir, 'compile-cache'));
-  const [image, catalog] = await Promise.all([ensureGuestImage(config.cacheDir, log), LessonCatalog.load(config.lessonsDir)]);
-  // The probes first: they are preloaded into the VM template, so no run has to send them.
+  const catalog = await LessonCatalog.load(config.lessonsDir);
+  // The probes first: a probe that does not compile is a content error, and the VM template preloads them.
   const probeBuilder = new ProbeBuilder(compiler);
   let probes: Awaited<ReturnType<ProbeBuilder['library']>>;
   try {
@@ -68,17 +69,16 @@ export async function createApp(config: Config, log: (line: string) => void = co
     throw e;
   }
   const preload = preloadFiles(probes.values());
-  const pool = new VmPool({ image, accelerator: config.accelerator, size: config.poolSize, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: config.runDir, log, refreshImage: () => ensureGuestImage(config.cacheDir, log), preload });
+  let execution: Awaited<ReturnType<typeof startExecution>>;
   try {
-    await pool.start();
+    execution = await startExecution(config, { compiler, probes: probeBuilder, preload, log });
   } catch (e) {
-    await pool.close();
     store.close();
     throw e;
   }
+  const { executor, pool } = execution;
   // Runs and interactive shells share one queue: each holds a VM while it lasts.
-  const queue = new RunQueue(config.maxConcurrentRuns, config.queuePolicy);
-  const executor: RunExecutor = new LocalExecutor({ pool, compiler, probes: probeBuilder, slots: config.maxConcurrentRuns, host: hostname(), log });
+  const queue = new RunQueue(execution.queueSlots, config.queuePolicy);
   const workshops = new WorkshopService({
     store,
     catalog,
@@ -86,7 +86,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     capacity: {
       stats: () => {
         const c = executor.capacity();
-        return { accelerator: c.accelerator, ready: c.ready, starting: c.starting, inUse: c.inUse, queued: queue.length, slots: c.slots };
+        return { accelerator: c.accelerator, ready: c.ready, starting: c.starting, inUse: c.inUse, queued: queue.length + c.queued, slots: c.slots, runners: c.runners };
       },
       // A room gets a VM ready per student (up to a bound): a class pressing Run together finds them restored.
       warmFor: (students) => executor.warm(Math.min(students, config.roomReadyMax)),
@@ -153,9 +153,9 @@ export async function createApp(config: Config, log: (line: string) => void = co
       workshops.close();
       await runs.shutdown();
       await executor.close();
-      await pool.close();
+      await pool?.close();
       store.close();
       await rm(config.runDir, { recursive: true, force: true });
     })());
-  return { url, config, catalog, runs, pool, preload, workshops, store, http, close };
+  return { url, config, catalog, runs, executor, pool, preload, workshops, store, http, close };
 }

@@ -79,6 +79,7 @@
 #define T_STRAYS_US 36   /* the parts of T_PREPARE_US: processes left by the previous check killed, */
 #define T_BASELINE_US 37 /*   mounts and files put back to the baseline, */
 #define T_WORLD_US 38    /*   the jail, canary, probe and program in place and the cgroup made */
+#define T_GROUP 39      /* u32, repeatable (CHECK, SHELL): a supplementary group the jail program (or the shell) starts with */
 /* The escape replay (40-47 left free for others). A "where" is u8 W_* flags | i32 fd (-1: none) | path (trace_where.h). */
 #define T_TRACE 48         /* u32 (CHECK): 1 = record the escape replay of this check */
 #define T_STEP_PID 49      /* u32 */

@@ -24,6 +24,13 @@ const Env = z.object({
   JAILLAB_ROOM_READY_MAX: z.coerce.number().int().min(0).max(256).default(32),
   /** Extra browser origins allowed to open the socket (comma-separated), beyond the server's own. */
   JAILLAB_ALLOWED_ORIGINS: z.string().default(''),
+  /**
+   * local: runs execute in this process's own VM pool (the default: one process, nothing else to run).
+   * remote: runs go to runner processes through BullMQ on Redis (JAILLAB_REDIS_URL); see docs/scaling.md.
+   */
+  JAILLAB_EXECUTOR: z.enum(['local', 'remote']).default('local'),
+  /** Redis for remote mode: redis://:password@host:port, or unix:///path (password in JAILLAB_REDIS_PASSWORD). */
+  JAILLAB_REDIS_URL: z.string().optional(),
   /** Unlocks instructor features on the socket. Unset: a random one is made and kept in the data directory. */
   JAILLAB_INSTRUCTOR_TOKEN: z.string().min(16).optional(),
 });
@@ -43,6 +50,8 @@ export interface Config {
   roomReadyMax: number;
   allowedOrigins: string[];
   instructorToken: string | null;
+  executor: 'local' | 'remote';
+  redisUrl: string | null;
   /** Short-lived sockets for QEMU: kept short because unix socket paths are limited to 108 bytes. */
   runDir: string;
 }
@@ -66,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     roomReadyMax: e.JAILLAB_ROOM_READY_MAX,
     allowedOrigins: e.JAILLAB_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     instructorToken: e.JAILLAB_INSTRUCTOR_TOKEN ?? null,
+    executor: e.JAILLAB_EXECUTOR,
+    redisUrl: e.JAILLAB_REDIS_URL ?? null,
     runDir: join(tmpdir(), `jaillab-${process.pid}`),
     ...overrides,
   };

@@ -1,4 +1,4 @@
-import type { Accelerator, RunEvent } from '@jaillab/protocol';
+import type { Accelerator, RunEvent, RunnerInfo } from '@jaillab/protocol';
 import type { RunJob } from './run-job.js';
 
 /**
@@ -26,17 +26,13 @@ export interface ExecutorCapacity {
   ready: number;
   starting: number;
   inUse: number;
+  /** Runs waiting for a runner to take them (remote); 0 for the local executor, whose waiting is the run queue's. */
+  queued: number;
   /** Runners serving this server (1 for the local executor: this process). */
   runners: RunnerInfo[];
 }
 
-export interface RunnerInfo {
-  id: string;
-  host: string;
-  accelerator: Accelerator | null;
-  slots: number;
-  busy: number;
-}
+export type { RunnerInfo };
 
 export interface RunExecutor {
   /** Resolves after the job's `finished` event was given to the sink (whatever happened: a fault, a cancel). */

@@ -29,7 +29,7 @@ async function runKilling(kills: number): Promise<RunResult & { killed: number[]
     const r = await client.run(FIRST_LESSON, slowSolution, {
       onOutput: (index) => {
         if (index !== 0 || killed.length >= kills) return;
-        const [pid] = server.pool.busyQemuPids();
+        const [pid] = server.pool!.busyQemuPids();
         if (pid === undefined || killed.includes(pid)) return;
         killed.push(pid);
         process.kill(pid, 'SIGKILL');
@@ -59,7 +59,7 @@ describe('a VM that dies mid-run', () => {
     expect(r.finished).toMatchObject({ outcome: 'error', message: expect.stringMatching(/The VM failed twice: the VM's QEMU process was killed on the host/) });
     const checks = r.events.filter((e) => e.type === 'check-finished');
     expect(checks.map((c) => c.type === 'check-finished' && c.verdict)).toEqual(['error', 'error']);
-    expect(server.pool.qemuPids().filter((p) => r.killed.includes(p))).toEqual([]);
+    expect(server.pool!.qemuPids().filter((p) => r.killed.includes(p))).toEqual([]);
     const after = await JailLabClient.connect(server.url);
     expect((await after.run(FIRST_LESSON, firstSolution())).finished.outcome).toBe('passed');
     after.close();

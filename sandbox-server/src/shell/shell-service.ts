@@ -21,8 +21,12 @@ export interface ShellListener {
   closed(reason: ShellCloseReason, message: string): void;
 }
 
+/** This server has no VMs of its own (runs go to remote runners): shells are not offered. */
+export class ShellsUnavailableError extends Error {}
+
 export interface ShellServiceDeps {
-  backend: VmBackend;
+  /** This machine's VMs; null in remote mode. */
+  backend: VmBackend | null;
   compiler: CompileCache;
   /** The runs' queue: a shell holds a VM like a run does and waits its turn like one. */
   queue: RunQueue;
@@ -121,6 +125,8 @@ export class ShellService {
   constructor(private readonly deps: ShellServiceDeps) {}
 
   async open(learnerId: string, lesson: Lesson, source: string, size: { cols: number; rows: number }, listener: ShellListener, status: (message: string) => void, signal: AbortSignal): Promise<OpenShell> {
+    if (!this.deps.backend)
+      throw new ShellsUnavailableError('Shells need a VM on this server, and this server sends runs to remote runners: no shell here. Run still works.');
     const own = this.byLearner.get(learnerId);
     if (this.active - (own ? 1 : 0) >= this.deps.maxShells)
       throw new ShellsBusyError(`All ${this.deps.maxShells} shell${this.deps.maxShells === 1 ? ' is' : 's are'} in use (runs keep a VM of their own). Try again in a few minutes; idle shells close by themselves.`);
@@ -153,7 +159,7 @@ export class ShellService {
     let vm: GuestVm | null = null;
     try {
       status('Starting a fresh VM…');
-      vm = await this.deps.backend.acquire(signal);
+      vm = await this.deps.backend!.acquire(signal);
       if (signal.aborted) throw new Error('cancelled');
       const guestJob = new GuestJob(vm);
       await guestJob.begin();
@@ -172,6 +178,7 @@ export class ShellService {
         plants: [...new Set(plants)],
         memoryBytes: lesson.limits.memoryBytes,
         processes: lesson.limits.processes,
+        groups: lesson.supplementaryGroups,
         ...size,
       };
       this.deps.log(`shell: opened for ${learnerId} in ${lesson.id} (${vm.accelerator})`);

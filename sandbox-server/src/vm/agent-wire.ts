@@ -70,6 +70,7 @@ export const Tag = {
   STRAYS_US: 36,
   BASELINE_US: 37,
   WORLD_US: 38,
+  GROUP: 39,
   // The escape replay (trace-frames.ts).
   TRACE: 48,
   STEP_PID: 49,

@@ -34,6 +34,8 @@ export interface CheckRequest {
   outputBytes: number;
   /** A race the accomplice wins on cue (the agent traces the program for it), or null. */
   race: 'jail-path' | null;
+  /** The supplementary groups the jail program starts with (the lesson's world; empty: none). */
+  groups: number[];
   /** Record the escape replay of this check (the agent traces the program and the probe). */
   trace: boolean;
 }
@@ -66,6 +68,9 @@ export interface CheckDone {
 }
 
 export class AgentError extends Error {}
+
+/** Takes a check's output; a promise back means "stop reading the guest until this settles". */
+export type OutputSink = (data: Buffer) => Promise<void> | void;
 
 const LIMITS: Record<number, LimitKind | null> = {
   [WireLimit.NONE]: null,
@@ -125,7 +130,7 @@ export class GuestJob {
     if (reply.type !== Msg.SYNCED) throw new AgentError(`the agent answered a sync with message type ${reply.type}`);
   }
 
-  async runCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {
+  async runCheck(req: CheckRequest, onOutput: OutputSink): Promise<CheckDone> {
     this.sendCheck(req);
     return this.awaitCheck(req, onOutput);
   }
@@ -150,13 +155,14 @@ export class GuestJob {
       ...req.accomplices.map((p): Field => [Tag.ACCOMPLICE, p]),
       ...(req.race ? [[Tag.RACE, req.race] as Field] : []),
       ...(req.trace ? [[Tag.TRACE, 1] as Field] : []),
+      ...req.groups.map((g): Field => [Tag.GROUP, g]),
     ];
     this.vm.channel.send(encodeFrame(Msg.CHECK, fields));
   }
 
   /** Waits for a sent check (the earliest one not yet awaited) to finish, passing its output on. */
-  async awaitCheck(req: CheckRequest, onOutput: (data: Buffer) => void): Promise<CheckDone> {
-    const deadline = Date.now() + req.wallTimeMs + WATCHDOG_SLACK_MS;
+  async awaitCheck(req: CheckRequest, onOutput: OutputSink): Promise<CheckDone> {
+    let deadline = Date.now() + req.wallTimeMs + WATCHDOG_SLACK_MS;
     let received = 0;
     const trace = req.trace ? new TraceCollector() : null;
     for (;;) {
@@ -166,7 +172,19 @@ export class GuestJob {
         // The agent enforces the output limit; the host does too, in case the guest is not behaving.
         received += data.byteLength;
         if (received > req.outputBytes + 65536) throw new AgentError('the guest sent more output than the limit allows');
-        onOutput(Buffer.from(data));
+        const slowDown = onOutput(Buffer.from(data));
+        if (slowDown) {
+          // Whoever takes the output is behind: stop reading the port until they catch up, so the guest's
+          // writes wait (QEMU stops taking bytes) instead of piling up here. The wait is not the guest's fault.
+          const paused = Date.now();
+          this.vm.channel.pause();
+          try {
+            await slowDown;
+          } finally {
+            this.vm.channel.resume();
+            deadline += Date.now() - paused;
+          }
+        }
       } else if ((f.type === Msg.TRACE_STEP || f.type === Msg.TRACE_INFO) && f.u32(Tag.INDEX) === req.index) {
         if (!trace) throw new AgentError('the guest sent an escape replay for a check that was not traced');
         if (f.type === Msg.TRACE_STEP) trace.push(f);

@@ -50,7 +50,7 @@ describe('JAILLAB_ACCEL=kvm', () => {
       expect((err as Error).message).toMatch(/JAILLAB_ACCEL=kvm, but KVM cannot work here/);
     } else {
       const app = await started;
-      expect(app.pool.stats().accelerator).toBe('kvm');
+      expect(app.executor.capacity().accelerator).toBe('kvm');
       await app.close();
     }
     await rm(dataDir, { recursive: true, force: true });

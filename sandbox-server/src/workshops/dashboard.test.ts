@@ -26,7 +26,7 @@ function input(runs: RunRow[]): DashboardInput {
     runs,
     online: new Set(['l_ada']),
     lastLessons: new Map([['l_cy', 'a/one']]),
-    capacity: { accelerator: 'tcg', ready: 2, starting: 0, inUse: 1, queued: 3, slots: 2 },
+    capacity: { accelerator: 'tcg', ready: 2, starting: 0, inUse: 1, queued: 3, slots: 2, runners: [] },
   };
 }
 

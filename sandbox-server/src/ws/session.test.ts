@@ -76,7 +76,7 @@ function newSession(): FakeSocket {
     store,
     runs,
     catalog,
-    executor: { capacity: () => ({ accelerator: 'tcg', slots: 1, ready: 1, starting: 0, inUse: 0, runners: [] }) },
+    executor: { capacity: () => ({ accelerator: 'tcg', slots: 1, ready: 1, starting: 0, inUse: 0, queued: 0, runners: [] }) },
     instructorToken: INSTRUCTOR,
     shells: {} as ShellService,
     runLimits: new RunRateLimits(),
@@ -100,7 +100,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'jaillab-session-test-'));
   store = new Store(dataDir);
   catalog = await LessonCatalog.load(loadConfig().lessonsDir);
-  workshops = new WorkshopService({ store, catalog, log: () => {}, capacity: { stats: () => ({ accelerator: 'tcg', ready: 0, starting: 0, inUse: 0, queued: 0, slots: 1 }), warmFor: () => {} } });
+  workshops = new WorkshopService({ store, catalog, log: () => {}, capacity: { stats: () => ({ accelerator: 'tcg', ready: 0, starting: 0, inUse: 0, queued: 0, slots: 1, runners: [] }), warmFor: () => {} } });
 });
 afterAll(() => {
   workshops.close();

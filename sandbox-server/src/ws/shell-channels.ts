@@ -1,6 +1,6 @@
 import { type ClientMessage, type ErrorCode, OUTPUT_HIGH_WATER_BYTES, OUTPUT_LOW_WATER_BYTES, OutputFrameKind, type ServerMessage, type ShellCloseReason } from '@jaillab/protocol';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
-import { type OpenShell, ShellCompileError, type ShellService, ShellsBusyError } from '../shell/shell-service.js';
+import { type OpenShell, ShellCompileError, type ShellService, ShellsBusyError, ShellsUnavailableError } from '../shell/shell-service.js';
 import { joinChunks, type OutputPump, type OutputStream, type PumpOutput } from './output-pump.js';
 
 export type ShellMessage = Extract<ClientMessage, { type: 'shell-open' | 'shell-input' | 'shell-resize' | 'shell-close' }>;
@@ -104,6 +104,7 @@ export class ShellChannels {
         if (abort.signal.aborted) return;
         if (e instanceof ShellCompileError) return error('compile-error', e.message, msg.requestId);
         if (e instanceof ShellsBusyError) return error('busy', e.message, msg.requestId);
+        if (e instanceof ShellsUnavailableError) return error('unavailable', e.message, msg.requestId);
         error('internal', `The shell could not start: ${e.message}`, msg.requestId);
       },
     );

@@ -5,6 +5,7 @@ import { Link } from '../app/Link.js';
 import { DropInPanel } from './DropInPanel.js';
 import { JoinPanel } from './JoinPanel.js';
 import { RoomGrid } from './RoomGrid.js';
+import { RunnersList } from './RunnersList.js';
 import type { RoomSort } from './room-sort.js';
 import './workshop.css';
 
@@ -74,6 +75,7 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
         <span className="capacity" data-testid="capacity" title="The server's VMs and the runs waiting for one">
           VMs on {c.accelerator ?? '…'}: {c.inUse} busy of {c.slots} slots, {c.ready} ready{c.starting ? `, ${c.starting} starting` : ''} · {c.queued} waiting
         </span>
+        <RunnersList runners={c.runners} />
       </header>
       {!ended && <JoinPanel code={w.code} />}
       <section className="room-controls" aria-label="Run the room">

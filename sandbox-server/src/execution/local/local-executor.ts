@@ -27,6 +27,7 @@ export class LocalExecutor implements RunExecutor {
       ready: p.ready,
       starting: p.starting,
       inUse: p.inUse,
+      queued: 0,
       runners: [{ id: 'local', host: this.deps.host, accelerator: p.accelerator, slots: this.deps.slots, busy: p.inUse }],
     };
   }

@@ -1,0 +1,32 @@
+/**
+ * Every name JailLab uses in Redis, in one place (docs/scaling.md lists them
+ * too). BullMQ keeps its own keys under `jaillab:runs:*`; the rest are ours.
+ */
+export const PREFIX = 'jaillab';
+
+/** The BullMQ queue of run jobs (job id = run id). KEDA scales runners on its wait list: `jaillab:runs:wait`. */
+export const QUEUE_NAME = 'runs';
+
+export const keys = {
+  /** A run's events and output, in order: written by the runner holding it, read by the server. */
+  stream: (runId: string): string => `${PREFIX}:run:${runId}:stream`,
+  /** The last stream id the server has handled: how far behind it is (the runner's backpressure), and what may be trimmed. */
+  cursor: (runId: string): string => `${PREFIX}:run:${runId}:cursor`,
+  /** Set by the runner holding a run, with a short expiry, refreshed each second: gone means the runner was lost. */
+  heartbeat: (runId: string): string => `${PREFIX}:run:${runId}:alive`,
+  /** The run was cancelled: for a runner that takes the job after the cancel was published. */
+  cancelled: (runId: string): string => `${PREFIX}:run:${runId}:cancelled`,
+  /** One per live runner, with a short expiry: who serves, with what, how busy. */
+  runner: (runnerId: string): string => `${PREFIX}:runner:${runnerId}`,
+  runnerPattern: `${PREFIX}:runner:*`,
+  /** Pub/sub: run ids to cancel; every runner listens, the one holding the run acts. */
+  cancelChannel: `${PREFIX}:cancel`,
+} as const;
+
+/** How often a runner refreshes its heartbeats, and how long one lives: a runner is lost within HEARTBEAT_TTL_MS of its last beat. */
+export const HEARTBEAT_EVERY_MS = 1000;
+export const HEARTBEAT_TTL_MS = 4000;
+/** How long a run's keys stay after it ended (a server that lost its connection for a moment can still read the end). */
+export const FINISHED_TTL_S = 120;
+/** Keys of a run in flight expire after this if nobody touches them again (a server and a runner both gone). */
+export const RUN_TTL_S = 15 * 60;

@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEvent } from '@jaillab/protocol';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { JailLabClient, type RunResult } from '../../client/jaillab-client.js';
+import { LESSONS_DIR, programThat } from '../../../test/lesson-sources.js';
+import { type RemoteCluster, startRemoteCluster } from '../../../test/remote-cluster.js';
+import { rssMiB } from '../../../test/server-process.js';
+import { keys } from './keys.js';
+
+/**
+ * Runs on runner machines, for real: Debian's redis-server on a private
+ * socket, two runner processes (as if on two hosts, each with one VM slot
+ * and its own pool), and a server in remote mode that has no VMs. What a
+ * learner sees must not differ from a local run.
+ */
+const LESSONS: Array<[string, string]> = [
+  ['first-jail/a-jail-that-leaks', '01-first-jail/01-a-jail-that-leaks'],
+  ['capstone/break-the-cert-jail', '05-capstone/01-break-the-cert-jail'],
+  ['capstone/a-jail-that-holds', '05-capstone/02-a-jail-that-holds'],
+];
+const source = (folder: string, file: '_files' | '_solution'): string => readFileSync(join(LESSONS_DIR, folder, file, 'jail.c'), 'utf8');
+const verdicts = (r: RunResult): string[] => r.events.flatMap((e) => (e.type === 'check-finished' ? [`${e.index}:${e.verdict}`] : []));
+const runnerOf = (r: { events: RunEvent[] }): string | undefined => r.events.flatMap((e) => (e.type === 'vm-ready' ? [e.runner] : []))[0];
+
+/** A jail program that never execs the probe and never ends: the check runs until its time limit or a cancel. */
+const HANGS = programThat('for (;;) pause();', '#include <signal.h>');
+
+let cluster: RemoteCluster;
+let client: JailLabClient;
+
+/** Starts a run and resolves as soon as an event matches, with the run id and a promise of the whole result. */
+function startRun(c: JailLabClient, lessonId: string, src: string, until: (e: RunEvent) => boolean): Promise<{ runId: string; events: RunEvent[]; done: Promise<RunResult> }> {
+  return new Promise((resolve, reject) => {
+    const events: RunEvent[] = [];
+    let runId = '';
+    let settled = false;
+    const done = c.run(lessonId, src, {
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'created') runId = e.runId;
+        if (!settled && until(e)) {
+          settled = true;
+          resolve({ runId, events, done });
+        }
+      },
+    });
+    done.then(
+      (r) => settled || ((settled = true), reject(new Error(`the run ended before the awaited event: ${r.finished.message}`))),
+      (e: Error) => settled || ((settled = true), reject(e)),
+    );
+  });
+}
+
+describe('runs on remote runners (BullMQ on Redis)', () => {
+  beforeAll(async () => {
+    cluster = await startRemoteCluster({ runners: ['host-a', 'host-b'] });
+    client = await JailLabClient.connect(cluster.server.url);
+  });
+  afterAll(async () => {
+    client?.close();
+    await cluster?.stop();
+    if (process.env.JAILLAB_TEST_LOG) for (const r of cluster?.runners ?? []) console.log(`--- ${r.name}\n${r.log.join('\n')}`);
+  });
+
+  it('spreads runs over both runners: two at once, one on each', async () => {
+    const other = await JailLabClient.connect(cluster.server.url);
+    const [a, b] = await Promise.all([client.run(...lessonRun(0, '_solution')), other.run(...lessonRun(0, '_solution'))]);
+    other.close();
+    expect([a.finished.outcome, b.finished.outcome]).toEqual(['passed', 'passed']);
+    expect([runnerOf(a), runnerOf(b)].sort()).toEqual(['host-a', 'host-b']);
+  });
+
+  it("gives lesson 1's and the capstone's verdicts exactly as a local run does, for starters and solutions", async () => {
+    const local = await JailLabClient.connect(inject('serverUrl'));
+    try {
+      for (const [i] of LESSONS.entries())
+        for (const which of ['_files', '_solution'] as const) {
+          const [remote, here] = await Promise.all([client.run(...lessonRun(i, which)), local.run(...lessonRun(i, which))]);
+          expect(verdicts(remote), `${LESSONS[i]![0]} ${which}`).toEqual(verdicts(here));
+          expect(remote.finished.outcome).toBe(here.finished.outcome);
+          expect(remote.finished.message).toBe(here.finished.message);
+          expect(runnerOf(remote)).toMatch(/^host-[ab]$/);
+        }
+    } finally {
+      local.close();
+    }
+  });
+
+  it('streams output live with backpressure: a server that stops reading stops the guest, and nothing is lost', async () => {
+    // Every check of the capstone floods its output limit with numbered lines: megabytes in all.
+    const flood = programThat('for (unsigned long n = 0;; n++) printf("L%lu ................................................................\\n", n);');
+    const redis = cluster.redis.client();
+    const received = new Map<number, number>();
+    let stopped = false;
+    const runnersRss = () => cluster.runners.map((r) => rssMiB(r.pid));
+    const rssBefore = runnersRss();
+    const started = await startRun(client, 'capstone/a-jail-that-holds', flood, (e) => e.type === 'check-started');
+    const stream = keys.stream(started.runId);
+    try {
+      // The server stops reading (SIGSTOP): nothing of it runs, as if it were overloaded or paused.
+      process.kill(cluster.server.pid, 'SIGSTOP');
+      stopped = true;
+      // The runner writes until it is the bound ahead of the server's cursor, then stops reading its VM.
+      let last = -1;
+      let stable = 0;
+      while (stable < 5) {
+        const len = await redis.xlen(stream);
+        stable = len === last ? stable + 1 : 0;
+        last = len;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const streamBytes = Number(await redis.memory('USAGE', stream));
+      expect(streamBytes).toBeGreaterThan(0);
+      expect(streamBytes).toBeLessThan(1 << 20);
+      const growth = runnersRss().map((rss, i) => rss - rssBefore[i]!);
+      expect(Math.max(...growth)).toBeLessThan(64);
+    } finally {
+      if (stopped) process.kill(cluster.server.pid, 'SIGCONT');
+    }
+    const r = await started.done;
+    let total = 0;
+    for (const [index, out] of r.output) {
+      const lines = out.toString('utf8').split('\n');
+      // Whole numbered lines from L0 on, none missing (the last may be cut by the output limit).
+      const numbers = lines.slice(0, -1).filter((l) => l.startsWith('L')).map((l) => Number(/^L(\d+) /.exec(l)?.[1]));
+      expect(numbers.length, `check ${index}`).toBeGreaterThan(100);
+      expect(numbers.every((n, i) => n === i), `check ${index}: lines in order, none missing`).toBe(true);
+      received.set(index, out.byteLength);
+      total += out.byteLength;
+    }
+    // Far more than the stream ever held: it was read and trimmed as the server caught up, not buffered.
+    expect(total).toBeGreaterThan(2 << 20);
+    expect(r.events.filter((e) => e.type === 'check-finished').length).toBe(r.output.size);
+  });
+
+  it('cancels a run a runner holds (its VM is freed) and a run still waiting (no runner ever takes it)', async () => {
+    const second = await JailLabClient.connect(cluster.server.url);
+    const third = await JailLabClient.connect(cluster.server.url);
+    try {
+      // Both runners busy with a program that never ends.
+      const [a, b] = await Promise.all([startRun(client, 'first-jail/a-jail-that-leaks', HANGS, (e) => e.type === 'check-started'), startRun(second, 'first-jail/a-jail-that-leaks', HANGS, (e) => e.type === 'check-started')]);
+      const waiting = await startRun(third, 'first-jail/a-jail-that-leaks', HANGS, (e) => e.type === 'queued');
+      expect(waiting.events.find((e) => e.type === 'queued')).toMatchObject({ position: 0 });
+      third.cancel(waiting.runId);
+      const w = await waiting.done;
+      expect(w.finished.outcome).toBe('cancelled');
+      expect(w.events.some((e) => e.type === 'vm-ready' || e.type === 'compile-started')).toBe(false);
+      const redis = cluster.redis.client();
+      expect(await redis.exists(`jaillab:runs:${waiting.runId}`, keys.heartbeat(waiting.runId))).toBe(0);
+
+      client.cancel(a.runId);
+      second.cancel(b.runId);
+      const [ra, rb] = await Promise.all([a.done, b.done]);
+      expect([ra.finished.outcome, rb.finished.outcome]).toEqual(['cancelled', 'cancelled']);
+      // The runners are free again: the next run is served.
+      const next = await client.run(...lessonRun(0, '_solution'));
+      expect(next.finished.outcome).toBe('passed');
+    } finally {
+      second.close();
+      third.close();
+    }
+  });
+
+  it('a runner killed mid-run: the learner is told the runner was lost, and the next run goes to the other', async () => {
+    const running = await startRun(client, 'first-jail/a-jail-that-leaks', HANGS, (e) => e.type === 'check-started');
+    const victim = cluster.runners.find((r) => r.name === runnerOf(running))!;
+    const survivor = cluster.runners.find((r) => r !== victim)!;
+    victim.child.kill('SIGKILL');
+    const r = await running.done;
+    expect(r.finished.outcome).toBe('error');
+    expect(r.finished.message).toMatch(new RegExp(`runner running it \\(${victim.name}\\) was lost`));
+    expect(r.finished.message).toMatch(/press Run to try again/);
+    await cluster.waitForRunners([survivor.name]);
+    const next = await client.run(...lessonRun(0, '_solution'));
+    expect(next.finished.outcome).toBe('passed');
+    expect(runnerOf(next)).toBe(survivor.name);
+  });
+
+  it('Redis restarting mid-run: the run ends with the reason, the learner keeps their code, and runs go on', async () => {
+    const running = await startRun(client, 'first-jail/a-jail-that-leaks', HANGS, (e) => e.type === 'check-started');
+    await cluster.redis.restart();
+    const r = await running.done;
+    expect(r.finished.outcome).toBe('error');
+    expect(r.finished.message).toMatch(/run queue \(Redis\)/);
+    // The code is in SQLite, on the server: untouched by Redis.
+    client.send({ type: 'lesson-state-get', requestId: 'after-redis', lessonId: 'first-jail/a-jail-that-leaks' });
+    const state = await client.next((m) => m.type === 'lesson-state' && m.requestId === 'after-redis');
+    expect(state.type === 'lesson-state' && state.code?.source).toBe(HANGS);
+    await cluster.waitForRunners(cluster.runners.filter((x) => x.child.exitCode === null && x.child.signalCode === null).map((x) => x.name));
+    const next = await client.run(...lessonRun(0, '_solution'));
+    expect(next.finished.outcome).toBe('passed');
+  });
+});
+
+function lessonRun(i: number, which: '_files' | '_solution'): [string, string] {
+  const [id, folder] = LESSONS[i]!;
+  return [id, source(folder, which)];
+}
