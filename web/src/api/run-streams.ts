@@ -122,12 +122,12 @@ export class RunStreams {
     });
   }
 
-  /** Starts a run of `source` against lesson `lessonId`. */
-  start(lessonId: string, source: string, sink: RunSink): RunHandle {
+  /** Starts a run of `source` against lesson `lessonId`; `trace: false` runs it without the escape replay. */
+  start(lessonId: string, source: string, sink: RunSink, options: { trace?: boolean } = {}): RunHandle {
     const sub: Subscription = { sink, runId: null, requestId: newRequestId(), channel: null, finished: false, streamed: false, cancelWanted: false };
     this.subs.add(sub);
     this.byRequest.set(sub.requestId!, sub);
-    if (!this.socket.send({ type: 'run', requestId: sub.requestId!, lessonId, source })) {
+    if (!this.socket.send({ type: 'run', requestId: sub.requestId!, lessonId, source, ...(options.trace === false ? { trace: false } : {}) })) {
       this.forget(sub, true);
       // Told asynchronously, like every other outcome, so callers handle one order of events.
       queueMicrotask(() => sink.failed({ code: 'not-connected', message: 'Not connected to the JailLab server yet; your run was not sent. Try again once the connection is back.' }));

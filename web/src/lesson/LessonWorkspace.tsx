@@ -23,6 +23,7 @@ import { RunToolbar } from './RunToolbar.js';
 import { type TerminalTab, TerminalTabs } from './TerminalTabs.js';
 import { useLessonCode } from './use-lesson-code.js';
 import { useRevealedHints } from './use-revealed-hints.js';
+import { useTracing } from './use-tracing.js';
 import { VerdictPanel } from './VerdictPanel.js';
 import './lesson-workspace.css';
 import './workspace-extras.css';
@@ -61,14 +62,15 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const [lessonColumn, setLessonColumn] = useStoredSize(LESSON_COLUMN.key, LESSON_COLUMN.fallback, LESSON_COLUMN.bounds);
   const [terminalShare, setTerminalShare] = useStoredSize(TERMINAL.key, TERMINAL.fallback, TERMINAL.bounds);
   const phone = useIsPhone();
+  const [tracing, setTracing] = useTracing();
 
   const { start } = run;
   const startRun = useCallback(() => {
     const source = editorRef.current?.getValue();
     setTab('output');
     // Offline, this still goes through: the refusal explains that we are not connected.
-    if (source !== undefined && !blocked) start(source);
-  }, [start, blocked]);
+    if (source !== undefined && !blocked) start(source, { trace: tracing });
+  }, [start, blocked, tracing]);
 
   // Ctrl/Cmd+Enter anywhere on the page (the editor handles it itself when focused; the shell keeps its keys).
   useEffect(() => {
@@ -147,6 +149,8 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
             comparing={compare !== null}
             blocked={blocked?.message ?? null}
             onRun={startRun}
+            tracing={tracing}
+            onTracing={setTracing}
             onCancel={run.cancel}
             onReset={code.reset}
             onRestore={code.restore}

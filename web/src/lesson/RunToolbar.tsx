@@ -20,6 +20,9 @@ interface Props {
   comparing: boolean;
   /** Why Run is closed here (a workshop's locked lesson, a workshop that ended), or null. */
   blocked?: string | null;
+  /** Record the escape replay of each check (sent with the run). */
+  tracing: boolean;
+  onTracing(on: boolean): void;
   onRun(): void;
   onCancel(): void;
   onReset(): void;
@@ -57,6 +60,9 @@ export function RunToolbar(p: Props) {
             Cancel
           </button>
         )}
+        <label className="trace-toggle" title="Record each check's system calls, to replay how it went (runs are a little faster without)">
+          <input type="checkbox" data-testid="trace-toggle" checked={p.tracing} onChange={(e) => p.onTracing(e.target.checked)} /> Replay
+        </label>
         <span className="toolbar-spacer" />
         {(tooLarge || nearLimit) && (
           <span className={`size-warning${tooLarge ? ' size-too-large' : ''}`} data-testid="size-warning">

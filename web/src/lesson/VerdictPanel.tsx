@@ -5,6 +5,7 @@ import { revealWithin } from '../ui/reveal-within.js';
 import { AcceleratorBadge } from './AcceleratorBadge.js';
 import { CheckRow } from './CheckRow.js';
 import { RunSummary } from './RunSummary.js';
+import { ReplayDialog } from '../replay/ReplayDialog.js';
 import './verdict-panel.css';
 
 /**
@@ -40,6 +41,9 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
     const row = active === null ? null : rowIn(list, active);
     if (list && row) revealWithin(list, row);
   }, [active]);
+
+  const [replay, setReplay] = useState<{ index: number; step: number | null } | null>(null);
+  const replayed = replay ? state.traces[replay.index] : undefined;
 
   const toggle = (index: number) =>
     setExpanded((open) => {
@@ -84,9 +88,11 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
             state={state}
             expanded={expanded.has(info.index)}
             onToggle={() => toggle(info.index)}
+            onReplay={(step) => setReplay({ index: info.index, step })}
           />
         ))}
       </ol>
+      {replay && replayed && <ReplayDialog key={`${state.runId}-${replay.index}-${replay.step}`} title={state.checks[replay.index]?.title ?? ''} trace={replayed} focusStep={replay.step} onClose={() => setReplay(null)} />}
     </section>
   );
 }

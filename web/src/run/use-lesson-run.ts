@@ -10,7 +10,7 @@ import { initialRunState, runReducer, type RunState } from './run-state.js';
 export interface LessonRun {
   state: RunState;
   /** Sends `source` to be compiled and checked (a run already going is superseded by the server). */
-  start(source: string): void;
+  start(source: string, options?: { trace?: boolean }): void;
   cancel(): void;
 }
 
@@ -134,7 +134,7 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
   useEffect(() => () => handleRef.current?.detach(), []);
 
   const start = useCallback(
-    (source: string) => {
+    (source: string, options: { trace?: boolean } = {}) => {
       const size = utf8Length(source);
       if (size > maxSourceBytes) {
         const error = { code: 'too-large' as const, message: `Your program is ${kib(size)}; the limit is ${kib(maxSourceBytes)}. Make it smaller to run it.` };
@@ -147,7 +147,7 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
       startedHere.current = true;
       dispatch({ type: 'requested' });
       transcript()?.begin();
-      handleRef.current = runs.start(lesson.id, source, sinkFor(false));
+      handleRef.current = runs.start(lesson.id, source, sinkFor(false), options);
     },
     [lesson.id, runs, sinkFor, transcript, maxSourceBytes],
   );

@@ -1,0 +1,75 @@
+import type { CheckTrace } from '@jaillab/protocol';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { RepeatRow } from './RepeatRow.js';
+import { TraceFilter } from './TraceFilter.js';
+import { TraceStepRow } from './TraceStepRow.js';
+import { callCounts, filterSteps, firstHighlight, marksOf, placesAfter, timelineRows } from './trace-view.js';
+
+interface Props {
+  trace: CheckTrace;
+  /** The step to show first (a finding's step); otherwise the first highlighted one. */
+  focusStep: number | null;
+}
+
+/**
+ * A check's replay: its steps in order, runs of the same call folded, a
+ * filter by call, and a button that brings the highlighted step into view.
+ */
+export function TraceTimeline({ trace, focusStep }: Props) {
+  const marks = useMemo(() => marksOf(trace), [trace]);
+  const places = useMemo(() => placesAfter(trace), [trace]);
+  const calls = useMemo(() => callCounts(trace.steps), [trace]);
+  const [filter, setFilter] = useState<ReadonlySet<string>>(new Set());
+  const [fold, setFold] = useState(true);
+  const [opened, setOpened] = useState<ReadonlySet<number>>(new Set());
+  const [selected, setSelected] = useState<number | null>(focusStep ?? firstHighlight(trace));
+  const listRef = useRef<HTMLOListElement>(null);
+
+  const rows = useMemo(() => {
+    const kept = filterSteps(trace.steps, filter, marks);
+    return timelineRows(kept, marks, fold).flatMap((r) => (r.kind === 'repeat' && opened.has(r.first.i) ? r.steps.map((step) => ({ kind: 'step' as const, step })) : [r]));
+  }, [trace, filter, marks, fold, opened]);
+
+  // Bring the selected step into view whenever it changes (the highlighted step at first).
+  useEffect(() => {
+    if (selected === null) return;
+    listRef.current?.querySelector<HTMLElement>(`[data-step="${selected}"]`)?.scrollIntoView({ block: 'center' });
+  }, [selected]);
+
+  const highlight = firstHighlight(trace);
+  return (
+    <div className="trace-timeline" data-testid="trace-timeline" data-steps={trace.steps.length}>
+      <div className="trace-tools">
+        <button type="button" className="button" data-testid="trace-jump" disabled={highlight === null} onClick={() => setSelected(highlight)}>
+          Jump to highlighted step
+        </button>
+        <label className="trace-fold">
+          <input type="checkbox" checked={fold} onChange={(e) => setFold(e.target.checked)} data-testid="trace-fold" /> fold repeats
+        </label>
+        <span className="trace-count" data-testid="trace-shown">
+          {rows.length} rows · {trace.steps.length} steps
+        </span>
+      </div>
+      {calls.length > 1 && <TraceFilter calls={calls} selected={filter} onChange={setFilter} />}
+      {trace.truncated && (
+        <p className="trace-note" data-testid="trace-truncated">
+          Recorded in full up to step {trace.truncated.afterSteps}; after that only the steps that change where a process is. {trace.truncated.dropped} steps were left out.
+        </p>
+      )}
+      {trace.notes.map((n) => (
+        <p key={n} className="trace-note">
+          {n}
+        </p>
+      ))}
+      <ol className="trace-steps" ref={listRef}>
+        {rows.map((r) =>
+          r.kind === 'step' ? (
+            <TraceStepRow key={r.step.i} step={r.step} marks={marks.get(r.step.i) ?? []} place={places.get(r.step.i)} selected={selected === r.step.i} onSelect={setSelected} />
+          ) : (
+            <RepeatRow key={`r${r.first.i}`} steps={r.steps} onOpen={() => setOpened((o) => new Set(o).add(r.first.i))} />
+          ),
+        )}
+      </ol>
+    </div>
+  );
+}
