@@ -9,6 +9,7 @@ static const struct call_desc calls[] = {
     D(SYS_open, "open", 3, K_PATH, K_OFLAGS, K_MODE, 0, 0, 0, 0, -1, P_OPENS),
     D(SYS_openat, "openat", 4, K_DIRFD, K_PATH, K_OFLAGS, K_MODE, 0, 0, 1, 0, P_OPENS),
     D(SYS_openat2, "openat2", 3, K_DIRFD, K_PATH, K_OPENHOW, 0, 0, 0, 1, 0, P_OPENS),
+    D(SYS_open_by_handle_at, "open_by_handle_at", 3, K_FD, K_PTR, K_OFLAGS, 0, 0, 0, -1, -1, P_OPENS),
     D(SYS_creat, "creat", 2, K_PATH, K_MODE, 0, 0, 0, 0, 0, -1, P_OPENS),
     D(SYS_chdir, "chdir", 1, K_PATH, 0, 0, 0, 0, 0, 0, -1, P_CWD),
     D(SYS_fchdir, "fchdir", 1, K_FD, 0, 0, 0, 0, 0, -1, -1, P_WHERE),

@@ -14,7 +14,8 @@ function dropsSomething(call: string, ids: number[]): boolean {
 export const privilegeRules: RuleChecks = {
   'setuid-before-setgid'({ jailer, uidDrop }) {
     if (!uidDrop) return null;
-    const g = jailer.find((s) => s.i > uidDrop.i && SET_GID.has(s.call));
+    // A later setgid(0) or setgroups() that fails is the program checking that root is gone for good, not an order mistake.
+    const g = jailer.find((s) => s.i > uidDrop.i && SET_GID.has(s.call) && (s.call === 'setgroups' ? s.errno === null : requestedIds(s).some((id) => id !== 0)));
     if (!g) return null;
     return {
       step: uidDrop.i,
