@@ -21,7 +21,7 @@ export function FindingsList({ findings, onShowStep }: Props) {
             <strong className="finding-title">{f.title}</strong> <span className="finding-text">{f.explanation}</span>{' '}
             {f.step !== null && (
               <button type="button" className="link-button" data-testid="finding-step" onClick={() => onShowStep(f.step!)}>
-                step {f.step}
+                step {f.step + 1}
               </button>
             )}
             {f.lesson && (

@@ -38,7 +38,7 @@ export function TraceStepRow({ step, marks, place, selected, onSelect }: Props) 
       aria-current={selected ? 'step' : undefined}
     >
       <button type="button" className="trace-step-main" onClick={() => onSelect(step.i)}>
-        <span className="trace-index">{step.i}</span>
+        <span className="trace-index">{step.i + 1}</span>
         <span className={`trace-proc proc-${step.proc}`} title={`pid ${step.pid}`}>
           {step.proc} {step.pid}
         </span>

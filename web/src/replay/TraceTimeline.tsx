@@ -66,7 +66,7 @@ export function TraceTimeline({ trace, focusStep }: Props) {
           r.kind === 'step' ? (
             <TraceStepRow key={r.step.i} step={r.step} marks={marks.get(r.step.i) ?? []} place={places.get(r.step.i)} selected={selected === r.step.i} onSelect={setSelected} />
           ) : (
-            <RepeatRow key={`r${r.first.i}`} steps={r.steps} onOpen={() => setOpened((o) => new Set(o).add(r.first.i))} />
+            <RepeatRow key={`r${r.first.i}`} steps={r.steps} period={r.period} onOpen={() => setOpened((o) => new Set(o).add(r.first.i))} />
           ),
         )}
       </ol>

@@ -23,6 +23,13 @@ describe('the replay timeline', () => {
     expect(timelineRows(long.steps, marks, false)).toHaveLength(2000);
   });
 
+  it('folds a loop of two calls (open, close) as one row', () => {
+    const loop2 = Array.from({ length: 600 }, (_, i) => step(i, i % 2 ? 'close' : 'openat', { result: -1, errno: i % 2 ? 'EBADF' : 'ENOENT' }));
+    loop2.push(step(600, 'chroot', { after: { root: where('/jail', true) } }));
+    const rows = timelineRows(loop2, new Map(), true);
+    expect(rows.map((r) => (r.kind === 'step' ? r.step.call : `${r.period}x${r.steps.length}`))).toEqual(['2x600', 'chroot']);
+  });
+
   it('filters by call, always keeping the highlighted steps', () => {
     expect(filterSteps(long.steps, new Set(['fchdir']), marks).map((s) => s.i)).toEqual([1000, 1999]);
     expect(filterSteps(long.steps, new Set(), marks)).toHaveLength(2000);

@@ -29,8 +29,8 @@ export function callCounts(steps: readonly TraceStep[]): Array<{ call: string; c
   return [...counts].map(([call, count]) => ({ call, count })).sort((a, b) => b.count - a.count || a.call.localeCompare(b.call));
 }
 
-/** One row of the timeline: one step, or a run of steps alike folded together. */
-export type TimelineRow = { kind: 'step'; step: TraceStep } | { kind: 'repeat'; first: TraceStep; steps: TraceStep[] };
+/** One row of the timeline: one step, or a run of steps alike folded together (a loop: `period` calls repeated). */
+export type TimelineRow = { kind: 'step'; step: TraceStep } | { kind: 'repeat'; first: TraceStep; steps: TraceStep[]; period: number };
 
 /** Steps alike enough to fold: same process, call, outcome, and nothing about them worth its own row. */
 const foldKey = (s: TraceStep): string => `${s.pid}\u0000${s.proc}\u0000${s.call}\u0000${s.result === null ? 'null' : s.result < 0 ? 'neg' : s.result > 2 ? 'fd' : s.result}\u0000${s.errno ?? ''}`;
@@ -38,25 +38,38 @@ const standsAlone = (s: TraceStep, marks: ReadonlyMap<number, Mark[]>): boolean 
 
 /** Runs shorter than this stay as single rows: folding three steps saves nothing. */
 export const FOLD_FROM = 4;
+/** The longest loop body folded: a loop of open, read, close is three calls. */
+export const MAX_PERIOD = 4;
+
+/** How many steps from `at` repeat a body of `period` steps (whole repetitions only), none standing alone. */
+function repeatLength(steps: readonly TraceStep[], keys: readonly string[], alone: readonly boolean[], at: number, period: number): number {
+  for (let k = at; k < at + period; k++) if (k >= steps.length || alone[k]) return 0;
+  let n = period;
+  while (at + n < steps.length && !alone[at + n] && keys[at + n] === keys[at + n - period]) n++;
+  return n - (n % period);
+}
 
 export function timelineRows(steps: readonly TraceStep[], marks: ReadonlyMap<number, Mark[]>, fold: boolean): TimelineRow[] {
+  if (!fold) return steps.map((step) => ({ kind: 'step', step }));
+  const keys = steps.map(foldKey);
+  const alone = steps.map((s) => standsAlone(s, marks));
   const rows: TimelineRow[] = [];
-  let run: TraceStep[] = [];
-  const flush = (): void => {
-    if (run.length >= FOLD_FROM) rows.push({ kind: 'repeat', first: run[0]!, steps: run });
-    else for (const step of run) rows.push({ kind: 'step', step });
-    run = [];
-  };
-  for (const s of steps) {
-    if (!fold || standsAlone(s, marks)) {
-      flush();
-      rows.push({ kind: 'step', step: s });
+  for (let at = 0; at < steps.length; ) {
+    let best = { period: 1, length: 0 };
+    for (let period = 1; period <= MAX_PERIOD; period++) {
+      const length = repeatLength(steps, keys, alone, at, period);
+      // A body repeated at least twice, the run long enough to be worth a row; the shortest body wins a tie.
+      if (length >= FOLD_FROM && length >= 2 * period && length > best.length) best = { period, length };
+    }
+    if (best.length === 0) {
+      rows.push({ kind: 'step', step: steps[at]! });
+      at++;
       continue;
     }
-    if (run.length > 0 && foldKey(run[0]!) !== foldKey(s)) flush();
-    run.push(s);
+    const run = steps.slice(at, at + best.length);
+    rows.push({ kind: 'repeat', first: run[0]!, steps: run, period: best.period });
+    at += best.length;
   }
-  flush();
   return rows;
 }
 
