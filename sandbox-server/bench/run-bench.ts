@@ -16,6 +16,7 @@ import { privateMiB, pssMiB } from './memory.js';
 import { runNatively } from './native-floor.js';
 import { machineBusySeconds } from './machine-cpu.js';
 import { remoteBench } from './remote-bench.js';
+import { traceBench } from './trace-bench.js';
 import { fmtMs, median, percentile } from './stats.js';
 
 /**
@@ -32,6 +33,8 @@ const CLONES = Number(process.env.BENCH_CLONES ?? 20);
 const BURST = Number(process.env.BENCH_BURST ?? 30);
 /** Runs per lesson in the local-vs-remote comparison (0: skip the remote section). */
 const REMOTE_RUNS = Number(process.env.BENCH_REMOTE_RUNS ?? 8);
+/** Runs each way (tracing off, on) per lesson in the escape-replay comparison (0: skip it). */
+const TRACE_RUNS = Number(process.env.BENCH_TRACE_RUNS ?? 8);
 const LESSON = 'first-jail/a-jail-that-leaks';
 const CAPSTONE = 'capstone/a-jail-that-holds';
 const config = loadConfig();
@@ -145,6 +148,18 @@ for (const [lessonId, n, expected, label] of [
   report('native floor (same compile + binaries, bwrap), p50', fmtMs(floor));
   report('Run in a VM / native floor (p50 ratio)', `${(median(results.map((r) => r.wallMs)) / floor).toFixed(2)}× ${tag}`);
 }
+
+if (TRACE_RUNS > 0)
+  await traceBench({
+    url: app.url,
+    lessons: [
+      { id: LESSON, label: 'lesson 1', expected: 'failed', runs: TRACE_RUNS },
+      { id: CAPSTONE, label: 'the capstone', expected: 'passed', runs: Math.max(2, Math.round(TRACE_RUNS / 2)) },
+    ],
+    fresh,
+    report,
+    tag,
+  });
 
 if (BURST > 0) {
   console.log(`\nbursts ${tag}`);

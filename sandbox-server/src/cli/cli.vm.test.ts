@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CheckTrace, Pos05Finding } from '@jaillab/protocol';
 import { describe, expect, inject, it } from 'vitest';
 import { FIRST_LESSON, LESSONS_DIR } from '../../test/lesson-sources.js';
 
@@ -32,6 +33,21 @@ describe('npm run jaillab -- run', () => {
     ]);
     expect(doc.checks[0]!.evidence).toMatch(/SECRET-/);
     expect(doc.checks[0]!.output).toContain('jaillab-probe: started');
+    // The escape replay and the POS05-C findings, as the run's events carried them.
+    const traced = doc.checks[0] as unknown as { trace: CheckTrace; pos05: Pos05Finding[] };
+    expect(traced.trace.steps.map((s) => s.call)).toContain('chroot');
+    expect(traced.trace.highlights.secret).not.toBeNull();
+    expect(traced.pos05.map((f) => f.rule)).toEqual(['chroot-without-chdir']);
+  });
+
+  it('--no-trace runs without the replay', async () => {
+    const r = await cli(['run', '--lesson', FIRST_LESSON, '--source', starter, '--json', '--no-trace', '--server', inject('serverUrl')]);
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout) as { checks: Array<{ verdict: string; trace: unknown; pos05: unknown }> };
+    expect(doc.checks.map((c) => [c.verdict, c.trace, c.pos05])).toEqual([
+      ['escaped', null, null],
+      ['passed', null, null],
+    ]);
   });
 
   it('runs an instructor\'s own probe beside the lesson\'s, starting a private server when none is given', async () => {

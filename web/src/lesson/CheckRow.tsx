@@ -3,6 +3,7 @@ import type { CheckDisplay, CheckFinished, RunState } from '../run/run-state.js'
 import { checkStateLabel, KIND_LABEL, stillOpenLabel } from './check-labels.js';
 import { Evidence } from './Evidence.js';
 import { FindingsList } from '../replay/FindingsList.js';
+import { ReplaySummary } from '../replay/ReplaySummary.js';
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -69,6 +70,7 @@ export function CheckRow({ info, display, result, state, expanded, onToggle, onR
                 {result.reason.charAt(0).toUpperCase() + result.reason.slice(1)}
                 {meta && <span className="check-meta"> — {meta}</span>}
               </p>
+              {trace && <ReplaySummary trace={trace} />}
               <FindingsList findings={findings} onShowStep={onReplay} />
               {trace && (
                 <button type="button" className="button button-quiet replay-open" data-testid="replay-open" onClick={() => onReplay(null)}>
