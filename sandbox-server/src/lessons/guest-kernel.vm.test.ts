@@ -53,7 +53,8 @@ int main(void) {
 describe('the guest kernel', () => {
   it('has what the lessons need: Landlock, seccomp, Yama, user/mount/net/PID namespaces, none turned off at boot', async () => {
     const client = await JailLabClient.connect(inject('serverUrl'));
-    const r = await client.run(FIRST_LESSON, FACTS);
+    // Untraced: the replay's tracer installs a seccomp filter of its own (PR_GET_SECCOMP would say 2), and this asks about the kernel.
+    const r = await client.run(FIRST_LESSON, FACTS, { trace: false });
     client.close();
     const out = (r.output.get(0) ?? Buffer.alloc(0)).toString('utf8');
     const facts = Object.fromEntries([...out.matchAll(/^fact (\w+)=(.*?)\r?$/gm)].map((m) => [m[1], m[2]]));

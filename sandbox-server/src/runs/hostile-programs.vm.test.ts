@@ -60,6 +60,9 @@ describe('hostile programs', () => {
          ptrace(PTRACE_DETACH, 1, 0, 0); for (;;) pause();`,
         '#include <signal.h>\n#include <sys/ptrace.h>\n#include <sys/user.h>',
       ),
+      // Untraced: this test is about the agent dying. Traced (PID 1 is then the program's own tracer) the run was seen
+      // to end as "the VM stopped answering (it was stopped after the time limit)": still a VM fault, another reason.
+      { trace: false },
     );
     const faults = r.events.filter((e) => e.type === 'vm-fault');
     expect(faults.map((f) => f.type === 'vm-fault' && f.retrying)).toEqual([true, false]);
