@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -164,6 +166,107 @@ static __attribute__((unused)) int probe_chroot_out(const char *how) {
     return 1;
   }
   return 0;
+}
+
+/*
+ * Kernel helpers (core_pattern, modprobe, release_agent, uevent_helper): the kernel itself starts a program
+ * as full root in the machine's own namespaces, with the path a privileged process wrote into a kernel
+ * setting. A jail's namespaces do not follow that program. These functions are the parts those probes share.
+ */
+
+/* Mounts a fresh filesystem of `type` on a new directory at the jail's root (or on /bin, which every jail has). */
+static __attribute__((unused)) const char *probe_mount_fresh(const char *type, const char *dir, const char *options) {
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST) dir = "/bin";
+  if (mount(type, dir, type, 0, options) != 0) {
+    char call[128];
+    snprintf(call, sizeof call, "mount(\"%s\")", type);
+    probe_blocked(call, errno);
+    return NULL;
+  }
+  return dir;
+}
+
+/* Leaves no mount behind: the next check rebuilds the jail directory, and a directory it cannot remove is an error. */
+static __attribute__((unused)) void probe_unmount(const char *dir) {
+  if (!dir) return;
+  umount2(dir, MNT_DETACH);
+  if (strcmp(dir, "/bin") != 0) rmdir(dir);
+}
+
+/*
+ * Where the jail's root is outside, where the kernel's helper will look for a path. A bind mount's line in
+ * mountinfo names the directory it shows (its 4th field) relative to its filesystem's root, the real root
+ * here; a plain chroot hides the outside mounts, and then the run contract says the jail is /jail.
+ */
+static __attribute__((unused)) void probe_jail_outside(const char *proc, char *out, size_t size) {
+  snprintf(out, size, "/jail");
+  char path[128];
+  snprintf(path, sizeof path, "%s/self/mountinfo", proc);
+  FILE *f = fopen(path, "r");
+  if (!f) return;
+  char line[1024];
+  while (fgets(line, sizeof line, f)) {
+    char root[512], point[512];
+    if (sscanf(line, "%*s %*s %*s %511s %511s", root, point) == 2 && strcmp(point, "/") == 0 && strcmp(root, "/") != 0)
+      snprintf(out, size, "%s", root);
+  }
+  fclose(f);
+}
+
+/*
+ * Writes /.probe-helper.sh in the jail: run by the kernel outside, it copies the secret to /.probe-helper.out
+ * in the jail and leaves the nonce in /outside/proof. Shell builtins only: the machine's /bin/sh is busybox.
+ */
+static __attribute__((unused)) int probe_write_helper(const char *jail_outside, char *helper, size_t size) {
+  snprintf(helper, size, "%s/.probe-helper.sh", jail_outside);
+  unlink("/.probe-helper.out");
+  FILE *f = fopen("/.probe-helper.sh", "w");
+  if (!f) {
+    probe_blocked("open(\"/.probe-helper.sh\")", errno);
+    return 0;
+  }
+  fprintf(f, "#!/bin/sh\nread -r s < /outside/secret\necho \"$s\" > %s/.probe-helper.out\necho -n %s > /outside/proof\n", jail_outside, probe_nonce);
+  fclose(f);
+  if (chmod("/.probe-helper.sh", 0755) != 0) {
+    probe_blocked("chmod(\"/.probe-helper.sh\")", errno);
+    return 0;
+  }
+  return 1;
+}
+
+/* Waits up to about two seconds for the helper's file, then reads it (a kernel helper runs asynchronously). */
+static __attribute__((unused)) int probe_await_helper(const char *how) {
+  for (int i = 0; i < 100 && access("/.probe-helper.out", F_OK) != 0; i++) usleep(20000);
+  int ok = probe_try_read(how, "/.probe-helper.out");
+  unlink("/.probe-helper.out");
+  unlink("/.probe-helper.sh");
+  return ok;
+}
+
+/* Reads a one-line kernel setting into buf (without its newline); 0 if it cannot be read. */
+static __attribute__((unused)) int probe_read_setting(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, size - 1);
+  close(fd);
+  if (n < 0) return 0;
+  buf[n] = 0;
+  buf[strcspn(buf, "\n")] = 0;
+  return 1;
+}
+
+/* Writes a kernel setting; reports the failure as the probe's blocked line. */
+static __attribute__((unused)) int probe_write_setting(const char *path, const char *value) {
+  int fd = open(path, O_WRONLY | O_TRUNC);
+  int ok = fd >= 0 && write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+  int err = errno;
+  if (fd >= 0) close(fd);
+  if (!ok) {
+    char call[300];
+    snprintf(call, sizeof call, "write(\"%s\")", path);
+    probe_blocked(call, err);
+  }
+  return ok;
 }
 
 /*

@@ -34,6 +34,12 @@ export const InheritedSettings = z
     probes: z.array(ProbeId).describe('escape probes run against the learner\'s jail, in order'),
     services: z.array(ProbeId).describe('service checks: the jailed program must still do its job'),
     limits: Limits,
+    supplementaryGroups: z
+      .array(z.number().int().min(0).max(65_535))
+      .max(16)
+      .describe(
+        'the supplementary groups the jail program starts with (default: none). [0] is root as a login shell starts it (initgroups: root is a member of group root), so a jail that never calls setgroups() keeps group 0',
+      ),
   })
   .partial()
   .strict();
@@ -43,12 +49,26 @@ export const ChapterFrontMatter = InheritedSettings.extend({
 }).strict();
 export type ChapterFrontMatter = z.infer<typeof ChapterFrontMatter>;
 
+export const SolutionEscape = z
+  .object({
+    probe: ProbeId.describe('a probe of this lesson that escapes even its reference solution'),
+    closedIn: LessonId.describe('the later lesson that closes it: it runs this probe, and its solution contains it'),
+  })
+  .strict();
+export type SolutionEscape = z.infer<typeof SolutionEscape>;
+
 export const LessonFrontMatter = InheritedSettings.extend({
   title: z.string().min(1).describe('lesson title'),
   summary: z.string().min(1).max(200).describe('one line for the course outline'),
   starterEscapes: z
     .array(ProbeId)
     .describe('the probes that must escape the starter program: lessons:check proves the starter is broken exactly this way'),
+  solutionEscapes: z
+    .array(SolutionEscape)
+    .default([])
+    .describe(
+      'probes that escape even the reference solution, because this lesson\'s defence does not reach them: shown to the learner as "still open — closed in <lesson>" and not counted against passing; lessons:check proves the solution is escaped by exactly these',
+    ),
   hints: z.array(Hint).default([]).describe('progressive hints, in the order they are revealed'),
 }).strict();
 export type LessonFrontMatter = z.infer<typeof LessonFrontMatter>;
@@ -69,6 +89,12 @@ export const ProbeFrontMatter = z
       .optional()
       .describe(
         'a race the accomplice wins on cue instead of by luck. jail-path: the agent traces the jail program and, at a chroot() or pivot_root() through the jail\'s path after an earlier lookup of it, tells the accomplice (its fd 4) and waits until it has swapped the path. Needs an accomplice',
+      ),
+    linkage: z
+      .enum(['static', 'dynamic'])
+      .optional()
+      .describe(
+        'static (the default): a static musl binary that runs in any jail. dynamic: linked against glibc\'s shared libc.so.6, so it runs only in a jail that holds the loader (/lib64/ld-linux-x86-64.so.2) and libc (/lib/x86_64-linux-gnu/libc.so.6), which the guest has outside the jail',
       ),
     plant: z
       .array(z.string().regex(/^\/[A-Za-z0-9._\/-]+$/))

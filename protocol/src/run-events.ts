@@ -19,6 +19,11 @@ export const CheckInfo = z.object({
   title: z.string(),
   /** One sentence for learners: what this check tries. */
   summary: z.string(),
+  /**
+   * Set when this probe escapes even the lesson's reference solution, on purpose: the lesson teaches where its
+   * defence ends, and a later lesson closes it. Such a probe escaping is "still open", not a failed run.
+   */
+  closedIn: z.object({ lesson: LessonId, title: z.string() }).optional(),
 });
 export type CheckInfo = z.infer<typeof CheckInfo>;
 

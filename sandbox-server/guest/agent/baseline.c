@@ -3,12 +3,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "world.h"
@@ -151,7 +153,41 @@ static void record_tree(const char *path, dev_t dev) {
   closedir(d);
 }
 
+/*
+ * Machine-wide kernel settings that name a program the kernel itself starts as root: a probe (or a learner's
+ * program) that rewrote one should put it back, but one killed by a limit cannot, and the next check of the run
+ * would then have its crashes or module requests run a script of an old jail. Recorded with the baseline and
+ * written back before every check.
+ */
+static const char *const kernel_settings[] = {"/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe"};
+static char *kernel_values[sizeof kernel_settings / sizeof *kernel_settings];
+
+static void record_kernel_settings(void) {
+  for (size_t i = 0; i < sizeof kernel_settings / sizeof *kernel_settings; i++) {
+    free(kernel_values[i]);
+    kernel_values[i] = read_file(kernel_settings[i], 4096, NULL);
+  }
+}
+
+static int restore_kernel_settings(void) {
+  int rc = 0;
+  for (size_t i = 0; i < sizeof kernel_settings / sizeof *kernel_settings; i++) {
+    if (!kernel_values[i]) continue;
+    char *now = read_file(kernel_settings[i], 4096, NULL);
+    if (!now || strcmp(now, kernel_values[i]) != 0) {
+      /* The kernel takes the value in one write (a trailing newline is dropped). */
+      int fd = open(kernel_settings[i], O_WRONLY | O_TRUNC | O_CLOEXEC);
+      size_t len = strlen(kernel_values[i]);
+      if (fd < 0 || write(fd, kernel_values[i], len) != (ssize_t)len) rc = -1;
+      if (fd >= 0) close(fd);
+    }
+    free(now);
+  }
+  return rc;
+}
+
 void baseline_record(void) {
+  record_kernel_settings();
   set_free(&mounts);
   set_free(&files);
   dirs_free();
@@ -228,5 +264,9 @@ int baseline_restore(char **err) {
     if (lstat(roots[i], &st) == 0 && sweep(roots[i], st.st_dev) != 0) rc = -1;
   }
   if (rc != 0) *err = xasprintf("cleaning up after the previous check: %s", strerror(errno));
+  else if (restore_kernel_settings() != 0) {
+    *err = xasprintf("putting the kernel's core_pattern and modprobe back: %s", strerror(errno));
+    rc = -1;
+  }
   return rc;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,6 +68,8 @@ pid_t spawn_child(const struct child_spec *s) {
   place_fd(s->stderr_fd, 2, early);
   if (s->cgroup && cgroup_enter(s->cgroup) != 0) setup_failed(s->error_fd, "could not apply limits (entering cgroup %s)", s->cgroup);
   if (chdir(s->cwd) != 0) setup_failed(s->error_fd, "chdir %s", s->cwd);
+  /* Set in every case, so the list is exactly the lesson's: the agent's own is empty, a login shell's is not. */
+  if (setgroups((size_t)s->ngroups, s->groups) != 0) setup_failed(s->error_fd, "setgroups (%d groups)", s->ngroups);
   unsigned first_closed = s->fd4 >= 0 ? 5 : s->fd3 >= 0 ? 4 : 3;
   if (close_range(first_closed, ~0U, 0) != 0) setup_failed(s->error_fd, "close_range");
   umask(022);

@@ -42,6 +42,9 @@ struct child_spec {
   int fd3, fd4;
   /* Asks to be traced by the agent (PTRACE_TRACEME) just before the exec: see tracer.h. */
   int traced;
+  /* The supplementary groups to start with (ngroups 0: none, like the agent's own). */
+  const gid_t *groups;
+  int ngroups;
   /* Where a set-up failure is reported: a descriptor of the child's (1, 2 or 3 after set-up), written before exiting. */
   int error_fd;
 };

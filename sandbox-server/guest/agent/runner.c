@@ -157,6 +157,7 @@ static pid_t start_program(const struct check *c, int slave, int traced) {
   struct child_spec spec = {
       .path = PROGRAM_PATH, .argv = argv, .env = child_env, .cgroup = CHECK_CGROUP, .cwd = PROGRAM_CWD,
       .stdin_fd = -1, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .fd4 = -1, .error_fd = 2, .traced = traced,
+      .groups = c->groups, .ngroups = c->ngroups,
   };
   pid_t pid = spawn_child(&spec);
   free(probe_path);

@@ -95,12 +95,13 @@ static void install_outside_applets(void) {
   if (pid > 0) waitpid(pid, NULL, 0);
 }
 
-static pid_t start_shell(int slave) {
+static pid_t start_shell(int slave, const gid_t *groups, int ngroups) {
   char *argv[] = {"sh", NULL};
   /* Without its cgroup the shell would run without the lesson's limits: like a check, it then does not run. */
   struct child_spec spec = {
       .path = "/bin/busybox", .argv = argv, .env = shell_child_env, .cgroup = SHELL_CGROUP, .cwd = PROGRAM_CWD,
       .stdin_fd = slave, .stdout_fd = slave, .stderr_fd = slave, .ctty_fd = slave, .fd3 = -1, .fd4 = -1, .error_fd = 2,
+      .groups = groups, .ngroups = ngroups,
   };
   return spawn_child(&spec);
 }
@@ -155,6 +156,10 @@ void run_shell(int port, int sigchld_fd, struct wire_in *in, const struct wire_m
     free(probes[i].staged);
     free(probes[i].name);
   }
+  /* The shell starts in the world of the lesson's checks, groups included: `jailer` typed there runs as a check's does. */
+  gid_t groups[CHECK_MAX_GROUPS];
+  int ngroups = ok ? c.ngroups : 0;
+  memcpy(groups, c.groups, sizeof groups);
   check_free(&c);
   if (!ok) {
     send_exit(port, 0, 0, err ? err : "preparing the shell failed");
@@ -165,7 +170,7 @@ void run_shell(int port, int sigchld_fd, struct wire_in *in, const struct wire_m
 
   int slave;
   int master = open_pty((unsigned short)cols, (unsigned short)rows, &slave);
-  pid_t pid = start_shell(slave);
+  pid_t pid = start_shell(slave, groups, ngroups);
   close(slave); /* the shell holds its side; EIO on the master then means it is gone */
   int status = 0, done = 0;
   while (!done) {

@@ -77,6 +77,7 @@
 #define T_STRAYS_US 36   /* the parts of T_PREPARE_US: processes left by the previous check killed, */
 #define T_BASELINE_US 37 /*   mounts and files put back to the baseline, */
 #define T_WORLD_US 38    /*   the jail, canary, probe and program in place and the cgroup made */
+#define T_GROUP 39      /* u32, repeatable (CHECK, SHELL): a supplementary group the jail program (or the shell) starts with */
 
 #define FILE_KIND_FILE 0
 #define FILE_KIND_DIR 1

@@ -198,6 +198,15 @@ int check_from_msg(const struct wire_msg *m, struct check *c, char **err) {
         *err = xasprintf("unsafe or too many plant/accomplice paths");
         return -1;
       }
+      if (f->tag == T_GROUP) {
+        uint32_t gid;
+        if (f->len != 4 || c->ngroups == CHECK_MAX_GROUPS) {
+          *err = xasprintf("a supplementary group is one u32, at most %d of them", CHECK_MAX_GROUPS);
+          return -1;
+        }
+        memcpy(&gid, f->data, 4);
+        c->groups[c->ngroups++] = (gid_t)gid;
+      }
     }
   }
   c->wall_ms = wire_get_u32(m, T_WALL_MS, 5000);

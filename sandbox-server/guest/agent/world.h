@@ -14,6 +14,7 @@
 #define JAILLAB_WORLD_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "wire.h"
 
@@ -31,6 +32,8 @@
 #define MAX_PROOF_BYTES 4096
 
 /* One check as the host described it in MSG_CHECK. */
+#define CHECK_MAX_GROUPS 16
+
 struct check {
   uint32_t index;
   char *probe;      /* staged path, relative to STAGE_DIR */
@@ -43,6 +46,9 @@ struct check {
   char *accomplices[8];
   int naccomplices;
   char *race; /* "jail-path", or NULL */
+  /* The supplementary groups the jail program starts with (the lesson's world: root from a login shell has group 0). */
+  gid_t groups[CHECK_MAX_GROUPS];
+  int ngroups;
   uint32_t wall_ms, mem_bytes, pids, output_bytes;
 };
 

@@ -25,7 +25,18 @@ const BUSYBOX = '/bin/busybox';
 /** Size of the guest world's disk. Sparse in guest RAM: only written blocks cost memory. */
 export const GUEST_DISK_MB = 48;
 /** Bump when the recipe changes in a way the hashed inputs do not show. */
-const RECIPE_VERSION = 3;
+const RECIPE_VERSION = 4;
+
+/**
+ * The shared C library of the host's libc6 package (the glibc that gcc links a dynamic program against), at
+ * the paths a Debian machine has them: in the guest's world, outside the jail, for a jail program to copy in.
+ * The lesson on what a jail must contain runs a dynamically linked service that needs exactly these two.
+ */
+export const GUEST_SHARED_LIBS = ['/lib64/ld-linux-x86-64.so.2', '/lib/x86_64-linux-gnu/libc.so.6'] as const;
+
+/** The world's accounts: root, and the jailed service's user (uid/gid 1000 in every lesson). */
+const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nservice:x:1000:1000:the jailed service:/nonexistent:/bin/false\n';
+const GROUP = 'root:x:0:\nservice:x:1000:\n';
 
 export interface GuestImage {
   dir: string;
@@ -60,6 +71,8 @@ async function inputsHash(kernelPackage: string): Promise<string> {
   h.update(await readFile(BUSYBOX));
   h.update(await readFile(INIT_SCRIPT));
   for (const f of ['build-image.ts', 'cpio.ts', 'kernel.ts', 'modules.ts']) h.update(await readFile(join(here, f)));
+  // By content: an upgraded libc6 on the host is a new image (the dynamic service is linked against it).
+  for (const lib of GUEST_SHARED_LIBS) h.update(lib).update(await readSharedLib(lib));
   for (const [name, data] of await agentSources()) h.update(name).update(data);
   return h.digest('hex').slice(0, 16);
 }
@@ -78,6 +91,11 @@ async function verify(dir: string): Promise<string | null> {
   } catch (e) {
     return `unreadable manifest (${(e as Error).message})`;
   }
+}
+
+async function readSharedLib(path: string): Promise<Buffer> {
+  if (!existsSync(path)) throw new Error(`${path} is missing: install libc6 (the dynamically linked service needs it)`);
+  return await readFile(path); // follows the symlink to the library itself
 }
 
 async function buildAgent(out: string): Promise<void> {
@@ -123,7 +141,7 @@ async function build(cacheDir: string, kernelPackageName: string, id: string, ta
       { kind: 'file', path: 'lib/modules/load-order', mode: 0o644, data: Buffer.from(modules.map(([n]) => n).join('\n') + '\n') },
       ...(await Promise.all(modules.map(async ([n, p]) => ({ kind: 'file' as const, path: `lib/modules/${n}.ko`, mode: 0o644, data: await readFile(p) })))),
       // The world the agent switches to. Busybox is there for the interactive shell and for lessons, outside the jail.
-      ...['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'root', 'jail', 'outside', 'usr', 'usr/local', 'usr/local/sbin'].map((p) => ({
+      ...['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'root', 'jail', 'outside', 'usr', 'usr/local', 'usr/local/sbin', 'etc', 'lib', 'lib/x86_64-linux-gnu', 'lib64'].map((p) => ({
         kind: 'dir' as const,
         path: `rootfs/${p}`,
         mode: p === 'tmp' ? 0o1777 : p === 'root' ? 0o700 : 0o755,
@@ -131,6 +149,9 @@ async function build(cacheDir: string, kernelPackageName: string, id: string, ta
       { kind: 'file', path: 'rootfs/bin/busybox', mode: 0o755, data: busybox },
       { kind: 'symlink', path: 'rootfs/bin/sh', target: 'busybox' },
       { kind: 'file', path: 'rootfs/sbin/jaillab-agent', mode: 0o755, data: await readFile(agentPath) },
+      { kind: 'file', path: 'rootfs/etc/passwd', mode: 0o644, data: Buffer.from(PASSWD) },
+      { kind: 'file', path: 'rootfs/etc/group', mode: 0o644, data: Buffer.from(GROUP) },
+      ...(await Promise.all(GUEST_SHARED_LIBS.map(async (lib) => ({ kind: 'file' as const, path: `rootfs${lib}`, mode: 0o755, data: await readSharedLib(lib) })))),
     ];
     await writeFile(join(out, 'initramfs.cpio.gz'), gzipSync(writeCpio(entries), { level: 6 }));
     const manifest: Manifest = {

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileC } from './compile-c.js';
 
@@ -8,6 +12,22 @@ describe('compiling in the sandbox', () => {
     expect(r.ok).toBe(true);
     expect(r.binary!.subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
     expect(r.binary!.includes(Buffer.from('/lib64/ld-linux'))).toBe(false); // no dynamic loader: static
+  });
+
+  it('links a dynamic program against the shared glibc: it needs the loader and libc.so.6, nothing else', async () => {
+    const source = '#include <pwd.h>\n#include <stdio.h>\nint main(void) { struct passwd *p = getpwuid(0); puts(p ? p->pw_name : "?"); return 0; }\n';
+    const r = await compileC({ source, fileName: 'service.c', libc: 'glibc', linkage: 'dynamic' });
+    expect(r.ok, r.text).toBe(true);
+    expect(r.text).not.toMatch(/statically linked/); // getpwuid() from libc.a would warn so
+    const dir = await mkdtemp(join(tmpdir(), 'jaillab-dyn-'));
+    try {
+      await writeFile(join(dir, 'a.out'), r.binary!);
+      const dynamic = execFileSync('readelf', ['-d', '-l', join(dir, 'a.out')]).toString();
+      expect(dynamic).toContain('Requesting program interpreter: /lib64/ld-linux-x86-64.so.2');
+      expect([...dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1])).toEqual(['libc.so.6']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('sees no host files: including /etc/passwd or /proc/self/environ fails and reveals nothing', async () => {

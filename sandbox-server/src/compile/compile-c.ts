@@ -27,6 +27,11 @@ export interface CompileRequest {
    * jail and starting it costs the VM next to nothing.
    */
   libc?: 'glibc' | 'musl';
+  /**
+   * static (the default) or dynamic: a dynamically linked glibc program needs the loader and libc.so.6 at run
+   * time, as most programs on a real machine do; the lesson on what a jail must contain uses one for its service.
+   */
+  linkage?: 'static' | 'dynamic';
 }
 
 export interface CompileResult {
@@ -81,9 +86,15 @@ export function takePassTimes(stderr: string): { rest: string; passes: NonNullab
 export const MUSL_SPECS = '/usr/lib/x86_64-linux-musl/musl-gcc.specs';
 const slots = new Semaphore(Math.max(1, availableParallelism()));
 
+function gccFlags(req: CompileRequest): string[] {
+  if (req.linkage === 'dynamic' && req.libc === 'musl') throw new Error('a dynamically linked program is linked against glibc');
+  const flags = req.linkage === 'dynamic' ? FLAGS.filter((f) => f !== '-static') : FLAGS;
+  return [...flags, ...(req.libc === 'musl' ? ['-specs', MUSL_SPECS] : [])];
+}
+
 export async function compileKey(req: CompileRequest): Promise<string> {
   const h = createHash('sha256').update((await getToolchain()).version).update('\0').update(FLAGS.join(' ')).update('\0');
-  h.update(req.libc ?? 'glibc').update('\0').update(req.fileName).update('\0').update(req.source).update('\0');
+  h.update(req.libc ?? 'glibc').update('\0').update(req.linkage ?? 'static').update('\0').update(req.fileName).update('\0').update(req.source).update('\0');
   for (const [name, text] of Object.entries(req.extraFiles ?? {}).sort()) h.update(name).update('\0').update(text).update('\0');
   return h.digest('hex');
 }
@@ -149,7 +160,7 @@ async function compileUncached(req: CompileRequest, limits: CompileLimits): Prom
       '--dev', '/dev',
       '--size', String(64 << 20), '--tmpfs', '/tmp',
       '--bind', work, '/work', '--chdir', '/work',
-      'gcc', ...FLAGS, ...(req.libc === 'musl' ? ['-specs', MUSL_SPECS] : []), '-o', '/work/a.out', req.fileName,
+      'gcc', ...gccFlags(req), '-o', '/work/a.out', req.fileName,
     ];
     const run = await runSandboxed(args, limits);
     const { rest: stderr, passes } = takePassTimes(run.stderr);

@@ -39,9 +39,11 @@ async function sharedLibraries(binaries: string[]): Promise<string[]> {
   return [...libs];
 }
 
-async function libcStaticFiles(): Promise<string[]> {
+/** What libc6-dev gives the link: the static libraries and start files, and the linker script of a dynamic link. */
+async function libcDevFiles(): Promise<string[]> {
   const listed = (await exec('dpkg', ['-L', 'libc6-dev'], { allowFailure: true })).stdout.toString().split('\n');
-  return listed.filter((p) => /^\/usr\/lib\/x86_64-linux-gnu\/[^/]+\.(a|o)$/.test(p) && existsSync(p));
+  // libc.so is the linker script a dynamic link reads (libc.so.6 and the loader are bound as gcc's own libraries).
+  return listed.filter((p) => (/^\/usr\/lib\/x86_64-linux-gnu\/[^/]+\.(a|o)$/.test(p) || p === '/usr/lib/x86_64-linux-gnu/libc.so') && existsSync(p));
 }
 
 /** bwrap arguments for one path: the symlink itself (if it is one) and the real file, bound read-only at its real path. */
@@ -70,7 +72,7 @@ async function resolveToolchain(): Promise<Toolchain> {
   const tools = [gcc, as, ld, gold].map((p) => realpathSync(p));
   const args: string[] = ['--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin'];
   const seen = new Set<string>();
-  for (const p of [gcc, as, ld, gold, ...(await sharedLibraries([...tools, ...internal])), ...(await libcStaticFiles())]) bindPath(p, seen, args);
+  for (const p of [gcc, as, ld, gold, ...(await sharedLibraries([...tools, ...internal])), ...(await libcDevFiles())]) bindPath(p, seen, args);
   args.push('--ro-bind', gccDir, gccDir, '--ro-bind', '/usr/include', '/usr/include');
   // musl (probes and accomplices): its static libc and start files; its headers are under /usr/include.
   if (existsSync(MUSL_LIB_DIR)) args.push('--ro-bind', MUSL_LIB_DIR, MUSL_LIB_DIR);

@@ -21,9 +21,13 @@ export const JobCheck = z.object({
     title: z.string(),
     plant: z.array(z.string()),
     race: z.enum(['jail-path']).nullable(),
+    /** How the probe is linked: static musl, or dynamic against the guest world's glibc. */
+    linkage: z.enum(['static', 'dynamic']),
     source: z.string(),
     accompliceSource: z.string().nullable(),
   }),
+  /** A probe this lesson's solution leaves open on purpose, and the later lesson that closes it (else null). */
+  closedIn: z.object({ lessonId: z.string(), title: z.string() }).nullable(),
 });
 export type JobCheck = z.infer<typeof JobCheck>;
 
@@ -34,6 +38,8 @@ export const RunJob = z.object({
     id: z.string(),
     starterFileName: z.string(),
     limits: z.object({ wallTimeMs: z.number(), memoryBytes: z.number(), processes: z.number(), outputBytes: z.number() }),
+    /** The supplementary groups the jail program starts with (the lesson's world). */
+    supplementaryGroups: z.array(z.number().int().min(0)),
     /** The jail tree; file data base64. */
     tree: z.array(TreeEntry),
     checks: z.array(JobCheck),
@@ -54,6 +60,7 @@ export function jobFor(run: { id: string; learnerId: string; source: string; sol
       id: lesson.id,
       starterFileName: lesson.starterFileName,
       limits: lesson.limits,
+      supplementaryGroups: lesson.supplementaryGroups,
       tree: lesson.tree.map((e) => ({ path: e.path, kind: e.kind, mode: e.mode, data: e.data.toString('base64') })),
       checks: checks.map((c) => ({
         index: c.index,
@@ -63,9 +70,11 @@ export function jobFor(run: { id: string; learnerId: string; source: string; sol
           title: c.probe.meta.title,
           plant: c.probe.meta.plant,
           race: c.probe.meta.race ?? null,
+          linkage: c.probe.meta.linkage ?? 'static',
           source: c.probe.source,
           accompliceSource: c.probe.accompliceSource,
         },
+        closedIn: c.closedIn ?? null,
       })),
     },
     probeHeader,

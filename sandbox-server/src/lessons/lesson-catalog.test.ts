@@ -26,3 +26,16 @@ describe('the lesson catalog reloads when lesson files change', () => {
     }
   });
 });
+
+describe('what the browser is told about a lesson\'s checks', () => {
+  it('names, for each probe pivot_root leaves open, the lesson that closes it; the probes it closes carry nothing', async () => {
+    const catalog = await LessonCatalog.load(LESSONS_DIR);
+    const checks = catalog.view('beyond-chroot/pivot-root')!.checks;
+    const open = checks.filter((c) => c.closedIn).map((c) => [c.id, c.closedIn]);
+    expect(open).toEqual(
+      ['open-by-handle', 'core-pattern', 'modprobe-path', 'release-agent'].map((id) => [id, { lesson: 'beyond-chroot/capabilities', title: 'Root without powers' }]),
+    );
+    expect(checks.find((c) => c.id === 'chroot-again')?.closedIn).toBeUndefined();
+    expect(catalog.view('beyond-chroot/capabilities')!.checks.some((c) => c.closedIn)).toBe(false);
+  });
+});

@@ -93,5 +93,12 @@ export class LessonCatalog {
 }
 
 export function checkInfos(lesson: Lesson): CheckInfo[] {
-  return lesson.checks.map((c) => ({ index: c.index, id: c.probe.id, kind: c.kind, title: c.probe.meta.title, summary: c.probe.meta.summary }));
+  return lesson.checks.map((c) => ({
+    index: c.index,
+    id: c.probe.id,
+    kind: c.kind,
+    title: c.probe.meta.title,
+    summary: c.probe.meta.summary,
+    ...(c.closedIn ? { closedIn: { lesson: c.closedIn.lessonId, title: c.closedIn.title } } : {}),
+  }));
 }

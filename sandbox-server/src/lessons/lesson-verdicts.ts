@@ -5,8 +5,11 @@ import type { Lesson } from './lesson.js';
  * What lessons:check demands of a lesson's two programs. The starter must be
  * broken exactly the way the lesson says (the probes in starterEscapes escape,
  * every other probe is contained, the service still works), and the solution
- * must contain every probe and pass every service check. Each problem names the
- * lesson, the program, the probe and what happened.
+ * must be escaped by exactly its solutionEscapes (the limits the lesson
+ * teaches), contain every other probe and pass every service check. The lesson
+ * that closes a solutionEscapes probe runs it too (the loader insists), so its
+ * own check proves the probe closed there. Each problem names the lesson, the
+ * program, the probe and what happened.
  */
 
 export type Program = 'starter' | 'solution';
@@ -19,7 +22,8 @@ export interface CheckOutcome {
 
 export function expectedVerdict(lesson: Lesson, program: Program, probeId: string, kind: 'escape' | 'service'): Verdict {
   if (kind === 'service') return 'passed';
-  return program === 'starter' && lesson.meta.starterEscapes.includes(probeId) ? 'escaped' : 'contained';
+  const escapes = program === 'starter' ? lesson.meta.starterEscapes : lesson.meta.solutionEscapes.map((e) => e.probe);
+  return escapes.includes(probeId) ? 'escaped' : 'contained';
 }
 
 /** The check outcomes of one run, by probe id, from its events. */

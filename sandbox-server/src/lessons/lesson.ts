@@ -15,6 +15,8 @@ export interface CheckSpec {
   index: number;
   kind: CheckKind;
   probe: Probe;
+  /** A probe that escapes even the reference solution (solutionEscapes): the later lesson that closes it. */
+  closedIn?: { lessonId: string; title: string };
 }
 
 export interface EffectiveLimits {
@@ -37,6 +39,8 @@ export interface Lesson {
   tree: JailTreeEntry[];
   checks: CheckSpec[];
   limits: EffectiveLimits;
+  /** The supplementary groups the jail program starts with (chapter → lesson; none by default). */
+  supplementaryGroups: number[];
 }
 
 export const DEFAULT_LIMITS: EffectiveLimits = {

@@ -85,6 +85,8 @@ export async function loadCourse(lessonsDir: string): Promise<Course> {
   const problems = new Problems();
   const library = await loadProbeLibrary(join(lessonsDir, 'probes'), problems);
   const lessons: Lesson[] = [];
+  /** Each lesson's lesson.md, to name it in problems found across lessons. */
+  const lessonFiles = new Map<string, string>();
   const chapters: Course['chapters'] = [];
   for (const chapterDir of await orderedDirs(lessonsDir, problems, new Set(['probes', 'schema']))) {
     const metaPath = join(chapterDir.path, 'meta.md');
@@ -99,6 +101,7 @@ export async function loadCourse(lessonsDir: string): Promise<Course> {
       const lesson = await loadLesson(`${chapterDir.slug}/${lessonDir.slug}`, chapterDir.slug, chapter, lessonDir.path, library, problems);
       if (lesson) {
         lessons.push(lesson);
+        lessonFiles.set(lesson.id, join(lessonDir.path, 'lesson.md'));
         lessonIds.push(lesson.id);
       }
     }
@@ -106,8 +109,34 @@ export async function loadCourse(lessonsDir: string): Promise<Course> {
     chapters.push({ id: chapterDir.slug, title: chapter.title, lessonIds });
   }
   if (lessons.length === 0) problems.add(lessonsDir, 'no lessons found');
+  linkSolutionEscapes(lessons, lessonFiles, problems);
   problems.throwIfAny();
   return { lessons, chapters, library };
+}
+
+/**
+ * A probe that escapes a lesson's solution on purpose must be closed later, and for real: the lesson named in
+ * closedIn comes after this one, runs the probe, and does not let it escape its own solution (lessons:check
+ * then proves that solution contains it). Links each such check to its closer's title for the learner.
+ */
+function linkSolutionEscapes(lessons: Lesson[], lessonFiles: ReadonlyMap<string, string>, problems: Problems): void {
+  const order = new Map(lessons.map((l, i) => [l.id, i]));
+  for (const [at, lesson] of lessons.entries()) {
+    const mdPath = lessonFiles.get(lesson.id)!;
+    for (const [i, e] of lesson.meta.solutionEscapes.entries()) {
+      const field = `solutionEscapes.${i}.closedIn`;
+      const closerAt = order.get(e.closedIn);
+      const closer = closerAt === undefined ? undefined : lessons[closerAt]!;
+      if (!closer) problems.add(mdPath, `${field}: no lesson "${e.closedIn}"`);
+      else if (closerAt! <= at) problems.add(mdPath, `${field}: "${e.closedIn}" does not come after this lesson: a learner would meet the fix first`);
+      else if (!closer.checks.some((c) => c.probe.id === e.probe)) problems.add(mdPath, `${field}: "${e.closedIn}" does not run "${e.probe}", so nothing proves it closes it`);
+      else if (closer.meta.solutionEscapes.some((o) => o.probe === e.probe)) problems.add(mdPath, `${field}: "${e.closedIn}" lets "${e.probe}" escape its solution too`);
+      else {
+        const check = lesson.checks.find((c) => c.probe.id === e.probe);
+        if (check) check.closedIn = { lessonId: closer.id, title: closer.meta.title };
+      }
+    }
+  }
 }
 
 async function loadLesson(
@@ -144,6 +173,10 @@ async function loadLesson(
     }
   }
   for (const p of meta.starterEscapes) if (!probeIds.includes(p)) problems.add(mdPath, `starterEscapes: "${p}" is not one of this lesson's probes`);
+  for (const [i, e] of meta.solutionEscapes.entries()) {
+    if (!probeIds.includes(e.probe)) problems.add(mdPath, `solutionEscapes.${i}.probe: "${e.probe}" is not one of this lesson's probes`);
+    else if (meta.solutionEscapes.findIndex((o) => o.probe === e.probe) !== i) problems.add(mdPath, `solutionEscapes.${i}.probe: "${e.probe}" is listed twice`);
+  }
   for (const [i, h] of meta.hints.entries())
     if (h.probe && !probeIds.includes(h.probe) && !serviceIds.includes(h.probe)) problems.add(mdPath, `hints.${i}.probe: "${h.probe}" is not a check of this lesson`);
 
@@ -159,5 +192,6 @@ async function loadLesson(
     tree: await readJailTree(join(dir, 'jail'), problems),
     checks,
     limits: { ...DEFAULT_LIMITS, ...chapter.limits, ...meta.limits },
+    supplementaryGroups: meta.supplementaryGroups ?? chapter.supplementaryGroups ?? [],
   };
 }

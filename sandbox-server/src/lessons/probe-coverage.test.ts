@@ -16,7 +16,7 @@ describe('the probe library is covered by the lessons', () => {
 
   it('has every escape the seeds name, and those beyond them', () => {
     expect(escapes.sort()).toEqual(
-      ['chroot-again', 'cwd-outside', 'fd-passing', 'hardlink-secret', 'leaked-fd', 'mknod-disk', 'mount-proc', 'path-race', 'proc-root', 'ptrace-outside', 'root-comes-back', 'setuid-binary'].sort(),
+      ['chroot-again', 'copied-too-much', 'core-pattern', 'cwd-outside', 'fd-passing', 'modprobe-path', 'open-by-handle', 'release-agent', 'hardlink-secret', 'leaked-fd', 'mknod-disk', 'mount-proc', 'path-race', 'proc-root', 'ptrace-outside', 'root-comes-back', 'setuid-binary', 'squatted-jail'].sort(),
     );
   });
 

@@ -104,6 +104,29 @@ describe('hostile programs', () => {
     expect(r.finished.outcome).toBe('passed');
   });
 
+  it('a program that rewrites core_pattern and modprobe and never puts them back leaves them as they were for the next check', async () => {
+    // What a kernel-interface probe killed by a limit would leave behind: the kernel's own helpers pointing into a jail.
+    const rewrite = `const char *settings[] = { "/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe" };
+      const char *ours[] = { "|/jail/.not-restored %p", "/jail/.not-restored" };
+      for (int i = 0; i < 2; i++) {
+        char was[256] = "";
+        int fd = open(settings[i], O_RDONLY);
+        ssize_t n = fd >= 0 ? read(fd, was, sizeof was - 1) : -1;
+        if (fd >= 0) close(fd);
+        if (n > 0) was[strcspn(was, "\\n")] = 0;
+        fprintf(stderr, "setting %s was '%s'\\n", settings[i], was);
+        fd = open(settings[i], O_WRONLY | O_TRUNC);
+        if (fd < 0 || write(fd, ours[i], strlen(ours[i])) < 0) perror(settings[i]);
+        if (fd >= 0) close(fd);
+      }`;
+    const r = await runProgram(solutionAfter(rewrite));
+    const seen = ['cwd-outside', 'read-data'].map((probe) => [...checkResult(r, probe).output.matchAll(/setting (\S+) was '([^']*)'/g)].map((m) => `${m[1]}=${m[2]}`));
+    expect(seen[0]).toHaveLength(2);
+    expect(seen[0]!.join(' ')).not.toContain('not-restored');
+    expect(seen[1]).toEqual(seen[0]); // the second check found the machine's values, not the first check's
+    expect(r.finished.outcome).toBe('passed');
+  });
+
   it('after all that, a good run still passes', async () => {
     const r = await runProgram(firstSolution());
     expect(r.finished.outcome).toBe('passed');

@@ -11,6 +11,8 @@ export interface ShellWorld {
   plants: string[];
   memoryBytes: number;
   processes: number;
+  /** The supplementary groups the shell starts with: those of the lesson's jail program. */
+  groups: number[];
   cols: number;
   rows: number;
 }
@@ -46,6 +48,7 @@ export class GuestShell {
       ...world.plants.map((p): Field => [Tag.PLANT, p]),
       [Tag.MEM_BYTES, world.memoryBytes],
       [Tag.PIDS, world.processes],
+      ...world.groups.map((g): Field => [Tag.GROUP, g]),
       [Tag.COLS, world.cols],
       [Tag.ROWS, world.rows],
     ];

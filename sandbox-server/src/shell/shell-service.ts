@@ -178,6 +178,7 @@ export class ShellService {
         plants: [...new Set(plants)],
         memoryBytes: lesson.limits.memoryBytes,
         processes: lesson.limits.processes,
+        groups: lesson.supplementaryGroups,
         ...size,
       };
       this.deps.log(`shell: opened for ${learnerId} in ${lesson.id} (${vm.accelerator})`);

@@ -68,6 +68,7 @@ export const Tag = {
   STRAYS_US: 36,
   BASELINE_US: 37,
   WORLD_US: 38,
+  GROUP: 39,
 } as const;
 
 export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2, PRELOADED: 3 } as const;

@@ -33,6 +33,8 @@ export interface CheckRequest {
   outputBytes: number;
   /** A race the accomplice wins on cue (the agent traces the program for it), or null. */
   race: 'jail-path' | null;
+  /** The supplementary groups the jail program starts with (the lesson's world; empty: none). */
+  groups: number[];
 }
 
 export interface CheckDone {
@@ -138,6 +140,7 @@ export class GuestJob {
       ...req.plants.map((p): Field => [Tag.PLANT, p]),
       ...req.accomplices.map((p): Field => [Tag.ACCOMPLICE, p]),
       ...(req.race ? [[Tag.RACE, req.race] as Field] : []),
+      ...req.groups.map((g): Field => [Tag.GROUP, g]),
     ];
     this.vm.channel.send(encodeFrame(Msg.CHECK, fields));
   }

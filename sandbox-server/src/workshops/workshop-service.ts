@@ -170,7 +170,9 @@ export class WorkshopService {
       return {
         id: l.id,
         title: lesson?.meta.title ?? l.id,
-        escapes: (lesson?.checks ?? []).filter((c) => c.kind === 'escape').map((c) => ({ id: c.probe.id, title: c.probe.meta.title })),
+        // A probe the lesson leaves open on purpose (closed in a later lesson) escapes every good run: it would
+        // hide where the room is really stuck, so neither the cells nor "most escaping" count it.
+        escapes: (lesson?.checks ?? []).filter((c) => c.kind === 'escape' && !c.closedIn).map((c) => ({ id: c.probe.id, title: c.probe.meta.title })),
       };
     });
   }

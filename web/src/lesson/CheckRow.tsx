@@ -1,6 +1,6 @@
 import type { CheckInfo } from '@jaillab/protocol';
 import type { CheckDisplay, CheckFinished, RunState } from '../run/run-state.js';
-import { checkStateLabel, KIND_LABEL } from './check-labels.js';
+import { checkStateLabel, KIND_LABEL, stillOpenLabel } from './check-labels.js';
 import { Evidence } from './Evidence.js';
 
 function seconds(ms: number): string {
@@ -31,8 +31,9 @@ export function CheckRow({ info, display, result, state, expanded, onToggle }: P
   const detailId = `check-detail-${info.index}`;
   // The reason already names a limit that stopped the program; the meta line adds how it ended and how long it took.
   const meta = result ? [exitText(result), seconds(result.durationMs)].filter(Boolean).join(' · ') : null;
+  const open = stillOpenLabel(info, display);
   return (
-    <li className={`check-row state-${display}`} data-testid="check-row" data-check-id={info.id} data-index={info.index} data-verdict={display} aria-busy={display === 'running'}>
+    <li className={`check-row state-${display}${open ? ' still-open' : ''}`} data-testid="check-row" data-check-id={info.id} data-index={info.index} data-verdict={display} aria-busy={display === 'running'}>
       <button type="button" className="check-head" data-testid="check-toggle" aria-expanded={expanded} aria-controls={detailId} onClick={onToggle} title={`${KIND_LABEL[info.kind]}: ${info.summary}`}>
         <span className="check-index" aria-hidden="true">
           {info.index + 1}
@@ -40,7 +41,7 @@ export function CheckRow({ info, display, result, state, expanded, onToggle }: P
         <span className="check-title">{info.title}</span>
         <span className="check-state" data-testid="check-state">
           {display === 'running' && <span className="spinner" aria-hidden="true" />}
-          {checkStateLabel(display, state)}
+          {open ?? checkStateLabel(display, state)}
         </span>
         <span className="check-chevron" aria-hidden="true" />
       </button>
@@ -49,6 +50,11 @@ export function CheckRow({ info, display, result, state, expanded, onToggle }: P
           {!result && (
             <p className="check-summary">
               <span className="check-kind">{KIND_LABEL[info.kind]}</span> {info.summary}
+            </p>
+          )}
+          {info.closedIn && (
+            <p className="check-open-note" data-testid="check-open-note">
+              This lesson's defence does not reach this one: it gets out even against the solution. It is closed in <em>{info.closedIn.title}</em>.
             </p>
           )}
           {result && (

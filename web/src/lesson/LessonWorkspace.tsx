@@ -130,7 +130,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
           {run.state.restored && <RestoredRunNote createdAt={run.state.restored.createdAt} changed={changedSince} />}
           <VerdictPanel state={run.state} serverAccelerator={welcome?.accelerator ?? null} />
           <HintsPanel hints={lesson.hints} state={run.state} revealed={hints.revealed} checkTitle={checkTitle} onReveal={hints.reveal} />
-          {passed && <NextLesson next={lesson.next} withSolution={withSolution} />}
+          {passed && <NextLesson next={lesson.next} withSolution={withSolution} leavesProbesOpen={lesson.checks.some((c) => c.closedIn)} />}
         </div>
         <Splitter orientation="vertical" pane="before" paneId="lesson-column" label="Resize the lesson column" size={lessonColumn} bounds={LESSON_COLUMN.bounds} onResize={setLessonColumn} testId="column-splitter" />
         <div className="work-column" style={cssVars({ '--terminal-share': `${terminalShare}%` })}>

@@ -10,7 +10,7 @@ import './verdict-panel.css';
 /**
  * Up to this many checks every row starts open (the first lessons: a probe or
  * two and the service check). More, and rows start as one line each, so the
- * capstone's thirteen fit on a laptop screen at once; any row opens on click.
+ * capstone's nineteen fit on a laptop screen at once; any row opens on click.
  */
 export const DETAILED_UP_TO = 3;
 

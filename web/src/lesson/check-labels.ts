@@ -1,4 +1,4 @@
-import type { CheckKind, RunOutcome } from '@jaillab/protocol';
+import type { CheckInfo, CheckKind, RunOutcome } from '@jaillab/protocol';
 import { type CheckDisplay, isRunActive, type RunState } from '../run/run-state.js';
 import { plural } from '../text/plural.js';
 
@@ -29,6 +29,14 @@ export function checkStateLabel(display: CheckDisplay, state: RunState): string 
     case 'error':
       return 'error';
   }
+}
+
+/**
+ * A probe the lesson leaves open on purpose (its reference solution does not close it either) that escaped:
+ * the lesson's defence ends there, and the label says where the course closes it. Null for any other check.
+ */
+export function stillOpenLabel(info: CheckInfo, display: CheckDisplay): string | null {
+  return display === 'escaped' && info.closedIn ? `still open — closed in ${info.closedIn.title}` : null;
 }
 
 export const OUTCOME_TITLE: Record<RunOutcome, string> = {

@@ -30,6 +30,16 @@ describe('the run summary sentence', () => {
     expect(sentence([probe(0, 'A'), probe(1, 'B'), probe(2, 'C')], ['contained', 'contained', 'contained'])).toBe('All 3 probes were contained.');
   });
 
+  it('names a probe the lesson leaves open apart, with the lesson that closes it, and does not fail the run for it', () => {
+    const open = (index: number, title: string): CheckInfo => ({ ...probe(index, title), closedIn: { lesson: 'beyond-chroot/capabilities', title: 'Root without powers' } });
+    const checks = [probe(0, 'One'), probe(1, 'Two'), open(2, 'A core dump handler outside'), open(3, 'A file opened by its handle'), service(4)];
+    expect(sentence(checks, ['contained', 'contained', 'escaped', 'escaped', 'passed'])).toBe(
+      'Both other probes were contained and the jail still does its job. 2 probes are still open (closed in Root without powers): A core dump handler outside, A file opened by its handle.',
+    );
+    expect(sentence(checks, ['escaped', 'contained', 'escaped', 'contained', 'passed'])).toBe('1 of 3 probes escaped: One. 1 probe is still open (closed in Root without powers): A core dump handler outside.');
+    expect(sentence(checks, ['contained', 'contained', 'contained', 'contained', 'passed'])).toBe('All 4 probes were contained and the jail still does its job.');
+  });
+
   it('counts two unjudged checks in the plural', () => {
     expect(sentence([probe(0, 'A'), probe(1, 'B'), probe(2, 'C')], ['error', 'error', 'contained'])).toBe('2 checks could not be judged: A, B.');
   });

@@ -18,22 +18,28 @@ export interface SummaryClause {
 export function verdictClauses(checks: readonly CheckInfo[], results: ReadonlyArray<CheckFinished | undefined>): SummaryClause[] | null {
   if (checks.length === 0 || checks.some((c) => !results[c.index])) return null;
   const verdictOf = (c: CheckInfo) => results[c.index]!.verdict;
-  const probes = checks.filter((c) => c.kind === 'escape');
+  const probes = checks.filter((c) => c.kind === 'escape' && !(c.closedIn && verdictOf(c) === 'escaped'));
   const services = checks.filter((c) => c.kind === 'service');
-  const escaped = checks.filter((c) => verdictOf(c) === 'escaped');
+  // A probe the lesson leaves open on purpose is named apart: it is where the lesson's defence ends, not a mistake.
+  const stillOpen = checks.filter((c) => verdictOf(c) === 'escaped' && c.closedIn);
+  const escaped = checks.filter((c) => verdictOf(c) === 'escaped' && !c.closedIn);
   const failed = checks.filter((c) => verdictOf(c) === 'failed');
   const unjudged = checks.filter((c) => verdictOf(c) === 'error');
 
+  const open: SummaryClause[] = stillOpen.length
+    ? [{ text: `${stillOpen.length === 1 ? '1 probe is' : `${stillOpen.length} probes are`} still open (closed in ${[...new Set(stillOpen.map((c) => c.closedIn!.title))].join(', ')})`, checks: stillOpen }]
+    : [];
   if (escaped.length + failed.length + unjudged.length === 0) {
-    const contained = probes.length === 0 ? null : probes.length === 1 ? 'The probe was contained' : probes.length === 2 ? 'Both probes were contained' : `All ${probes.length} probes were contained`;
+    const other = stillOpen.length ? ' other' : '';
+    const contained = probes.length === 0 ? null : probes.length === 1 ? `The${other} probe was contained` : probes.length === 2 ? `Both${other} probes were contained` : `All ${probes.length}${other} probes were contained`;
     const text = contained === null ? 'The jail still does its job' : services.length > 0 ? `${contained} and the jail still does its job` : contained;
-    return [{ text, checks: [] }];
+    return [{ text, checks: [] }, ...open];
   }
   const clauses: SummaryClause[] = [];
   if (escaped.length) clauses.push({ text: probes.length === 1 ? 'The probe escaped' : `${escaped.length} of ${plural(probes.length, 'probe')} escaped`, checks: escaped });
   if (failed.length) clauses.push({ text: services.length === 1 ? 'The service check failed' : `${failed.length} of ${plural(services.length, 'service check')} failed`, checks: failed });
   if (unjudged.length) clauses.push({ text: `${plural(unjudged.length, 'check')} could not be judged`, checks: unjudged });
-  return clauses;
+  return [...clauses, ...open];
 }
 
 /** A clause as plain text, as it reads on screen. */

@@ -9,6 +9,7 @@ import type { ProbeBuilder } from './probe-binaries.js';
 import { lessonFiles, preloadedCount, programFile } from './staging.js';
 import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
 import { diagnoseVmFault } from './vm-fault.js';
+import { summarize } from '../run-summary.js';
 
 /**
  * One job on this machine: compile (while a VM is taken and the lesson's files
@@ -30,22 +31,6 @@ interface Session {
 }
 
 const fresh = (prefix: string): string => `${prefix}-${randomBytes(12).toString('hex')}`;
-
-export function summarize(checks: JobCheck[], verdicts: Verdict[]): { outcome: RunOutcome; message: string } {
-  const escapes = checks.filter((c) => c.kind === 'escape').length;
-  const escaped = verdicts.filter((v) => v === 'escaped').length;
-  const failed = verdicts.filter((v) => v === 'failed').length;
-  const errors = verdicts.filter((v) => v === 'error').length;
-  // "All 1 probe" and "1 of 1 probe" read as slips: one probe is "the probe", two are "both".
-  const contained = escapes === 1 ? 'The probe was contained' : escapes === 2 ? 'Both probes were contained' : `All ${escapes} probes were contained`;
-  if (escaped === 0 && failed === 0 && errors === 0) return { outcome: 'passed', message: `${contained} and the jail still does its job: lesson passed.` };
-  const parts: string[] = [];
-  if (escaped) parts.push(escapes === 1 ? 'the probe escaped' : `${escaped} of ${escapes} probes escaped`);
-  if (failed) parts.push(`${failed} service check${failed === 1 ? '' : 's'} failed`);
-  if (errors) parts.push(`${errors} check${errors === 1 ? '' : 's'} could not be judged`);
-  const text = parts.join(', ');
-  return { outcome: escaped || failed ? 'failed' : 'error', message: text.charAt(0).toUpperCase() + text.slice(1) + '.' };
-}
 
 export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal, deps: LocalRunDeps): Promise<void> {
   const started = Date.now();
@@ -177,13 +162,13 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
             emit({ type: 'check-finished', index: rest.index, verdict: 'error', evidence: null, reason: rest === check ? fault.message : 'not run: the VM failed twice in this run', exit: { code: null, signal: null }, limit: null, durationMs: 0 });
           }
           session = null;
-          const { outcome, message } = summarize(lesson.checks, verdicts.map((v) => v.verdict));
+          const { outcome, message } = summarize(lesson.checks, verdicts);
           finish(outcome, `${message} The VM failed twice: ${fault.message}.`);
           return;
         }
       }
     }
-    const { outcome, message } = summarize(lesson.checks, verdicts.map((v) => v.verdict));
+    const { outcome, message } = summarize(lesson.checks, verdicts);
     finish(outcome, outcome === 'passed' && job.solutionShown ? `${message} (With the solution shown: it counts as passed with the solution.)` : message);
   } catch (e) {
     if (signal.aborted) finish('cancelled', 'The run was cancelled.');
@@ -210,5 +195,6 @@ function checkRequest(lesson: RunJob['lesson'], check: JobCheck, s: CheckSecrets
     processes: lesson.limits.processes,
     outputBytes: lesson.limits.outputBytes,
     race: check.probe.race,
+    groups: lesson.supplementaryGroups,
   };
 }

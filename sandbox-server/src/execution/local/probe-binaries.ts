@@ -27,7 +27,8 @@ export function preloadFiles(probes: Iterable<ProbeBinary>): PreloadFile[] {
 }
 
 /**
- * Probe and accomplice binaries from their sources: static musl, compiled
+ * Probe and accomplice binaries from their sources: static musl (or, for a
+ * probe that says `linkage: dynamic`, against the guest world's glibc), compiled
  * beside probe.h, once per distinct source (memory, then the compile cache on
  * disk). A job carries its probes' sources, so a run gets exactly the probes
  * its lesson had when it started, on this machine or a runner elsewhere.
@@ -37,11 +38,13 @@ export class ProbeBuilder {
 
   constructor(private readonly cache: CompileCache) {}
 
-  binary(source: string, fileName: string, header: string, label: string): Promise<Buffer> {
-    const key = createHash('sha256').update(header).update('\0').update(fileName).update('\0').update(source).digest('hex');
+  binary(source: string, fileName: string, header: string, label: string, linkage: 'static' | 'dynamic' = 'static'): Promise<Buffer> {
+    const key = createHash('sha256').update(linkage).update('\0').update(header).update('\0').update(fileName).update('\0').update(source).digest('hex');
+    // A dynamic probe is linked against the guest's glibc (the host's libc6, copied into the guest image) like most programs.
+    const how = linkage === 'dynamic' ? ({ libc: 'glibc', linkage: 'dynamic' } as const) : ({ libc: 'musl' } as const);
     let b = this.memo.get(key);
     if (!b) {
-      b = this.cache.get({ source, fileName, extraFiles: { 'probe.h': header }, libc: 'musl' }, { persist: true }).then((r) => {
+      b = this.cache.get({ source, fileName, extraFiles: { 'probe.h': header }, ...how }, { persist: true }).then((r) => {
         if (!r.ok || !r.binary) throw new ProbeCompileError(`${label} does not compile:\n${r.text}`);
         return r.binary;
       });
@@ -57,7 +60,7 @@ export class ProbeBuilder {
     await Promise.all(
       job.lesson.checks.map(async ({ probe: p }) => {
         const [probe, accomplice] = await Promise.all([
-          this.binary(p.source, 'probe.c', job.probeHeader, `probe ${p.id}`),
+          this.binary(p.source, 'probe.c', job.probeHeader, `probe ${p.id}`, p.linkage),
           p.accompliceSource === null ? null : this.binary(p.accompliceSource, 'accomplice.c', job.probeHeader, `accomplice of ${p.id}`),
         ]);
         out.set(p.id, { probe, accomplice });
@@ -73,14 +76,14 @@ export class ProbeBuilder {
   async library(library: ProbeLibrary): Promise<Map<string, ProbeBinary>> {
     const problems: string[] = [];
     const out = new Map<string, ProbeBinary>();
-    const one = (id: string, fileName: string, source: string): Promise<Buffer | null> =>
-      this.binary(source, fileName, library.header, `lessons/probes/${id}/${fileName}`).catch((e: Error) => {
+    const one = (id: string, fileName: string, source: string, linkage: 'static' | 'dynamic' = 'static'): Promise<Buffer | null> =>
+      this.binary(source, fileName, library.header, `lessons/probes/${id}/${fileName}`, linkage).catch((e: Error) => {
         problems.push(e.message);
         return null;
       });
     await Promise.all(
       [...library.probes.values()].map(async (p) => {
-        const [probe, accomplice] = await Promise.all([one(p.id, 'probe.c', p.source), p.accompliceSource === null ? null : one(p.id, 'accomplice.c', p.accompliceSource)]);
+        const [probe, accomplice] = await Promise.all([one(p.id, 'probe.c', p.source, p.meta.linkage ?? 'static'), p.accompliceSource === null ? null : one(p.id, 'accomplice.c', p.accompliceSource)]);
         if (probe) out.set(p.id, { probe, accomplice });
       }),
     );
