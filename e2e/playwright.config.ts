@@ -14,7 +14,7 @@ import { REMOTE_INSTRUCTOR_TOKEN } from './support/remote.js';
  */
 const port = Number(process.env.JAILLAB_E2E_PORT ?? 7899);
 /** The remote project's server: runs go through Redis to a runner process (docs/scaling.md). */
-const remotePort = port + 30; // +10 and +20 are the restart tests' own servers
+const remotePort = port + 30; // +10 and +20 are the restart tests' own servers, +40 the shell-idle test's
 const dataDir = process.env.JAILLAB_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'jaillab-e2e-'));
 process.env.JAILLAB_E2E_DATA_DIR = dataDir; // workers re-load this file: keep one directory
 
@@ -54,8 +54,9 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    // Shells close after 20 s without input here (10 min by default), so the idle test is quick.
-    env: { JAILLAB_PORT: String(port), JAILLAB_HOST: '127.0.0.1', JAILLAB_DATA_DIR: dataDir, JAILLAB_SHELL_IDLE_MS: '20000' },
+    // Shells keep the default idle timeout (10 min): a flood test on a loaded machine may go a while without input.
+    // The idle test runs a server of its own with a short one (shell-idle.spec.ts).
+    env: { JAILLAB_PORT: String(port), JAILLAB_HOST: '127.0.0.1', JAILLAB_DATA_DIR: dataDir },
     },
     {
       command: 'npm run -s -w sandbox-server remote-cluster',

@@ -14,7 +14,7 @@ export class ShellTab {
   async open(): Promise<void> {
     await this.page.getByTestId('tab-shell').click();
     await this.openButton.click();
-    await expect(this.terminal.locator('.xterm-rows')).toContainText('jaillab:/root#', { timeout: 60_000 });
+    await expect(this.terminal.locator('.xterm-rows')).toContainText('jaillab:~#', { timeout: 60_000 });
   }
 
   /** Types a line into the shell, as keystrokes. */

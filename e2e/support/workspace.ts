@@ -14,8 +14,9 @@ export class Workspace {
     this.terminal = page.locator('.xterm').first();
   }
 
-  async open(lessonId: string): Promise<void> {
-    await this.page.goto(`/lessons/${lessonId}`);
+  /** `origin`: a spec's own server (OwnServer.url); by default the shared one. */
+  async open(lessonId: string, origin = ''): Promise<void> {
+    await this.page.goto(`${origin}/lessons/${lessonId}`);
     await expect(this.editor).toBeVisible();
     await expect(this.runButton).toBeEnabled();
   }

@@ -81,14 +81,3 @@ test('a flood of shell output keeps the page responsive: a click answers while i
   await shell.type("echo STOP''PED");
   await shell.waitFor(/STOPPED/, 60_000);
 });
-
-test('an idle shell is closed with a message', async ({ page }) => {
-  const ws = new Workspace(page);
-  await ws.open(LESSON);
-  const shell = new ShellTab(page);
-  await shell.open();
-  // The e2e server closes shells after 20 s without input (playwright.config.ts).
-  await shell.waitFor(/closed after 20 s without input/, 45_000);
-  await expect(page.getByTestId('shell-message')).toContainText(/without input/);
-  await expect(shell.openButton).toBeVisible();
-});

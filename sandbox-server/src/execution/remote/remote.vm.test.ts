@@ -6,7 +6,8 @@ import { JailLabClient, type RunResult } from '../../client/jaillab-client.js';
 import { LESSONS_DIR, programThat } from '../../../test/lesson-sources.js';
 import { type RemoteCluster, startRemoteCluster } from '../../../test/remote-cluster.js';
 import { rssMiB } from '../../../test/server-process.js';
-import { keys } from './keys.js';
+import { Queue } from 'bullmq';
+import { PREFIX, QUEUE_NAME, keys } from './keys.js';
 
 /**
  * Runs on runner machines, for real: Debian's redis-server on a private
@@ -159,6 +160,23 @@ describe('runs on remote runners (BullMQ on Redis)', () => {
     } finally {
       second.close();
       third.close();
+    }
+  });
+
+  it('a job a runner cannot read (another version) ends its run with that reason, not in silence', async () => {
+    const queue = new Queue(QUEUE_NAME, { connection: { path: cluster.redis.socket, password: cluster.redis.password }, prefix: PREFIX });
+    const redis = cluster.redis.client();
+    try {
+      await queue.add('run', { runId: 'r_from_the_future', lesson: { format: 2 } }, { jobId: 'r_from_the_future', removeOnComplete: true });
+      let entries: Array<[string, string[]]> = [];
+      while (!entries.some(([, f]) => f[0] === 'e' && f[1]!.includes('"finished"'))) {
+        const reply = (await redis.xread('BLOCK', 1000, 'STREAMS', keys.stream('r_from_the_future'), '0-0')) as Array<[string, Array<[string, string[]]>]> | null;
+        entries = reply?.[0]?.[1] ?? [];
+      }
+      const finished = JSON.parse(entries.find(([, f]) => f[0] === 'e')![1][1]!) as RunEvent;
+      expect(finished).toMatchObject({ type: 'finished', outcome: 'error', message: expect.stringMatching(/could not read its job \(is it running another version/) });
+    } finally {
+      await queue.close();
     }
   });
 

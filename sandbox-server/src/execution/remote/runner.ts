@@ -99,7 +99,15 @@ export class Runner {
     const redis = this.redis!;
     const parsed = RunJob.safeParse(bull.data);
     if (!parsed.success) {
-      this.deps.log(`runner: job ${bull.id} is not a run job: ${parsed.error.issues[0]?.message}`);
+      // Most likely a server and a runner of different versions: say so to the learner, not only in a log.
+      const why = parsed.error.issues[0];
+      this.deps.log(`runner: job ${bull.id} is not a run job this runner understands: ${why?.path.join('.')}: ${why?.message}`);
+      if (typeof bull.id === 'string') {
+        const writer = new RunStreamWriter(redis, bull.id, DEFAULT_BACKPRESSURE, new AbortController().signal, () => {});
+        writer.taken({ runnerId: this.deps.id, host: this.deps.host });
+        writer.event({ type: 'finished', outcome: 'error', message: `The run could not start: runner ${this.deps.host} could not read its job (is it running another version of JailLab than the server?).`, accelerator: null, durationMs: 0 });
+        await writer.flush().catch(() => undefined);
+      }
       return;
     }
     const job = parsed.data;
