@@ -65,11 +65,18 @@ static int scan_for_marker(struct marker_scan *m, const char *data, size_t len) 
   return m->seen;
 }
 
-/* Reaps what has ended, and hands the stops of traced processes to the tracer (which resumes them). Returns the stops handled. */
-static int reap(pid_t main_pid, struct tracer *tracer, struct outcome *out) {
+/* At most this many wait results per pass of the check loop: a traced fork bomb stops without end, and an
+ * unbounded reap would never get back to the deadline and the limits. */
+#define REAP_BATCH 256
+
+/* Reaps what has ended, and hands the stops of traced processes to the tracer (which resumes them). Returns the
+ * wait results handled; REAP_BATCH means there may be more waiting. */
+static int reap(pid_t main_pid, struct tracer *tracer, struct outcome *out, int *handled) {
   int status, stops = 0;
   pid_t pid;
-  while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+  *handled = 0;
+  while (*handled < REAP_BATCH && (pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+    ++*handled;
     if (tracer && tracer_handle(tracer, pid, status)) {
       stops++;
       continue;
@@ -328,7 +335,8 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   long long killed_at = -1;
   long long groups_checked = 0;
   for (;;) {
-    int stops = reap(main_pid, tracer, &out);
+    int handled;
+    int stops = reap(main_pid, tracer, &out, &handled);
     long long now = monotonic_ms();
     /* A traced program wakes this loop at every stop: its cgroup files are read every 10 ms then, not every stop
      * (a process that stops is alive anyway). */
@@ -356,7 +364,7 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
     }
     int timeout = out.limit == LIMIT_NONE ? (int)(deadline - now) : 20;
     if (timeout > 50) timeout = 50;
-    if (timeout < 0) timeout = 0;
+    if (timeout < 0 || handled == REAP_BATCH) timeout = 0; /* more may be waiting: SIGCHLD does not repeat */
     struct pollfd p[2] = {{.fd = master, .events = POLLIN}, {.fd = sigchld_fd, .events = POLLIN}};
     int n = poll(p, 2, timeout);
     if (n < 0 && errno != EINTR) die("poll: %m");

@@ -25,9 +25,11 @@ describe('limits', () => {
     expect(r.finished.outcome).not.toBe('passed');
   });
 
-  it('a fork bomb is stopped by the process limit', async () => {
-    // Untraced: under the replay's tracer a fork bomb does not end at the process limit yet (issue 16, not done).
-    const r = await runProgram(programThat('for (;;) fork();'), { trace: false });
+  it.each([
+    ['untraced', false],
+    ['traced for the replay (every fork stops at the tracer)', true],
+  ])('a fork bomb is stopped by the process limit, %s', async (_how, trace) => {
+    const r = await runProgram(programThat('for (;;) fork();'), { trace });
     const c = checkResult(r, 'cwd-outside');
     expect(c.limit, c.reason).toBe('processes');
     expect(c.reason).toMatch(/process limit/);
