@@ -68,7 +68,7 @@ describe('runs on remote runners (BullMQ on Redis)', () => {
     const other = await JailLabClient.connect(cluster.server.url);
     const [a, b] = await Promise.all([client.run(...lessonRun(0, '_solution')), other.run(...lessonRun(0, '_solution'))]);
     other.close();
-    expect([a.finished.outcome, b.finished.outcome]).toEqual(['passed', 'passed']);
+    expect([a.finished.outcome, b.finished.outcome], `${a.finished.message} / ${b.finished.message}`).toEqual(['passed', 'passed']);
     expect([runnerOf(a), runnerOf(b)].sort()).toEqual(['host-a', 'host-b']);
   });
 
@@ -156,7 +156,7 @@ describe('runs on remote runners (BullMQ on Redis)', () => {
       expect([ra.finished.outcome, rb.finished.outcome]).toEqual(['cancelled', 'cancelled']);
       // The runners are free again: the next run is served.
       const next = await client.run(...lessonRun(0, '_solution'));
-      expect(next.finished.outcome).toBe('passed');
+      expect(next.finished.outcome, next.finished.message).toBe('passed');
     } finally {
       second.close();
       third.close();
