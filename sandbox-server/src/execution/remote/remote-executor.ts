@@ -106,6 +106,7 @@ export class RemoteExecutor implements RunExecutor {
     let lastPosition = -1;
     let notWaitingSince: number | null = null;
     let nextLook = 0;
+    let missedBeat = false;
 
     const end = (outcome: RunOutcome, message: string): void => {
       if (finished) return;
@@ -119,6 +120,17 @@ export class RemoteExecutor implements RunExecutor {
           : `the runner running it${taken ? ` (${taken.host})` : ''} was lost: it stopped answering`;
       this.log(`run ${runId}: ${why}`);
       end('error', `The run could not complete: ${why}. Your code is kept; press Run to try again.`);
+    };
+
+    // A runner writes a run's end to the stream before it drops the run's heartbeat, so a missing heartbeat may
+    // only mean the end arrived after the last read. The runner is gone when one more read, made after the beat
+    // was missed, still brings no end (that read returns at once if the end is there).
+    const runnerGone = async (): Promise<boolean> => {
+      if (await this.redis.exists(keys.heartbeat(runId))) return (missedBeat = false);
+      if (missedBeat) return true;
+      missedBeat = true;
+      nextLook = 0;
+      return false;
     };
 
     const cancel = async (): Promise<void> => {
@@ -160,7 +172,7 @@ export class RemoteExecutor implements RunExecutor {
         if (finished || Date.now() < nextLook) continue;
         nextLook = Date.now() + 1000;
         if (taken) {
-          if (!(await this.redis.exists(keys.heartbeat(runId)))) lost();
+          if (await runnerGone()) lost();
           continue;
         }
         const position = await this.waitingPosition(runId);
@@ -171,7 +183,7 @@ export class RemoteExecutor implements RunExecutor {
         } else {
           // Taken but not yet announced: a runner that died in between has no heartbeat either.
           notWaitingSince ??= Date.now();
-          if (Date.now() - notWaitingSince > HEARTBEAT_TTL_MS + 1000 && !(await this.redis.exists(keys.heartbeat(runId)))) lost();
+          if (Date.now() - notWaitingSince > HEARTBEAT_TTL_MS + 1000 && (await runnerGone())) lost();
         }
       }
     } catch (e) {
