@@ -67,3 +67,23 @@ test('a long trace is folded, and filtered by call', async ({ page }) => {
   expect(calls).toContain('chroot');
   await expect(dialog.getByTestId('trace-repeat')).toHaveCount(0);
 });
+
+test('a run with Replay off records no trace, and the choice is kept across a reload', async ({ page }) => {
+  const ws = new Workspace(page);
+  await ws.open('first-jail/a-jail-that-leaks');
+  const toggle = page.getByTestId('trace-toggle');
+  await toggle.uncheck();
+  await ws.run();
+  expect(await ws.runOutcome()).toBe('failed');
+  // The verdict is the same as with tracing; only the replay is missing.
+  const probe = ws.check('cwd-outside');
+  await expect(probe).toHaveAttribute('data-verdict', 'escaped');
+  await expect(page.getByTestId('replay-open')).toHaveCount(0);
+
+  await ws.open('first-jail/a-jail-that-leaks'); // a fresh page load
+  await expect(page.getByTestId('trace-toggle')).not.toBeChecked();
+  await page.getByTestId('trace-toggle').check();
+  await ws.run();
+  // Only the new, traced run can bring a replay (the page may show the last run again after the load).
+  await expect(ws.check('cwd-outside').getByTestId('replay-open')).toBeVisible({ timeout: 90_000 });
+});
