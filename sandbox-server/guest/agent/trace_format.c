@@ -77,6 +77,13 @@ static const char *name_of(const struct name *t, size_t n, uint64_t v) {
   return NULL;
 }
 
+/* The value's name from table t, or the number itself (in hex for a request code, where hex is how it is known). */
+static void name_or_number(char *out, size_t n, const struct name *t, size_t count, uint64_t v, int hex) {
+  const char *nm = name_of(t, count, v);
+  if (nm) snprintf(out, n, "%s", nm);
+  else snprintf(out, n, hex ? "0x%llx" : "%llu", (unsigned long long)v);
+}
+
 /* Appends to out (length n) what fits; keeps it NUL-terminated. */
 static void append(char *out, size_t n, const char *s) {
   size_t used = strnlen(out, n);
@@ -277,24 +284,16 @@ void trace_format_arg(pid_t pid, const struct call_desc *d, int i, const uint64_
       flags(out, n, v, mnt_flags, COUNT(mnt_flags), "0");
       break;
     case K_PRCTL:
-      nm = name_of(prctl_options, COUNT(prctl_options), v);
-      if (nm) snprintf(out, n, "%s", nm);
-      else snprintf(out, n, "%llu", (unsigned long long)v);
+      name_or_number(out, n, prctl_options, COUNT(prctl_options), v, 0);
       break;
     case K_PTRACE:
-      nm = name_of(ptrace_requests, COUNT(ptrace_requests), v);
-      if (nm) snprintf(out, n, "%s", nm);
-      else snprintf(out, n, "0x%llx", (unsigned long long)v);
+      name_or_number(out, n, ptrace_requests, COUNT(ptrace_requests), v, 1);
       break;
     case K_SECCOMP:
-      nm = name_of(seccomp_ops, COUNT(seccomp_ops), v);
-      if (nm) snprintf(out, n, "%s", nm);
-      else snprintf(out, n, "%llu", (unsigned long long)v);
+      name_or_number(out, n, seccomp_ops, COUNT(seccomp_ops), v, 0);
       break;
     case K_DOMAIN:
-      nm = name_of(domains, COUNT(domains), v);
-      if (nm) snprintf(out, n, "%s", nm);
-      else snprintf(out, n, "%llu", (unsigned long long)v);
+      name_or_number(out, n, domains, COUNT(domains), v, 0);
       break;
     case K_SOCKTYPE: {
       nm = name_of(sock_types, COUNT(sock_types), v & 0xf);

@@ -186,30 +186,6 @@ int snapshot_take(const struct trace_world *w, pid_t pid, int what, struct snaps
   return 0;
 }
 
-/* Folds "//", "/./" and "/../" in an absolute path, in place (textually). */
-static void fold(char *p) {
-  char *out = p;
-  const char *in = p;
-  while (*in) {
-    while (*in == '/') in++;
-    if (!*in) break;
-    const char *end = strchr(in, '/');
-    size_t len = end ? (size_t)(end - in) : strlen(in);
-    if (len == 1 && in[0] == '.') {
-    } else if (len == 2 && in[0] == '.' && in[1] == '.') {
-      while (out > p && *--out != '/') {
-      }
-    } else {
-      *out++ = '/';
-      memmove(out, in, len);
-      out += len;
-    }
-    in += len;
-  }
-  if (out == p) *out++ = '/';
-  *out = 0;
-}
-
 int resolve_path_arg(const struct trace_world *w, pid_t pid, int dirfd, const char *path, struct where *out) {
   char link[64];
   struct where root, base = {.fd = -1};
@@ -220,7 +196,7 @@ int resolve_path_arg(const struct trace_world *w, pid_t pid, int dirfd, const ch
     /* ".." at the root stays there: fold the path on its own, then put it below the root. */
     char rel[2 * WHERE_PATH_CAP];
     copy_path(rel, sizeof rel, path);
-    fold(rel);
+    path_fold(rel);
     snprintf(full, sizeof full, "%s%s", strcmp(root.path, "/") == 0 ? "" : root.path, strcmp(rel, "/") == 0 && strcmp(root.path, "/") != 0 ? "" : rel);
   } else {
     if (dirfd == AT_FDCWD) snprintf(link, sizeof link, "/proc/%d/cwd", pid);
@@ -230,12 +206,12 @@ int resolve_path_arg(const struct trace_world *w, pid_t pid, int dirfd, const ch
       /* ".." stops at the process's root when it starts below it: fold below the root, then put the root in front. */
       char rel[2 * WHERE_PATH_CAP];
       snprintf(rel, sizeof rel, "%s/%.*s", base.path + strlen(root.path), WHERE_PATH_CAP, path);
-      fold(rel);
+      path_fold(rel);
       snprintf(full, sizeof full, "%s%.*s", root.path, 2 * WHERE_PATH_CAP, strcmp(rel, "/") == 0 ? "" : rel);
     } else {
       /* From outside its root nothing stops ".." before the real root: that is the escape. */
       snprintf(full, sizeof full, "%s/%s", base.path, path);
-      fold(full);
+      path_fold(full);
     }
   }
   memset(out, 0, sizeof *out);

@@ -265,30 +265,6 @@ int tracee_read_string(pid_t pid, uint64_t addr, char *out, size_t n) {
   return 0;
 }
 
-/* Folds "//", "/./" and "/../" in an absolute path, in place (textually: symlinks are not followed). */
-static void fold(char *p) {
-  char *out = p;
-  const char *in = p;
-  while (*in) {
-    while (*in == '/') in++;
-    if (!*in) break;
-    const char *end = strchr(in, '/');
-    size_t len = end ? (size_t)(end - in) : strlen(in);
-    if (len == 1 && in[0] == '.') {
-    } else if (len == 2 && in[0] == '.' && in[1] == '.') {
-      while (out > p && *--out != '/') {
-      }
-    } else {
-      *out++ = '/';
-      memmove(out, in, len);
-      out += len;
-    }
-    in += len;
-  }
-  if (out == p) *out++ = '/';
-  *out = 0;
-}
-
 static int read_link(const char *link, char *out, size_t n) {
   ssize_t r = readlink(link, out, n - 1);
   if (r <= 0) return -1;
@@ -308,6 +284,6 @@ int tracee_absolute_path(pid_t pid, int dirfd, const char *path, char *out, size
     if (read_link(link, base, sizeof base) != 0 || base[0] != '/') return -1;
     snprintf(out, n, "%s/%s", base, path);
   }
-  fold(out);
+  path_fold(out);
   return 0;
 }

@@ -216,3 +216,27 @@ long long monotonic_us(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
+
+/* Folds "//", "/./" and "/../" in an absolute path, in place (textually: symlinks are not followed). */
+void path_fold(char *p) {
+  char *out = p;
+  const char *in = p;
+  while (*in) {
+    while (*in == '/') in++;
+    if (!*in) break;
+    const char *end = strchr(in, '/');
+    size_t len = end ? (size_t)(end - in) : strlen(in);
+    if (len == 1 && in[0] == '.') {
+    } else if (len == 2 && in[0] == '.' && in[1] == '.') {
+      while (out > p && *--out != '/') {
+      }
+    } else {
+      *out++ = '/';
+      memmove(out, in, len);
+      out += len;
+    }
+    in += len;
+  }
+  if (out == p) *out++ = '/';
+  *out = 0;
+}

@@ -26,6 +26,8 @@ int rm_rf(const char *path);
 int copy_tree(const char *src, const char *dst);
 /* True if rel is a relative path with no "..", no "//" and no leading "/". */
 int safe_relative_path(const char *rel);
+/* Folds "//", "/./" and "/../" in an absolute path, in place (textually: symlinks are not followed). */
+void path_fold(char *p);
 long long monotonic_ms(void);
 long long monotonic_us(void);
 
