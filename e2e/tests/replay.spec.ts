@@ -30,6 +30,8 @@ test('the replay of an escape shows the step where the probe got out', async ({ 
   await expect(outside).toHaveCount(1);
   await expect(outside).toHaveAttribute('data-call', 'fchdir');
   await expect(outside.getByTestId('where-cwd')).toHaveAttribute('data-place', 'outside');
+  // The fchdir names no path: the row says where the inherited descriptor took the cwd.
+  await expect(outside).toContainText(/cwd → \/\S* \(outside\)/);
   await expect(dialog.locator('[data-testid="trace-step"][data-mark~="secret"]')).toHaveAttribute('data-call', /^open/);
   await dialog.getByTestId('trace-jump').click();
   await expect(outside).toHaveAttribute('aria-current', 'step');

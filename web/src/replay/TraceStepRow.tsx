@@ -1,5 +1,5 @@
 import type { TraceStep, TraceWhere } from '@jaillab/protocol';
-import { callText, type Mark } from './trace-view.js';
+import { callText, type Mark, stepDetail } from './trace-view.js';
 import { WherePicture } from './WherePicture.js';
 
 const MARK_LABEL: Record<Mark, string> = { outside: 'first step outside the jail', secret: 'read the secret', refused: 'refused' };
@@ -12,22 +12,10 @@ interface Props {
   onSelect(i: number): void;
 }
 
-/** What a step touched, in a few words: the path it named, the descriptor it got, what it became. */
-function detail(s: TraceStep): string | null {
-  const bits: string[] = [];
-  if (s.path) bits.push(`${s.path.path}${s.path.inside ? '' : ' (outside)'}`);
-  if (s.opened) bits.push(`fd ${s.opened.fd} → ${s.opened.path}${s.opened.secret ? ' (the secret)' : s.opened.inside ? '' : ' (outside)'}`);
-  if (s.fds?.length) bits.push(`passed ${s.fds.map((f) => `fd ${f.fd} → ${f.path}`).join(', ')}`);
-  if (s.target) bits.push(`target rooted at ${s.target.path}${s.target.inside ? '' : ' (outside)'}`);
-  if (s.became) bits.push(`now the ${s.became}${s.exe ? ` (${s.exe})` : ''}`);
-  if (s.note) bits.push(s.note);
-  return bits.length ? bits.join(' · ') : null;
-}
-
 /** One step of the timeline: who, the call and its result, what it touched, where root and cwd are afterwards. */
 export function TraceStepRow({ step, marks, place, selected, onSelect }: Props) {
   const failed = step.errno !== null;
-  const more = detail(step);
+  const more = stepDetail(step);
   return (
     <li
       className={`trace-step${failed ? ' trace-failed' : ''}${marks.length ? ' trace-marked' : ''}${selected ? ' trace-selected' : ''}`}

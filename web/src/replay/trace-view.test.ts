@@ -1,6 +1,6 @@
 import type { CheckTrace, TraceStep, TraceWhere } from '@jaillab/protocol';
 import { describe, expect, it } from 'vitest';
-import { callCounts, filterSteps, firstHighlight, marksOf, placeOf, placesAfter, timelineRows } from './trace-view.js';
+import { callCounts, filterSteps, firstHighlight, marksOf, placeOf, placesAfter, stepDetail, timelineRows } from './trace-view.js';
 
 const where = (path: string, inside: boolean): TraceWhere => ({ path, inside, belowRoot: inside });
 const step = (i: number, call: string, extra: Partial<TraceStep> = {}): TraceStep => ({ i, pid: 7, proc: 'probe', call, args: [], result: 0, errno: null, ...extra });
@@ -44,5 +44,14 @@ describe('the replay timeline', () => {
     expect(places.get(1500)?.cwd).toEqual(where('/', false));
     expect(placeOf(where('/jail', true))).toBe('inside');
     expect(placeOf({ path: '/jail', inside: true, belowRoot: false })).toBe('above-root');
+  });
+
+  it('says in words what a step touched, and where an fchdir() took the cwd (it names no path of its own)', () => {
+    expect(stepDetail(step(0, 'fchdir', { args: ['3'], after: { cwd: where('/root', false) } }))).toBe('cwd → /root (outside)');
+    expect(stepDetail(step(1, 'fchdir', { args: ['9'], result: -1, errno: 'EBADF', after: { cwd: where('/', true) } }))).toBeNull();
+    expect(stepDetail(step(2, 'openat', { result: 4, path: where('/outside/secret', false), opened: { fd: 4, path: '/outside/secret', inside: false, belowRoot: false, secret: true } }))).toBe(
+      '/outside/secret (outside) · fd 4 → /outside/secret (the secret)',
+    );
+    expect(stepDetail(step(3, 'chdir', { path: where('/jail', true) }))).toBe('/jail');
   });
 });

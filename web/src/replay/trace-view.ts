@@ -91,6 +91,24 @@ export function callText(s: TraceStep): string {
   return `${s.call}(${s.args.join(', ')}) = ${ret}`;
 }
 
+const outsideMark = (w: TraceWhere): string => (w.inside ? '' : ' (outside)');
+
+/**
+ * What a step touched, in a few words: the path it named, the descriptor it got, where an fchdir() took the cwd
+ * (the descriptor's directory: the step that walks out of a jail names no path), what the process became.
+ */
+export function stepDetail(s: TraceStep): string | null {
+  const bits: string[] = [];
+  if (s.path) bits.push(`${s.path.path}${outsideMark(s.path)}`);
+  if (s.opened) bits.push(`fd ${s.opened.fd} → ${s.opened.path}${s.opened.secret ? ' (the secret)' : outsideMark(s.opened)}`);
+  if (s.call === 'fchdir' && s.result === 0 && s.after?.cwd) bits.push(`cwd → ${s.after.cwd.path}${outsideMark(s.after.cwd)}`);
+  if (s.fds?.length) bits.push(`passed ${s.fds.map((f) => `fd ${f.fd} → ${f.path}`).join(', ')}`);
+  if (s.target) bits.push(`target rooted at ${s.target.path}${outsideMark(s.target)}`);
+  if (s.became) bits.push(`now the ${s.became}${s.exe ? ` (${s.exe})` : ''}`);
+  if (s.note) bits.push(s.note);
+  return bits.length ? bits.join(' · ') : null;
+}
+
 export type Place = 'inside' | 'outside' | 'above-root' | 'elsewhere';
 
 /** Where a root or cwd is, for the picture: in the jail below the root, in the jail above a deeper root, outside it, or in another mount namespace. */
