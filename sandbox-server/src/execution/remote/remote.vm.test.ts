@@ -22,6 +22,15 @@ const LESSONS: Array<[string, string]> = [
 ];
 const source = (folder: string, file: '_files' | '_solution'): string => readFileSync(join(LESSONS_DIR, folder, file, 'jail.c'), 'utf8');
 const verdicts = (r: RunResult): string[] => r.events.flatMap((e) => (e.type === 'check-finished' ? [`${e.index}:${e.verdict}`] : []));
+/** Each check's replay and findings in outline: the calls highlighted (first outside, the secret read) and the rules found. */
+const replays = (r: RunResult): string[] =>
+  r.events.flatMap((e) => {
+    if (e.type === 'check-trace') {
+      const call = (i: number | null) => (i === null ? '-' : (e.trace.steps[i]?.call ?? '?'));
+      return [`${e.index}: out ${call(e.trace.highlights.outside)}, secret ${call(e.trace.highlights.secret)}`];
+    }
+    return e.type === 'check-findings' ? [`${e.index}: ${e.findings.map((f) => f.rule).sort().join(' ') || 'no findings'}`] : [];
+  });
 const runnerOf = (r: { events: RunEvent[] }): string | undefined => r.events.flatMap((e) => (e.type === 'vm-ready' ? [e.runner] : []))[0];
 
 /** A jail program that never execs the probe and never ends: the check runs until its time limit or a cancel. */
@@ -72,13 +81,16 @@ describe('runs on remote runners (BullMQ on Redis)', () => {
     expect([runnerOf(a), runnerOf(b)].sort()).toEqual(['host-a', 'host-b']);
   });
 
-  it("gives lesson 1's and the capstone's verdicts exactly as a local run does, for starters and solutions", async () => {
+  it("gives lesson 1's and the capstone's verdicts, replays and findings exactly as a local run does, for starters and solutions", async () => {
     const local = await JailLabClient.connect(inject('serverUrl'));
     try {
       for (const [i] of LESSONS.entries())
         for (const which of ['_files', '_solution'] as const) {
           const [remote, here] = await Promise.all([client.run(...lessonRun(i, which)), local.run(...lessonRun(i, which))]);
           expect(verdicts(remote), `${LESSONS[i]![0]} ${which}`).toEqual(verdicts(here));
+          // The escape replay and the POS05-C findings cross from the runner as they are made locally.
+          expect(replays(remote).length, `${LESSONS[i]![0]} ${which}: one replay and one findings event per check`).toBe(2 * verdicts(here).length);
+          expect(replays(remote), `${LESSONS[i]![0]} ${which}`).toEqual(replays(here));
           expect(remote.finished.outcome).toBe(here.finished.outcome);
           expect(remote.finished.message).toBe(here.finished.message);
           expect(runnerOf(remote)).toMatch(/^host-[ab]$/);
