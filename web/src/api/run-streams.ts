@@ -57,6 +57,11 @@ function newRequestId(): string {
  * progress is re-watched on the new socket, and the server replays it from the
  * start (so the sink is told to `restart` first).
  */
+/** How a run is asked for: `trace: false` runs it without the escape replay (the workspace's Replay toggle). */
+export interface RunOptions {
+  trace?: boolean;
+}
+
 export class RunStreams {
   private readonly subs = new Set<Subscription>();
   private readonly byRequest = new Map<string, Subscription>();
@@ -123,7 +128,7 @@ export class RunStreams {
   }
 
   /** Starts a run of `source` against lesson `lessonId`; `trace: false` runs it without the escape replay. */
-  start(lessonId: string, source: string, sink: RunSink, options: { trace?: boolean } = {}): RunHandle {
+  start(lessonId: string, source: string, sink: RunSink, options: RunOptions = {}): RunHandle {
     const sub: Subscription = { sink, runId: null, requestId: newRequestId(), channel: null, finished: false, streamed: false, cancelWanted: false };
     this.subs.add(sub);
     this.byRequest.set(sub.requestId!, sub);

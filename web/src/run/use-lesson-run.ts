@@ -1,6 +1,6 @@
 import { type LessonView, MAX_SOURCE_BYTES, utf8Length } from '@jaillab/protocol';
 import { type RefObject, useCallback, useEffect, useReducer, useRef } from 'react';
-import type { RunHandle, RunSink } from '../api/run-streams.js';
+import type { RunHandle, RunOptions, RunSink } from '../api/run-streams.js';
 import { useConnection } from '../app/connection.js';
 import { loadLastRunId, saveLastRunId } from '../lesson/last-run.js';
 import { RunTranscript } from '../terminal/run-transcript.js';
@@ -10,7 +10,7 @@ import { initialRunState, runReducer, type RunState } from './run-state.js';
 export interface LessonRun {
   state: RunState;
   /** Sends `source` to be compiled and checked (a run already going is superseded by the server). */
-  start(source: string, options?: { trace?: boolean }): void;
+  start(source: string, options?: RunOptions): void;
   cancel(): void;
 }
 
@@ -134,7 +134,7 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
   useEffect(() => () => handleRef.current?.detach(), []);
 
   const start = useCallback(
-    (source: string, options: { trace?: boolean } = {}) => {
+    (source: string, options: RunOptions = {}) => {
       const size = utf8Length(source);
       if (size > maxSourceBytes) {
         const error = { code: 'too-large' as const, message: `Your program is ${kib(size)}; the limit is ${kib(maxSourceBytes)}. Make it smaller to run it.` };
