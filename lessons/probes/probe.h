@@ -4,9 +4,18 @@
  * A probe is started by the learner's jail program, inside the jail:
  *     argv[0] = /bin/<probe-id>   argv[1] = a per-check nonce
  * It tries one technique to reach /outside/secret in the VM's real root and
- * prints what happened. Its words are for the learner only: the host decides
- * "escaped" solely by finding the fresh secret in the output (or the nonce in
- * /outside/proof), never by trusting what a probe says about itself.
+ * prints what happened. Its words are for the learner only. The agent knows
+ * the probe started because it saw this binary's bytes exec'd, and what it
+ * printed because it held every other process of the check from then on; the
+ * host calls it escaped on the fresh secret in that output, the nonce in
+ * /outside/proof, or its exit status:
+ *
+ *     PROBE_ESCAPED (0)    it reached the secret (and printed it)
+ *     PROBE_CONTAINED (1)  it found no way out (its last "blocked:" line says why)
+ *     PROBE_UNFIT (3)      it started in a state it cannot be judged in (probe_start)
+ *
+ * Any other ending (a signal but SIGSYS, another status) is not a report and
+ * makes the check an error. A service probe exits 0 once it did its job.
  */
 #ifndef JAILLAB_PROBE_H
 #define JAILLAB_PROBE_H
@@ -24,15 +33,21 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 static __attribute__((unused)) const char *probe_name = "probe";
 static __attribute__((unused)) const char *probe_nonce = "";
 
-/* The host looks for this line to know the probe really started inside the jail. */
+/* The probe's first line, for the learner: where it finds itself. (No verdict reads it: a program can print it too.) */
 #define PROBE_STARTED "jaillab-probe: started"
+
+#define PROBE_ESCAPED 0
+#define PROBE_CONTAINED 1
+#define PROBE_UNFIT 3
 
 static __attribute__((unused)) void probe_say(const char *fmt, ...) {
   va_list ap;
@@ -44,11 +59,43 @@ static __attribute__((unused)) void probe_say(const char *fmt, ...) {
   va_end(ap);
 }
 
-/* Prints the start marker and where the probe finds itself. */
+/*
+ * A program can hand a probe more than a jail across its exec: signals blocked, ignored or already pending, a
+ * timer about to fire. None of that is a jail, and each could stop the probe before it tries anything. So the
+ * probe starts clean: a signal pending at its start makes it unfit to judge (it says so and exits PROBE_UNFIT);
+ * otherwise every disposition goes back to the default, nothing stays blocked, and the interval timers stop.
+ */
+static __attribute__((unused)) void probe_start_clean(void) {
+  sigset_t pending;
+  if (sigpending(&pending) == 0) {
+    for (int sig = 1; sig < NSIG; sig++)
+      if (sigismember(&pending, sig) == 1) {
+        printf("[%s] unfit: signal %d was pending when the probe started\n", probe_name, sig);
+        fflush(stdout);
+        _exit(PROBE_UNFIT);
+      }
+  }
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  struct itimerval off;
+  memset(&off, 0, sizeof off);
+  setitimer(ITIMER_REAL, &off, NULL);
+  setitimer(ITIMER_VIRTUAL, &off, NULL);
+  setitimer(ITIMER_PROF, &off, NULL);
+}
+
+/* Starts clean, then prints where the probe finds itself. */
 static __attribute__((unused)) void probe_start(int argc, char **argv, const char *name) {
   probe_name = name;
   if (argc > 1) probe_nonce = argv[1];
   setvbuf(stdout, NULL, _IOLBF, 0);
+  probe_start_clean();
   /* The raw syscall, not glibc's getcwd(): for a directory outside the process's root the kernel answers
      "(unreachable)/path", which is exactly what a learner should see, and glibc would hide it as ENOENT. */
   char cwd[512];

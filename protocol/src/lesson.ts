@@ -84,6 +84,12 @@ export const ProbeFrontMatter = z
       .min(1)
       .optional()
       .describe('what the accomplice (accomplice.c, started as root outside the jail before the check) does; required exactly when the probe has one'),
+    accompliceStarts: z
+      .enum(['before-program', 'with-probe'])
+      .default('before-program')
+      .describe(
+        'when the accomplice starts. before-program (the default): before the jail program, in the agent\'s own namespaces, to prepare the world the jail is built from or to win a race; the program cannot name it. with-probe: a process the probe must find by its pid (to ptrace it, or through /proc), started in the check\'s namespaces once the genuine probe has started and every other process of the check is held',
+      ),
     race: z
       .enum(['jail-path'])
       .optional()

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -22,6 +23,7 @@
 
 #include "baseline.h"
 #include "cgroup.h"
+#include "check_ns.h"
 #include "runner.h"
 #include "shell.h"
 #include "util.h"
@@ -35,6 +37,27 @@ static void mount_or_die(const char *src, const char *dst, const char *type, uns
   if (mount(src, dst, type, flags, data) != 0 && errno != EBUSY) die("mount %s on %s: %m", type, dst);
 }
 
+/*
+ * The agent judges programs that are root in this VM (docs/security.md, the threat model). The checks' processes
+ * cannot name it (check_ns.h); these close what is left to a process that could: a kernel helper a program sets
+ * off (core_pattern, modprobe, a release_agent) runs as root in the agent's namespaces.
+ */
+static void harden(void) {
+  /* Mounts in a check's namespace must never come back here, nor ours go there: no propagation at all. */
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making / private: %m");
+  /* Undumpable: another process of uid 0 needs CAP_SYS_PTRACE to read our memory or take our descriptors... */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) die("prctl(PR_SET_DUMPABLE): %m");
+  /* ...and the kernel's helpers never get it (nor any power but file access: they still read and write as root). */
+  static const char file_powers[] = "15 0"; /* CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER */
+  if (write_setting("/proc/sys/kernel/usermodehelper/bset", file_powers) != 0 || write_setting("/proc/sys/kernel/usermodehelper/inheritable", file_powers) != 0)
+    die("limiting the kernel's helpers: %m");
+  /* No new kernel code once the agent runs (the guest's modules are loaded by /init): defence in depth behind the
+   * check filter's refusals (check_filter.h) and the kernel's lockdown=integrity. */
+  if (write_setting("/proc/sys/kernel/kexec_load_disabled", "1") != 0 || write_setting("/proc/sys/kernel/modules_disabled", "1") != 0)
+    die("disabling kexec and module loading: %m");
+  check_ns_setup();
+}
+
 static void setup_system(void) {
   mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
   mount_or_die("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -45,7 +68,8 @@ static void setup_system(void) {
   mount_or_die("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777");
   cgroup_setup();
   /* The learner's program may exhaust memory; the kernel must pick it, never us. */
-  write_file("/proc/self/oom_score_adj", "-1000", 5, 0644);
+  if (write_setting("/proc/self/oom_score_adj", "-1000") != 0) die("oom_score_adj: %m");
+  harden();
 }
 
 static int open_port(void) {
@@ -67,6 +91,10 @@ static void send_simple(int port, uint8_t type, uint8_t tag, const char *text) {
 }
 
 static void apply_job(const struct wire_msg *m) {
+  /* From the JOB_READY answer on, every frame is signed with the job's key (wire.h). */
+  const struct wire_field *key = wire_get(m, T_KEY);
+  if (!key || key->len != 32) die("the job has no key to sign its frames with");
+  wire_sign(key->data);
   uint64_t ns = wire_get_u64(m, T_TIME_NS, 0);
   if (ns) {
     /* Restored clones wake with the template's clock: take the host's. */

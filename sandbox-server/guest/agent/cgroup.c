@@ -13,7 +13,7 @@
 
 static int cg_write(const char *name, const char *file, const char *value) {
   char *path = xasprintf("%s/%s/%s", CGROUP_ROOT, name, file);
-  int rc = write_file(path, value, strlen(value), 0644);
+  int rc = write_setting(path, value);
   free(path);
   return rc;
 }
@@ -24,7 +24,7 @@ void cgroup_setup(void) {
     die("mount cgroup2: %m");
   const char *ctl = "+memory +pids";
   char *path = xasprintf("%s/cgroup.subtree_control", CGROUP_ROOT);
-  if (write_file(path, ctl, strlen(ctl), 0644) != 0) die("enable cgroup controllers: %m");
+  if (write_setting(path, ctl) != 0) die("enable cgroup controllers: %m");
   free(path);
 }
 

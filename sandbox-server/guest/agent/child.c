@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,6 +62,8 @@ pid_t spawn_child(const struct child_spec *s) {
    * above 3 (0-2 are the agent's console, 3 and 4 its signalfd and port), so no dup2 below clobbers another. */
   int source_of_error = s->error_fd == 3 ? s->fd3 : s->error_fd == 1 ? s->stdout_fd : s->stderr_fd;
   int early = source_of_error >= 0 ? source_of_error : 2;
+  /* In the check's mount namespace before any path is used, so every path below is the check's world. */
+  if (s->mnt_ns_fd > 2 && setns(s->mnt_ns_fd, CLONE_NEWNS) != 0) setup_failed(early, "setns into the check's mount namespace");
   if (s->fd3 >= 0 && dup2(s->fd3, 3) < 0) setup_failed(early, "dup2 onto fd 3");
   if (s->fd4 >= 0 && dup2(s->fd4, 4) < 0) setup_failed(early, "dup2 onto fd 4");
   place_fd(s->stdin_fd, 0, early);
@@ -76,7 +79,7 @@ pid_t spawn_child(const struct child_spec *s) {
   if (s->traced && ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) setup_failed(s->error_fd, "ptrace(PTRACE_TRACEME)");
   /* The tracer sets its options while we wait here, before the filter's first SECCOMP_RET_TRACE needs them. */
   if (s->traced && raise(SIGSTOP) != 0) setup_failed(s->error_fd, "raise(SIGSTOP) for the tracer");
-  if (s->traced && s->trace_filter && seccomp_trace_install(s->trace_filter) != 0) setup_failed(s->error_fd, "installing the tracer's seccomp filter");
+  if (s->filter && check_filter_install(s->filter) != 0) setup_failed(s->error_fd, "installing the check's seccomp filter");
   execve(s->path, s->argv, (char *const *)s->env);
   dprintf(s->error_fd, "jaillab: cannot start %s: %s\n", s->path, strerror(errno));
   _exit(CHILD_EXEC_FAILED);

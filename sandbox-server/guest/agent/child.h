@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "seccomp_trace.h"
+#include "check_filter.h"
 #include "wire.h"
 
 /* Exit status of a child whose set-up failed before exec (as a shell says "found but cannot run"). */
@@ -43,13 +43,15 @@ struct child_spec {
   int fd3, fd4;
   /* Asks to be traced by the agent (PTRACE_TRACEME, then stops itself for the tracer) just before the exec: see tracer.h. */
   int traced;
+  /* A mount namespace (an nsfs descriptor, above 2) to enter first; 0 (unset) for the agent's own (check_ns.h). */
+  int mnt_ns_fd;
   /* The supplementary groups to start with (ngroups 0: none, like the agent's own). */
   const gid_t *groups;
   int ngroups;
   /* Where a set-up failure is reported: a descriptor of the child's (1, 2 or 3 after set-up), written before exiting. */
   int error_fd;
-  /* With `traced`: the seccomp filter that makes the listed calls stop for the tracer (tracer.h), or NULL. */
-  const struct seccomp_trace *trace_filter;
+  /* The check's seccomp filter (check_filter.h), installed last before the exec (after the tracer's options with `traced`), or NULL. */
+  const struct check_filter *filter;
 };
 
 /* Forks and execs spec; returns the child's pid. A failed fork is fatal for the agent. */

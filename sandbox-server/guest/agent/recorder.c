@@ -48,6 +48,8 @@ struct recorder {
   int dropping;
   size_t bytes;
   int started;
+  /* The process the agent saw exec the genuine probe (probe_watch.h), 0 until then. */
+  pid_t genuine;
   struct snapshot initial;
   struct jail_scan scan;
   char notes[MAX_NOTES][240];
@@ -149,7 +151,8 @@ static void put_snapshot(struct wire_out *o, const struct snapshot *s) {
 
 static void flush(struct recorder *r) {
   if (!r->batch_len) return;
-  if (write_all(r->port, r->batch, r->batch_len) != 0) die("writing to the host: %m");
+  /* Signed here, not when queued: a frame's place in the stream (and so its seq) is where it is written. */
+  if (wire_send_batch(r->port, r->batch, r->batch_len) != 0) die("writing to the host: %m");
   r->batch_len = 0;
 }
 
@@ -214,6 +217,10 @@ static void put_passed(struct recorder *r, struct wire_out *o, pid_t pid, uint64
     w.fd = fds[i];
     put_where(o, T_W_PASSED, &w);
   }
+}
+
+void recorder_genuine_probe(struct recorder *r, pid_t pid) {
+  r->genuine = pid;
 }
 
 void recorder_on_start(void *ctx, pid_t pid) {
@@ -332,10 +339,10 @@ static void end_call(struct recorder *r, struct proc *p, const struct syscall_st
     snprintf(link, sizeof link, "/proc/%d/exe", s->pid);
     if (where_of(&r->world, link, NULL, &w) == 0) snprintf(exe, sizeof exe, "%s", w.path);
     else exe[0] = 0;
-    const char *base = strrchr(exe, '/');
     int became = p->label;
-    /* The jail program exec'ing the probe: from here on it is the untrusted program. */
-    if (p->label == PROC_JAILER) became = base && strcmp(base + 1, r->probe_name) == 0 && (w.flags & W_INSIDE) ? PROC_PROBE : PROC_OTHER;
+    /* The jail program exec'ing the probe (the genuine one, as the agent saw it): from here on it is the untrusted
+     * program. Anything else it execs, under the probe's name or not, is some other program. */
+    if (p->label == PROC_JAILER) became = s->pid == r->genuine ? PROC_PROBE : PROC_OTHER;
     if (became == PROC_PROBE && !r->scan.done) jail_scan(&r->world, s->pid, &r->scan);
     p->label = became;
     uint8_t b = (uint8_t)became;
@@ -415,9 +422,7 @@ void recorder_finish(struct recorder *r) {
     }
   }
   /* The info frame is not counted against the caps: it is small and bounded. */
-  uint32_t len = (uint32_t)(o.len - 4);
-  memcpy(o.buf, &len, 4);
   flush(r);
-  if (write_all(r->port, o.buf, o.len) != 0) die("writing to the host: %m");
+  if (wire_send(r->port, &o) != 0) die("writing to the host: %m");
   free(o.buf);
 }

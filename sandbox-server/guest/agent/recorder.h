@@ -39,6 +39,9 @@ void recorder_set_tracer(struct recorder *r, struct tracer *t);
 void recorder_on_start(void *r, pid_t pid);
 void recorder_on_syscall(void *r, const struct syscall_stop *stop);
 
+/* pid has exec'd the genuine probe (before that exec's call returns): it is labelled the probe from then on. */
+void recorder_genuine_probe(struct recorder *r, pid_t pid);
+
 /* A step the agent adds itself (the race's swap, made by the accomplice while the program waited). */
 void recorder_note(struct recorder *r, pid_t pid, int proc, const char *call, const char *note);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,8 +17,8 @@
 #include "util.h"
 
 enum tracee_state {
-  AWAITING_START, /* the first process, until it stops itself after PTRACE_TRACEME */
-  AWAITING_EXEC,  /* the first process, options set, until its exec of the program */
+  AWAITING_START, /* a process the agent started, until it stops itself after PTRACE_TRACEME */
+  AWAITING_EXEC,  /* the program, options set, until the agent's exec of it */
   AWAITING_BIRTH, /* a child attached at fork, until its initial SIGSTOP */
   RUNNING,
 };
@@ -25,6 +26,9 @@ enum tracee_state {
 struct tracee {
   pid_t pid;
   enum tracee_state state;
+  enum tracee_role role;
+  /* Held: stopped, and stays stopped (tracer_hold_all_but). `hold` says it should be; `held` that it is. */
+  int hold, held;
   /* Stops at every call (its own seccomp filter could hide a refused one), not just at the listed ones. */
   int every;
   /* The entry of the call it is in, handed to the hook again at the exit. */
@@ -44,6 +48,8 @@ struct tracer {
   unsigned long stops;
   unsigned long every_call_stops;
   int budget_spent;
+  /* Once set, every process but the probe's own is held at its next stop (tracer_hold_all_but). */
+  int holding;
 };
 
 static const long OPTIONS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
@@ -55,7 +61,7 @@ static struct tracee *find(struct tracer *t, pid_t pid) {
   return NULL;
 }
 
-static struct tracee *add(struct tracer *t, pid_t pid, enum tracee_state state) {
+static struct tracee *add(struct tracer *t, pid_t pid, enum tracee_state state, enum tracee_role role) {
   struct tracee *e = find(t, pid);
   if (e) return e;
   if (t->n == t->cap) {
@@ -66,6 +72,8 @@ static struct tracee *add(struct tracer *t, pid_t pid, enum tracee_state state) 
   memset(e, 0, sizeof *e);
   e->pid = pid;
   e->state = state;
+  e->role = role;
+  e->hold = t->holding && role != ROLE_PROBE;
   return e;
 }
 
@@ -75,19 +83,34 @@ static void drop(struct tracer *t, pid_t pid) {
 }
 
 /* Calls of another ABI (nr -1) are always listed: the filter traces every one of them. */
+static void resume(struct tracee *e, int sig);
+
 static int is_listed(const struct tracer *t, long nr) {
   return nr < 0 || nr >= MAX_NR || (t->listed[nr / 8] >> (nr % 8)) & 1;
 }
 
-struct tracer *tracer_new(pid_t first, const long *calls, size_t ncalls, const struct tracer_hooks *hooks, void *ctx) {
+struct tracer *tracer_new(const long *calls, size_t ncalls, const struct tracer_hooks *hooks, void *ctx) {
   struct tracer *t = xmalloc(sizeof *t);
   memset(t, 0, sizeof *t);
   t->hooks = *hooks;
   t->ctx = ctx;
   for (size_t i = 0; i < ncalls; i++)
     if (calls[i] >= 0 && calls[i] < MAX_NR) t->listed[calls[i] / 8] |= (uint8_t)(1u << (calls[i] % 8));
-  add(t, first, AWAITING_START);
   return t;
+}
+
+void tracer_expect(struct tracer *t, pid_t pid, enum tracee_role role) {
+  add(t, pid, AWAITING_START, role);
+}
+
+int tracer_set_options(pid_t pid) {
+  return ptrace(PTRACE_SETOPTIONS, pid, 0, (void *)OPTIONS);
+}
+
+void tracer_adopt_stopped(struct tracer *t, pid_t pid, enum tracee_role role) {
+  struct tracee *e = add(t, pid, RUNNING, role);
+  if (tracer_set_options(pid) != 0) logmsg("ptrace(PTRACE_SETOPTIONS, %d): %m", pid);
+  resume(e, 0);
 }
 
 void tracer_free(struct tracer *t) {
@@ -134,7 +157,7 @@ static void enter_call(struct tracer *t, struct tracee *e, long nr, const uint64
   memcpy(e->entry.args, args, sizeof e->entry.args);
   e->entry.exit = 0;
   e->in_call = 1;
-  t->hooks.on_syscall(t->ctx, &e->entry);
+  if (t->hooks.on_syscall) t->hooks.on_syscall(t->ctx, &e->entry);
 }
 
 static void on_syscall_stop(struct tracer *t, struct tracee *e) {
@@ -152,7 +175,7 @@ static void on_syscall_stop(struct tracer *t, struct tracee *e) {
     s.rval = info.exit.rval;
     s.is_error = info.exit.is_error;
     e->in_call = 0;
-    t->hooks.on_syscall(t->ctx, &s);
+    if (t->hooks.on_syscall) t->hooks.on_syscall(t->ctx, &s);
   } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && e->every && ++t->every_call_stops > TRACER_EVERY_CALL_BUDGET) {
     give_up_every_call(t);
   }
@@ -167,6 +190,12 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *e) {
   if (!e->in_call) enter_call(t, e, nr_of(info.arch, info.seccomp.nr), info.seccomp.args);
 }
 
+/* Keeps a tracee stopped where it is: it is not resumed from this stop, or any later one. */
+static int hold_here(struct tracee *e) {
+  e->held = 1;
+  return 1;
+}
+
 int tracer_handle(struct tracer *t, pid_t pid, int status) {
   struct tracee *e = find(t, pid);
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
@@ -177,8 +206,10 @@ int tracer_handle(struct tracer *t, pid_t pid, int status) {
   int sig = WSTOPSIG(status);
   int event = status >> 16;
   if (!e) {
-    /* A child attached at fork can report its initial SIGSTOP before its parent reports the fork. */
-    e = add(t, pid, RUNNING);
+    /* A child attached at fork can report its initial SIGSTOP before its parent reports the fork: until that
+     * says whose it is, it belongs to the program, and while the program is held it is held too. */
+    e = add(t, pid, RUNNING, ROLE_PROGRAM);
+    if (e->hold) return hold_here(e);
     resume(e, 0);
     return 1;
   }
@@ -186,13 +217,14 @@ int tracer_handle(struct tracer *t, pid_t pid, int status) {
     /* Stopped by itself after PTRACE_TRACEME: set the options before its filter and exec need them (a
      * SECCOMP_RET_TRACE with no tracer asking for seccomp stops would fail the call with ENOSYS). */
     if (sig == SIGSTOP) {
-      e->state = AWAITING_EXEC;
-      if (ptrace(PTRACE_SETOPTIONS, pid, 0, (void *)OPTIONS) != 0) logmsg("ptrace(PTRACE_SETOPTIONS, %d): %m", pid);
+      e->state = e->role == ROLE_PROGRAM ? AWAITING_EXEC : RUNNING;
+      if (tracer_set_options(pid) != 0) logmsg("ptrace(PTRACE_SETOPTIONS, %d): %m", pid);
       sig = 0;
     }
     resume(e, sig);
     return 1;
   }
+  if (e->hold) return hold_here(e);
   if (e->state == AWAITING_EXEC) {
     /* The agent's own exec of the program is not the program's doing: not handed to the hooks. */
     if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
@@ -218,15 +250,36 @@ int tracer_handle(struct tracer *t, pid_t pid, int status) {
     resume(e, 0);
     return 1;
   }
+  if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
+    /* A thread other than the leader that execs takes the leader's pid: the old thread id is gone. */
+    unsigned long former = 0;
+    if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) == 0 && former && (pid_t)former != pid) drop(t, (pid_t)former);
+    e = find(t, pid);
+    /* The hook may keep it stopped (the probe, while the agent holds the rest and looks at the world). */
+    if (t->hooks.on_exec && t->hooks.on_exec(t->ctx, pid) == TRACER_KEEP_STOPPED) return 1;
+    e = find(t, pid);
+    if (e) resume(e, 0);
+    return 1;
+  }
   if (sig == SIGTRAP && event != 0) {
     if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
       unsigned long child = 0;
       if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &child) == 0 && child) {
-        struct tracee *c = find(t, (pid_t)child);
         int every = e->every;
-        if (!c) c = add(t, (pid_t)child, AWAITING_BIRTH);
+        enum tracee_role role = e->role == ROLE_PROBE ? ROLE_PROBE : ROLE_PROGRAM;
+        struct tracee *c = find(t, (pid_t)child);
+        if (!c) c = add(t, (pid_t)child, AWAITING_BIRTH, role);
         /* add() may have moved the table: e is not used below. */
         c->every = every && !t->budget_spent;
+        if (c->role != role) {
+          /* Its initial stop came first and held it as the program's: it is the probe's, let it go. */
+          c->role = role;
+          c->hold = t->holding && role != ROLE_PROBE;
+          if (c->held && !c->hold) {
+            c->held = 0;
+            resume(c, 0);
+          }
+        }
       }
       e = find(t, pid);
     }
@@ -238,6 +291,43 @@ int tracer_handle(struct tracer *t, pid_t pid, int status) {
   siginfo_t si;
   resume(e, ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0 ? sig : 0);
   return 1;
+}
+
+void tracer_hold_all_but(struct tracer *t, pid_t probe) {
+  t->holding = 1;
+  for (size_t i = 0; i < t->n; i++) {
+    struct tracee *e = &t->tracees[i];
+    if (e->pid == probe) {
+      e->role = ROLE_PROBE;
+      continue;
+    }
+    e->hold = 1;
+    /* A thread-directed SIGSTOP: its signal-delivery stop comes to us, and we never resume it. A process already
+     * stopped for us (a stop not yet reaped) is held at that stop, and the SIGSTOP simply waits. */
+    if (!e->held && syscall(SYS_tkill, e->pid, SIGSTOP) != 0 && errno != ESRCH) logmsg("tkill(%d, SIGSTOP): %m", e->pid);
+  }
+}
+
+size_t tracer_not_yet_held(const struct tracer *t) {
+  size_t n = 0;
+  for (size_t i = 0; i < t->n; i++) n += t->tracees[i].hold && !t->tracees[i].held;
+  return n;
+}
+
+size_t tracer_held(const struct tracer *t) {
+  size_t n = 0;
+  for (size_t i = 0; i < t->n; i++) n += t->tracees[i].held;
+  return n;
+}
+
+void tracer_release(struct tracer *t, pid_t pid) {
+  struct tracee *e = find(t, pid);
+  if (e) resume(e, 0);
+}
+
+int tracer_role(const struct tracer *t, pid_t pid) {
+  const struct tracee *e = find((struct tracer *)t, pid);
+  return e ? (int)e->role : -1;
 }
 
 int tracee_read(pid_t pid, uint64_t addr, void *out, size_t n) {

@@ -22,7 +22,17 @@
  *
  * The program asks to be traced itself (spawn_child's `traced`: PTRACE_TRACEME,
  * then it stops itself so the tracer can set its options before the filter and
- * the exec), so no process of the check is ever untraced.
+ * the exec), and the check's filter refuses CLONE_UNTRACED (check_filter.h), so
+ * no process of the check is ever untraced. The tracer is therefore on for
+ * every check, replay or not: with nothing listed it stops a process only at
+ * its forks, clones and execs, and that is how the agent sees the probe start
+ * and end (runner.c).
+ *
+ * Holding: once the genuine probe has exec'd, tracer_hold_all_but() stops every
+ * other process of the check at its next stop (a SIGSTOP of its own, whose
+ * delivery stop comes to the tracer) and never resumes it, so nothing but the
+ * probe's own processes runs while the probe does: no output filter, no second
+ * process to kill it, to write into its memory or to tidy the world after it.
  */
 #ifndef JAILLAB_TRACER_H
 #define JAILLAB_TRACER_H
@@ -44,23 +54,46 @@ struct syscall_stop {
 
 struct tracer;
 
+/* Whose a process is: the jail program's (and what it started), the probe's (from its genuine exec on), the check's PID 1. */
+enum tracee_role { ROLE_PROGRAM, ROLE_PROBE, ROLE_INIT };
+
 typedef void (*syscall_hook)(void *ctx, const struct syscall_stop *stop);
 
+/* What on_exec answers: resume the process, or leave it stopped for the caller to release (tracer_release). */
+#define TRACER_RESUME 0
+#define TRACER_KEEP_STOPPED 1
+
 struct tracer_hooks {
-  /* Each listed call, at its entry and again at its exit. */
+  /* Each listed call, at its entry and again at its exit (may be NULL when nothing is listed). */
   syscall_hook on_syscall;
-  /* The first process has exec'd the program and not yet run an instruction of it (may be NULL). */
+  /* The program has exec'd (the agent's exec of it) and not yet run an instruction of it (may be NULL). */
   void (*on_start)(void *ctx, pid_t pid);
+  /* Any later exec of a traced process, stopped before its first instruction (may be NULL). */
+  int (*on_exec)(void *ctx, pid_t pid);
 };
 
 /* Stops this many times at most, in all, at calls nobody listed while watching every call. */
 #define TRACER_EVERY_CALL_BUDGET 4000
 
-/*
- * Traces `first` (which stops itself after PTRACE_TRACEME, as spawn_child's `traced` does) and whatever it
- * starts, at the listed x86_64 call numbers (the same list its seccomp filter was built from).
- */
-struct tracer *tracer_new(pid_t first, const long *calls, size_t ncalls, const struct tracer_hooks *hooks, void *ctx);
+/* A tracer stopping at the listed x86_64 call numbers (the same list the check's filter was built from; may be empty). */
+struct tracer *tracer_new(const long *calls, size_t ncalls, const struct tracer_hooks *hooks, void *ctx);
+
+/* pid, a child the agent just started, will stop itself after PTRACE_TRACEME (spawn_child's `traced`): trace it. */
+void tracer_expect(struct tracer *t, pid_t pid, enum tracee_role role);
+/* pid already stopped itself after PTRACE_TRACEME and the agent reaped that stop: set the options and resume it. */
+void tracer_adopt_stopped(struct tracer *t, pid_t pid, enum tracee_role role);
+/* The ptrace options every tracee gets (forks, clones and execs followed; killed if the agent dies). */
+int tracer_set_options(pid_t pid);
+
+/* Holds every traced process but `probe` (which becomes the probe's, with whatever it starts from now on). */
+void tracer_hold_all_but(struct tracer *t, pid_t probe);
+/* Processes still to be held (0: all of them are stopped for good), and those held. */
+size_t tracer_not_yet_held(const struct tracer *t);
+size_t tracer_held(const struct tracer *t);
+/* Resumes a process that on_exec kept stopped. */
+void tracer_release(struct tracer *t, pid_t pid);
+/* A traced process's role, or -1 if the tracer does not know it. */
+int tracer_role(const struct tracer *t, pid_t pid);
 
 /*
  * A waitpid(__WALL) status of some child of the agent. Returns 1 when it was a

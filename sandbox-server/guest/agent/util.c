@@ -85,6 +85,16 @@ int write_file(const char *path, const void *data, size_t len, mode_t mode) {
   return rc;
 }
 
+int write_setting(const char *path, const char *value) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return -1;
+  int rc = write_all(fd, value, strlen(value));
+  int saved = errno;
+  close(fd);
+  errno = saved;
+  return rc;
+}
+
 char *read_file(const char *path, size_t max, size_t *len_out) {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return NULL;

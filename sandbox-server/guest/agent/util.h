@@ -17,6 +17,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int write_all(int fd, const void *buf, size_t len);
 /* Writes data to path (created or truncated) with mode; returns 0 or -1 with errno. */
 int write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* Writes value to an existing file that takes it in one write (a /proc or /sys setting); 0 or -1 with errno. */
+int write_setting(const char *path, const char *value);
 /* Reads up to max bytes of path into a fresh NUL-terminated buffer; NULL with errno on failure. */
 char *read_file(const char *path, size_t max, size_t *len_out);
 int mkdir_p(const char *path, mode_t mode);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sha256.h"
 #include "util.h"
 
 static void out_reserve(struct wire_out *o, size_t extra) {
@@ -51,9 +52,56 @@ void wire_put_str(struct wire_out *o, uint8_t tag, const char *s) {
   wire_put(o, tag, s, (uint32_t)strlen(s));
 }
 
-int wire_send(int fd, struct wire_out *o) {
+static uint8_t sign_key[32];
+static int signing;
+static uint64_t sign_seq;
+
+void wire_sign(const uint8_t *key) {
+  memcpy(sign_key, key, sizeof sign_key);
+  signing = 1;
+  sign_seq = 0;
+}
+
+void wire_forget_key(void) {
+  explicit_bzero(sign_key, sizeof sign_key);
+  signing = 0;
+}
+
+/* Appends the MAC (when signing) and sets the length: the frame is ready to go out, next in the stream. */
+static void seal(struct wire_out *o) {
+  if (signing) {
+    uint8_t seq[8], mac[SHA256_BYTES];
+    for (int i = 0; i < 8; i++) seq[i] = (uint8_t)(sign_seq >> (8 * i));
+    sign_seq++;
+    const struct sha256_part parts[] = {{seq, sizeof seq}, {o->buf + 4, o->len - 4}};
+    hmac_sha256(sign_key, sizeof sign_key, parts, 2, mac);
+    wire_put(o, T_MAC, mac, sizeof mac);
+  }
   put_le32(o->buf, (uint32_t)(o->len - 4));
+}
+
+int wire_send(int fd, struct wire_out *o) {
+  seal(o);
   return write_all(fd, o->buf, o->len);
+}
+
+int wire_send_batch(int fd, const uint8_t *frames, size_t len) {
+  static struct wire_out all, one;
+  all.len = 0;
+  for (size_t at = 0; at + 5 <= len;) {
+    size_t flen = 4 + (size_t)get_le32(frames + at);
+    if (flen > len - at) return -1;
+    one.len = 0;
+    out_reserve(&one, flen);
+    memcpy(one.buf, frames + at, flen);
+    one.len = flen;
+    seal(&one);
+    out_reserve(&all, one.len);
+    memcpy(all.buf + all.len, one.buf, one.len);
+    all.len += one.len;
+    at += flen;
+  }
+  return write_all(fd, all.buf, all.len);
 }
 
 int wire_parse(uint8_t type, const uint8_t *body, uint32_t len, struct wire_msg *msg) {

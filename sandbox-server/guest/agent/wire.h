@@ -5,7 +5,14 @@
  * body  := field*           field := u8 tag | u32 length | bytes
  *
  * Fields are tagged so either side can add fields (a tracer, say) without
- * breaking the other. sandbox-server/src/vm/agent-wire.ts is the host side;
+ * breaking the other.
+ *
+ * Once a job has begun, every frame the agent sends ends with T_MAC:
+ * HMAC-SHA256(key, seq | type | body before the MAC), seq counting the job's
+ * frames from 0 (u64 little endian). The key comes from the host in MSG_JOB,
+ * before any learner code runs, and lives only in the agent's memory, out of
+ * the checks' reach (check_ns.h): a program that reopened the port inside the
+ * guest could write frames, but never ones the host accepts. sandbox-server/src/vm/agent-wire.ts is the host side;
  * a unit test checks that the numbers below match it.
  */
 #ifndef JAILLAB_WIRE_H
@@ -57,7 +64,7 @@
 #define T_MEM_BYTES 15  /* u32 */
 #define T_PIDS 16       /* u32 */
 #define T_OUTPUT_BYTES 17 /* u32 */
-#define T_ACCOMPLICE 18 /* string, repeatable: staged path of a helper started outside the jail */
+#define T_ACCOMPLICE 18 /* repeatable: u8 ACCOMPLICE_* | sha256 (32) | staged path: a helper started outside the jail */
 #define T_EXIT_CODE 19  /* i32, -1 when killed by a signal */
 #define T_SIGNAL 20     /* u32, 0 when it exited */
 #define T_LIMIT 21      /* u8: LIMIT_* */
@@ -80,7 +87,16 @@
 #define T_BASELINE_US 37 /*   mounts and files put back to the baseline, */
 #define T_WORLD_US 38    /*   the jail, canary, probe and program in place and the cgroup made */
 #define T_GROUP 39      /* u32, repeatable (CHECK, SHELL): a supplementary group the jail program (or the shell) starts with */
-/* The escape replay (40-47 left free for others). A "where" is u8 W_* flags | i32 fd (-1: none) | path (trace_where.h). */
+/* What the agent saw of the probe (40-47). */
+#define T_PROBE_SHA256 40  /* bytes (CHECK): the probe binary's sha256 (32) | its size (u64): the genuine probe, at an exec */
+#define T_PROBE_EXIT 41    /* i32 exit code | u32 signal (CHECK_DONE): how the probe's process ended by itself (absent: it did not) */
+#define T_PROBE_OUTPUT_AT 42 /* u32 (CHECK_DONE): bytes of output sent before the probe started (after: the probe's own) */
+#define T_IMPOSTOR 43      /* string (CHECK_DONE): a program the jail program exec'd under the probe's name that was not the probe */
+#define T_VOID 44          /* string (CHECK_DONE): why the check cannot be judged (what the program did to the probe or its world) */
+#define T_HELD 45          /* u32 (CHECK_DONE): the check's other processes the agent held while the probe ran */
+#define T_MAC 46           /* 32 bytes, the last field of every frame from the agent once a job began (see wire_sign) */
+#define T_KEY 47           /* 32 bytes (JOB): the key the agent signs this job's frames with */
+/* The escape replay. A "where" is u8 W_* flags | i32 fd (-1: none) | path (trace_where.h). */
 #define T_TRACE 48         /* u32 (CHECK): 1 = record the escape replay of this check */
 #define T_STEP_PID 49      /* u32 */
 #define T_STEP_PROC 50     /* u8: PROC_* (recorder.h), who made the call */
@@ -113,6 +129,9 @@
 #define FILE_KIND_SYMLINK 2
 #define FILE_KIND_PRELOADED 3 /* T_DATA is the sha256 of a file preloaded in the template: stage that one */
 
+#define ACCOMPLICE_BEFORE_PROGRAM 0 /* it prepares the world the program jails the probe in (accomplices.h) */
+#define ACCOMPLICE_WITH_PROBE 1     /* the probe finds it by pid: started with the probe, the program held */
+
 #define LIMIT_NONE 0
 #define LIMIT_TIME 1
 #define LIMIT_MEMORY 2
@@ -142,8 +161,14 @@ void wire_begin(struct wire_out *o, uint8_t type);
 void wire_put(struct wire_out *o, uint8_t tag, const void *data, uint32_t len);
 void wire_put_u32(struct wire_out *o, uint8_t tag, uint32_t v);
 void wire_put_str(struct wire_out *o, uint8_t tag, const char *s);
-/* Writes the frame to fd (all of it, retrying on EINTR/EAGAIN); returns 0 or -1. */
+/* Writes the frame to fd (all of it, retrying on EINTR/EAGAIN), signed once a key is set; returns 0 or -1. */
 int wire_send(int fd, struct wire_out *o);
+/* Sends frames built elsewhere and queued back to back (each with its length prefix set), signed in that order. */
+int wire_send_batch(int fd, const uint8_t *frames, size_t len);
+/* Signs every frame sent from now on with key (32 bytes), counting from seq 0. */
+void wire_sign(const uint8_t *key);
+/* Forgets the key (in a process forked from the agent that a check's program can read). */
+void wire_forget_key(void);
 
 /* Parses body into msg; returns 0, or -1 if the body is malformed. */
 int wire_parse(uint8_t type, const uint8_t *body, uint32_t len, struct wire_msg *msg);

@@ -185,28 +185,46 @@ int check_from_msg(const struct wire_msg *m, struct check *c, char **err) {
     *err = xasprintf("unsafe probe path");
     return -1;
   }
+  /* Absent for a shell (nothing is judged there); a check without it cannot start (runner.c). */
+  const struct wire_field *sha = wire_get(m, T_PROBE_SHA256);
+  if (sha && sha->len != 32 + 8) {
+    *err = xasprintf("the probe's sha256 and size are 40 bytes");
+    return -1;
+  }
+  if (sha) {
+    memcpy(c->probe_sha256, sha->data, 32);
+    memcpy(&c->probe_size, sha->data + 32, 8);
+  }
   for (int i = 0; i < m->nfields; i++) {
     const struct wire_field *f = &m->fields[i];
-    char *s = strndup((const char *)f->data, f->len);
-    if (f->tag == T_PLANT && c->nplants < 16 && s[0] == '/' && safe_relative_path(s + 1)) {
-      c->plants[c->nplants++] = s;
-    } else if (f->tag == T_ACCOMPLICE && c->naccomplices < 8 && safe_relative_path(s)) {
-      c->accomplices[c->naccomplices++] = s;
-    } else {
-      free(s);
-      if (f->tag == T_PLANT || f->tag == T_ACCOMPLICE) {
-        *err = xasprintf("unsafe or too many plant/accomplice paths");
+    if (f->tag == T_PLANT) {
+      char *s = strndup((const char *)f->data, f->len);
+      if (c->nplants == 16 || s[0] != '/' || !safe_relative_path(s + 1)) {
+        free(s);
+        *err = xasprintf("unsafe or too many plant paths");
         return -1;
       }
-      if (f->tag == T_GROUP) {
-        uint32_t gid;
-        if (f->len != 4 || c->ngroups == CHECK_MAX_GROUPS) {
-          *err = xasprintf("a supplementary group is one u32, at most %d of them", CHECK_MAX_GROUPS);
-          return -1;
-        }
-        memcpy(&gid, f->data, 4);
-        c->groups[c->ngroups++] = (gid_t)gid;
+      c->plants[c->nplants++] = s;
+    } else if (f->tag == T_ACCOMPLICE) {
+      /* u8 when | 32 bytes sha256 | staged path */
+      char *s = f->len > 33 ? strndup((const char *)f->data + 33, f->len - 33) : NULL;
+      if (!s || c->naccomplices == CHECK_MAX_ACCOMPLICES || !safe_relative_path(s) || f->data[0] > ACCOMPLICE_WITH_PROBE) {
+        free(s);
+        *err = xasprintf("an unsafe accomplice, or too many");
+        return -1;
       }
+      struct accomplice *a = &c->accomplices[c->naccomplices++];
+      a->path = s;
+      a->with_probe = f->data[0] == ACCOMPLICE_WITH_PROBE;
+      memcpy(a->sha256, f->data + 1, 32);
+    } else if (f->tag == T_GROUP) {
+      uint32_t gid;
+      if (f->len != 4 || c->ngroups == CHECK_MAX_GROUPS) {
+        *err = xasprintf("a supplementary group is one u32, at most %d of them", CHECK_MAX_GROUPS);
+        return -1;
+      }
+      memcpy(&gid, f->data, 4);
+      c->groups[c->ngroups++] = (gid_t)gid;
     }
   }
   c->wall_ms = wire_get_u32(m, T_WALL_MS, 5000);
@@ -225,6 +243,6 @@ void check_free(struct check *c) {
   free(c->token);
   free(c->race);
   for (int i = 0; i < c->nplants; i++) free(c->plants[i]);
-  for (int i = 0; i < c->naccomplices; i++) free(c->accomplices[i]);
+  for (int i = 0; i < c->naccomplices; i++) free(c->accomplices[i].path);
   memset(c, 0, sizeof *c);
 }

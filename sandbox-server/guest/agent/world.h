@@ -14,6 +14,7 @@
 #define JAILLAB_WORLD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "wire.h"
@@ -33,17 +34,27 @@
 
 /* One check as the host described it in MSG_CHECK. */
 #define CHECK_MAX_GROUPS 16
+#define CHECK_MAX_ACCOMPLICES 8
+
+struct accomplice {
+  char *path; /* staged path, relative to STAGE_DIR */
+  uint8_t sha256[32];
+  int with_probe; /* started once the probe has (T_ACCOMPLICE: ACCOMPLICE_WITH_PROBE), else before the program */
+};
 
 struct check {
   uint32_t index;
   char *probe;      /* staged path, relative to STAGE_DIR */
   char *probe_name; /* file name in /jail/bin */
+  /* The probe binary's sha256 and size (T_PROBE_SHA256): what the agent takes for the genuine probe at an exec. */
+  uint8_t probe_sha256[32];
+  uint64_t probe_size;
   char *secret;
   char *nonce;
   char *token;
   char *plants[16];
   int nplants;
-  char *accomplices[8];
+  struct accomplice accomplices[CHECK_MAX_ACCOMPLICES];
   int naccomplices;
   char *race; /* "jail-path", or NULL */
   /* The supplementary groups the jail program starts with (the lesson's world: root from a login shell has group 0). */

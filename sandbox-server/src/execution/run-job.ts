@@ -25,6 +25,8 @@ export const JobCheck = z.object({
     linkage: z.enum(['static', 'dynamic']),
     source: z.string(),
     accompliceSource: z.string().nullable(),
+    /** When the accomplice starts: before the program (it prepares the world), or with the probe (found by pid). */
+    accompliceStarts: z.enum(['before-program', 'with-probe']).default('before-program'),
   }),
   /** A probe this lesson's solution leaves open on purpose, and the later lesson that closes it (else null). */
   closedIn: z.object({ lessonId: z.string(), title: z.string() }).nullable(),
@@ -87,6 +89,7 @@ export function jobFor(run: { id: string; learnerId: string; source: string; sol
           linkage: c.probe.meta.linkage ?? 'static',
           source: c.probe.source,
           accompliceSource: c.probe.accompliceSource,
+          accompliceStarts: c.probe.meta.accompliceStarts,
         },
         closedIn: c.closedIn ?? null,
       })),

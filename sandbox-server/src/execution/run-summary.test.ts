@@ -8,7 +8,7 @@ function lessonWith(checks: Array<{ id: string; kind?: 'escape' | 'service'; clo
     (c, index): JobCheck => ({
       index,
       kind: c.kind ?? 'escape',
-      probe: { id: c.id, title: c.id, plant: [], race: null, linkage: 'static', source: '', accompliceSource: null },
+      probe: { id: c.id, title: c.id, plant: [], race: null, linkage: 'static', source: '', accompliceSource: null, accompliceStarts: 'before-program' },
       closedIn: c.closedIn ? { lessonId: 'x/y', title: c.closedIn } : null,
     }),
   );

@@ -37,7 +37,8 @@ int main(void) {
   fact("ptrace_scope", "/proc/sys/kernel/yama/ptrace_scope");
   fact("cmdline", "/proc/cmdline");
   printf("fact landlock_abi=%ld\n", syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION));
-  printf("fact seccomp_filter=%d\n", prctl(PR_GET_SECCOMP) == 0 && syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &(unsigned){SECCOMP_RET_ERRNO}) == 0);
+  printf("fact seccomp_filter=%d\n", syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &(unsigned){SECCOMP_RET_ERRNO}) == 0);
+  printf("fact seccomp_mode=%d\n", prctl(PR_GET_SECCOMP));
   pid_t pid = fork();
   if (pid == 0) {
     if (setgid(1000) || setuid(1000)) _exit(2);
@@ -53,7 +54,7 @@ int main(void) {
 describe('the guest kernel', () => {
   it('has what the lessons need: Landlock, seccomp, Yama, user/mount/net/PID namespaces, none turned off at boot', async () => {
     const client = await JailLabClient.connect(inject('serverUrl'));
-    // Untraced: the replay's tracer installs a seccomp filter of its own (PR_GET_SECCOMP would say 2), and this asks about the kernel.
+    // Untraced: this asks about the kernel, not about what the replay records.
     const r = await client.run(FIRST_LESSON, FACTS, { trace: false });
     client.close();
     const out = (r.output.get(0) ?? Buffer.alloc(0)).toString('utf8');
@@ -61,6 +62,8 @@ describe('the guest kernel', () => {
     expect(facts.lsm?.split(',')).toEqual(expect.arrayContaining(['landlock', 'yama']));
     expect(Number(facts.landlock_abi)).toBeGreaterThanOrEqual(2);
     expect(facts.seccomp_filter).toBe('1');
+    // Every check's processes start under the agent's own filter (check_filter.h), replay or not: mode 2.
+    expect(facts.seccomp_mode).toBe('2');
     expect(facts.ptrace_scope).toMatch(/^[0-3]$/);
     expect(facts.unprivileged_namespaces).toBe('1');
     expect(facts.cmdline).not.toMatch(/\b(lsm|security|landlock|yama|apparmor)=/);

@@ -50,6 +50,8 @@ export async function loadProbeLibrary(dir: string, problems: Problems): Promise
     if (existsSync(accPath) && !data.accomplice) problems.add(mdPath, 'accomplice: this probe has an accomplice.c: say what it does');
     if (!existsSync(accPath) && data.accomplice) problems.add(mdPath, `accomplice: no ${accPath} to go with it`);
     if (data.race && !existsSync(accPath)) problems.add(mdPath, 'race: a race is won by the accomplice on cue; this probe has no accomplice.c');
+    if (data.accompliceStarts === 'with-probe' && !existsSync(accPath)) problems.add(mdPath, 'accompliceStarts: this probe has no accomplice.c');
+    if (data.accompliceStarts === 'with-probe' && data.race) problems.add(mdPath, 'accompliceStarts: a race is won while the jail program runs: its accomplice starts before the program');
     probes.set(entry.name, {
       id: entry.name,
       meta: data,

@@ -82,7 +82,7 @@ export class RunService {
       checks.push({
         index: checks.length,
         kind: 'escape',
-        probe: { id: `extra-${extra.name}`, meta: { title: extra.name, kind: 'escape', summary: `instructor probe ${extra.name}.c`, source: 'instructor', plant: [] }, html: '', source: extra.source, accompliceSource: null },
+        probe: { id: `extra-${extra.name}`, meta: { title: extra.name, kind: 'escape', summary: `instructor probe ${extra.name}.c`, source: 'instructor', plant: [], accompliceStarts: 'before-program' }, html: '', source: extra.source, accompliceSource: null },
       });
     }
     return this.start(learnerId, lesson, source, checks, options);

@@ -31,6 +31,11 @@ export class AgentChannel {
     socket.on('close', () => this.fail(new ChannelClosedError('the guest agent channel closed')));
   }
 
+  /** From now on only frames signed with key are taken (wire.h); anything else closes the channel. */
+  authenticate(key: Buffer): void {
+    this.decoder.authenticate(key);
+  }
+
   send(frame: Buffer): void {
     if (this.closed) throw this.closed;
     this.socket.write(frame);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, FileKind, FrameDecoder, Msg, Tag, WireError, WireLimit } from './agent-wire.js';
+import { AccompliceStarts, encodeFrame, FileKind, FrameDecoder, frameMac, Msg, Tag, WireError, WireLimit } from './agent-wire.js';
 
 describe('agent wire format', () => {
   it('matches every number in the C agent\'s wire.h', () => {
@@ -15,6 +15,7 @@ describe('agent wire format', () => {
     expectSame('T_', Tag);
     expectSame('FILE_KIND_', FileKind);
     expectSame('LIMIT_', WireLimit);
+    expectSame('ACCOMPLICE_', AccompliceStarts);
   });
 
   it('round-trips frames split at every byte boundary', () => {
@@ -46,5 +47,29 @@ describe('agent wire format', () => {
     const huge = Buffer.alloc(5);
     huge.writeUInt32LE(0xffffffff, 0);
     expect(() => new FrameDecoder().push(huge)).toThrow(/bad frame length/);
+  });
+
+  it('takes only frames signed with the job key, in order, once authenticated', () => {
+    const key = Buffer.alloc(32, 7);
+    /** A frame as the agent sends it: the MAC over seq | type | body, as the last field. */
+    const signed = (seq: bigint, type: number, fields: Parameters<typeof encodeFrame>[1], k = key): Buffer => {
+      const plain = encodeFrame(type, fields);
+      const typeAndBody = plain.subarray(4);
+      return encodeFrame(type, [...fields, [Tag.MAC, frameMac(k, seq, typeAndBody)]]);
+    };
+    const d = new FrameDecoder();
+    d.authenticate(key);
+    const [a, b] = d.push(Buffer.concat([signed(0n, Msg.JOB_READY, []), signed(1n, Msg.OUTPUT, [[Tag.INDEX, 3]])]));
+    expect(a!.type).toBe(Msg.JOB_READY);
+    expect(b!.u32(Tag.INDEX)).toBe(3);
+    expect(b!.bytes(Tag.MAC)).toBeUndefined();
+    // Unsigned, signed with another key, or replayed out of order: refused.
+    expect(() => d.push(encodeFrame(Msg.CHECK_DONE, [[Tag.INDEX, 3]]))).toThrow(/not signed by its agent/);
+    const e = new FrameDecoder();
+    e.authenticate(key);
+    expect(() => e.push(signed(0n, Msg.OUTPUT, [], Buffer.alloc(32, 8)))).toThrow(WireError);
+    const f = new FrameDecoder();
+    f.authenticate(key);
+    expect(() => f.push(signed(1n, Msg.OUTPUT, []))).toThrow(WireError);
   });
 });

@@ -1,3 +1,5 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
 /**
  * The host side of the wire format spoken with the guest agent over
  * virtio-serial. The C side is sandbox-server/guest/agent/wire.h; a unit test
@@ -71,6 +73,15 @@ export const Tag = {
   BASELINE_US: 37,
   WORLD_US: 38,
   GROUP: 39,
+  // What the agent saw of the probe.
+  PROBE_SHA256: 40,
+  PROBE_EXIT: 41,
+  PROBE_OUTPUT_AT: 42,
+  IMPOSTOR: 43,
+  VOID: 44,
+  HELD: 45,
+  MAC: 46,
+  KEY: 47,
   // The escape replay (trace-frames.ts).
   TRACE: 48,
   STEP_PID: 49,
@@ -102,6 +113,8 @@ export const Tag = {
 
 export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2, PRELOADED: 3 } as const;
 export const WireLimit = { NONE: 0, TIME: 1, MEMORY: 2, PROCESSES: 3, OUTPUT: 4 } as const;
+/** When an accomplice starts (the first byte of a T_ACCOMPLICE field). */
+export const AccompliceStarts = { BEFORE_PROGRAM: 0, WITH_PROBE: 1 } as const;
 
 export type FieldValue = string | number | bigint | Uint8Array;
 export type Field = [tag: number, value: FieldValue];
@@ -175,9 +188,29 @@ export class Frame {
 
 export class WireError extends Error {}
 
-/** Splits a byte stream into frames. Throws WireError on a malformed stream: the VM is then not to be trusted. */
+const MAC_FIELD_BYTES = 5 + 32;
+
+/** The MAC the agent puts last in frame number `seq` of a job: HMAC-SHA256(key, seq | type | body before the MAC). */
+export function frameMac(key: Buffer, seq: bigint, typeAndBody: Buffer): Buffer {
+  const s = Buffer.alloc(8);
+  s.writeBigUInt64LE(seq);
+  return createHmac('sha256', key).update(s).update(typeAndBody).digest();
+}
+
+/**
+ * Splits a byte stream into frames. Throws WireError on a malformed stream, or (once authenticated) on a frame
+ * that is not signed with the job's key in sequence: the VM is then not to be trusted.
+ */
 export class FrameDecoder {
   private buf: Buffer = Buffer.alloc(0);
+  private key: Buffer | null = null;
+  private seq = 0n;
+
+  /** From now on every frame must end with the agent's T_MAC over it (wire.h), counting from 0. */
+  authenticate(key: Buffer): void {
+    this.key = key;
+    this.seq = 0n;
+  }
 
   push(chunk: Buffer): Frame[] {
     this.buf = this.buf.byteLength ? Buffer.concat([this.buf, chunk]) : chunk;
@@ -187,10 +220,21 @@ export class FrameDecoder {
       const len = this.buf.readUInt32LE(0);
       if (len < 1 || len > MAX_FRAME_BYTES) throw new WireError(`bad frame length ${len}`);
       if (this.buf.byteLength < 4 + len) break;
-      frames.push(parseFrame(this.buf.subarray(4, 4 + len)));
+      const frame = this.buf.subarray(4, 4 + len);
+      frames.push(this.key ? this.verified(frame) : parseFrame(frame));
       this.buf = this.buf.subarray(4 + len);
     }
     return frames;
+  }
+
+  /** A signed frame, its MAC checked and taken off. */
+  private verified(frame: Buffer): Frame {
+    const at = frame.byteLength - MAC_FIELD_BYTES;
+    const signed = at >= 1 && frame.readUInt8(at) === Tag.MAC && frame.readUInt32LE(at + 1) === 32;
+    const want = frameMac(this.key!, this.seq, frame.subarray(0, Math.max(at, 0)));
+    if (!signed || !timingSafeEqual(frame.subarray(at + 5), want)) throw new WireError(`frame ${this.seq} from the guest is not signed by its agent`);
+    this.seq++;
+    return parseFrame(frame.subarray(0, at));
   }
 }
 

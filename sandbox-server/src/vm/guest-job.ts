@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CheckPhases, LimitKind, TraceStep } from '@jaillab/protocol';
-import { encodeFrame, type Field, FileKind, Msg, Tag, WireLimit } from './agent-wire.js';
+import { AccompliceStarts, encodeFrame, type Field, FileKind, Msg, Tag, WireLimit } from './agent-wire.js';
 import { TraceCollector, type TraceInfo } from './trace-frames.js';
 import type { GuestVm } from './vm-backend.js';
 
@@ -19,15 +19,28 @@ export interface StagedFile {
   data: Buffer;
 }
 
+/** A binary the agent runs or recognises: where it is staged, and its bytes' sha256 (hex). */
+export interface StagedBinary {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface CheckAccomplice extends StagedBinary {
+  /** before-program: it prepares the world; with-probe: started once the probe has, in the check's namespaces (accomplices.h). */
+  starts: 'before-program' | 'with-probe';
+}
+
 export interface CheckRequest {
   index: number;
-  probePath: string;
+  /** The probe: the agent installs it in the jail, and takes only an exec of exactly these bytes for the probe. */
+  probe: StagedBinary;
   probeName: string;
   secret: string;
   nonce: string;
   token: string;
   plants: string[];
-  accomplices: string[];
+  accomplices: CheckAccomplice[];
   wallTimeMs: number;
   memoryBytes: number;
   processes: number;
@@ -49,11 +62,28 @@ export interface RawTrace {
   overflow: number;
 }
 
+/** What the agent saw of the genuine probe, from the kernel (probe_watch.h). */
+export interface ProbeSeen {
+  /** The genuine probe was exec'd (its bytes were the host's). */
+  started: boolean;
+  /** How the probe's own process ended, when it ended by itself (null: it did not, or never started). */
+  exit: { code: number | null; signal: number | null } | null;
+  /** Bytes of the check's output written before the probe started: only what follows is the probe's. */
+  outputAt: number;
+  /** A program exec'd under the probe's name that was not the probe (its path in the VM), else null. */
+  impostor: string | null;
+  /** Why the check cannot be judged: what the program did to the probe or its world, else null. */
+  voided: string | null;
+  /** The check's other processes the agent held while the probe ran. */
+  held: number;
+}
+
 export interface CheckDone {
   index: number;
-  /** null when the program was killed by a signal or never ran. */
+  /** How the jail program's process ended (null when it was killed by a signal or never ran). */
   exitCode: number | null;
   signal: number | null;
+  probe: ProbeSeen;
   limit: LimitKind | null;
   wallMs: number;
   proof: Buffer | null;
@@ -100,12 +130,38 @@ function phasesOf(f: { u32(tag: number): number | undefined }): CheckPhases {
   };
 }
 
+/** T_PROBE_SHA256: the digest, then the size as a u64. */
+function binaryIdentity(b: StagedBinary): Buffer {
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(b.size));
+  return Buffer.concat([Buffer.from(b.sha256, 'hex'), size]);
+}
+
+function probeSeen(f: { u32(tag: number): number | undefined; bytes(tag: number): Buffer | undefined; str(tag: number): string | undefined }): ProbeSeen {
+  const ended = f.bytes(Tag.PROBE_EXIT);
+  const outputAt = f.u32(Tag.PROBE_OUTPUT_AT);
+  return {
+    started: outputAt !== undefined,
+    exit:
+      ended && ended.byteLength === 8
+        ? { code: ended.readInt32LE(0) >= 0 ? ended.readInt32LE(0) : null, signal: ended.readUInt32LE(4) > 0 ? ended.readUInt32LE(4) : null }
+        : null,
+    outputAt: outputAt ?? 0,
+    impostor: f.str(Tag.IMPOSTOR) ?? null,
+    voided: f.str(Tag.VOID) ?? null,
+    held: f.u32(Tag.HELD) ?? 0,
+  };
+}
+
 export class GuestJob {
   constructor(readonly vm: GuestVm) {}
 
   /** Sets the guest clock and mixes host entropy in: clones all wake with the template's clock and RNG. */
   async begin(timeoutMs = 10_000): Promise<void> {
-    this.vm.channel.send(encodeFrame(Msg.JOB, [[Tag.TIME_NS, BigInt(Date.now()) * 1_000_000n], [Tag.ENTROPY, randomBytes(64)]]));
+    // The key the agent signs every frame of this job with: nothing the learner's program writes to the port counts.
+    const key = randomBytes(32);
+    this.vm.channel.send(encodeFrame(Msg.JOB, [[Tag.TIME_NS, BigInt(Date.now()) * 1_000_000n], [Tag.ENTROPY, randomBytes(64)], [Tag.KEY, key]]));
+    this.vm.channel.authenticate(key);
     const reply = await this.vm.channel.receive(Date.now() + timeoutMs);
     if (reply.type === Msg.ERROR) throw new AgentError(reply.str(Tag.MESSAGE) ?? 'the agent refused the job');
     if (reply.type !== Msg.JOB_READY) throw new AgentError(`the agent answered the job with message type ${reply.type}`);
@@ -142,7 +198,8 @@ export class GuestJob {
   sendCheck(req: CheckRequest): void {
     const fields: Field[] = [
       [Tag.INDEX, req.index],
-      [Tag.PROBE, req.probePath],
+      [Tag.PROBE, req.probe.path],
+      [Tag.PROBE_SHA256, binaryIdentity(req.probe)],
       [Tag.PROBE_NAME, req.probeName],
       [Tag.SECRET, req.secret],
       [Tag.NONCE, req.nonce],
@@ -152,7 +209,10 @@ export class GuestJob {
       [Tag.PIDS, req.processes],
       [Tag.OUTPUT_BYTES, req.outputBytes],
       ...req.plants.map((p): Field => [Tag.PLANT, p]),
-      ...req.accomplices.map((p): Field => [Tag.ACCOMPLICE, p]),
+      ...req.accomplices.map((a): Field => [
+        Tag.ACCOMPLICE,
+        Buffer.concat([Buffer.from([a.starts === 'with-probe' ? AccompliceStarts.WITH_PROBE : AccompliceStarts.BEFORE_PROGRAM]), Buffer.from(a.sha256, 'hex'), Buffer.from(a.path)]),
+      ]),
       ...(req.race ? [[Tag.RACE, req.race] as Field] : []),
       ...(req.trace ? [[Tag.TRACE, 1] as Field] : []),
       ...req.groups.map((g): Field => [Tag.GROUP, g]),
@@ -196,6 +256,7 @@ export class GuestJob {
           index: req.index,
           exitCode: code >= 0 ? code : null,
           signal: signal > 0 ? signal : null,
+          probe: probeSeen(f),
           limit: LIMITS[f.u8(Tag.LIMIT) ?? 0] ?? null,
           wallMs: f.u32(Tag.WALL_MS) ?? 0,
           proof: f.bytes(Tag.PROOF) ?? null,

@@ -33,6 +33,9 @@ export function kernelCommandLine(accelerator: Accelerator): string {
     'mitigations=off', // one learner per VM: there is no other tenant to protect from side channels
     'audit=0',
     'init_on_alloc=0',
+    // The learner's program is root with every capability: no reading or writing kernel memory (/dev/mem,
+    // /proc/kcore, kprobes, BPF), no new kernel code. Nothing a lesson teaches needs either (docs/security.md).
+    'lockdown=confidentiality',
   ].join(' ');
 }
 

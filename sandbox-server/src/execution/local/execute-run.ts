@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Accelerator, RunEvent, RunOutcome, RunTimings, Verdict } from '@jaillab/protocol';
 import type { CompileCache } from '../../compile/compile-cache.js';
-import { type CheckRequest, GuestJob } from '../../vm/guest-job.js';
+import { type CheckDone, type CheckRequest, GuestJob, type StagedBinary } from '../../vm/guest-job.js';
 import type { GuestVm, VmBackend } from '../../vm/vm-backend.js';
 import type { RunSink } from '../run-executor.js';
 import type { JobCheck, RunJob } from '../run-job.js';
-import type { ProbeBuilder } from './probe-binaries.js';
+import { binaryHash, type ProbeBinary, type ProbeBuilder } from './probe-binaries.js';
 import { lessonFiles, preloadedCount, programFile } from './staging.js';
 import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
 import { diagnoseVmFault } from './vm-fault.js';
@@ -53,8 +53,11 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
     emit({ type: 'finished', outcome, message, accelerator, durationMs: Date.now() - started, timings });
   };
 
+  // The job's probe and accomplice binaries, built (or found) once: staged in the VM and named in every check.
+  const probesReady = deps.probes.forJob(job);
+  probesReady.catch(() => {});
   const openSession = async (withProgram: Buffer | null): Promise<Session> => {
-    const probes = await deps.probes.forJob(job);
+    const probes = await probesReady;
     const acquiring = performance.now();
     const vm = await deps.backend.acquire(signal);
     timings.vmAcquireMs += since(acquiring);
@@ -107,11 +110,12 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
     let faultsLeft = 1;
     // Checks sent to this session's agent, by index, with their secrets: the next one goes out before the
     // current one is awaited, so the agent never waits for the host between checks.
+    const probes = await probesReady;
     let sent = new Map<number, { req: CheckRequest; secrets: CheckSecrets }>();
     const send = (check: JobCheck | undefined): void => {
       if (!check || sent.has(check.index) || !session) return;
       const secrets: CheckSecrets = { secret: fresh('SECRET'), nonce: fresh('nonce'), token: fresh('ticket') };
-      const req = checkRequest(lesson, check, secrets, job.trace);
+      const req = checkRequest(lesson, check, secrets, job.trace, probes);
       session.job.sendCheck(req);
       sent.set(check.index, { req, secrets });
     };
@@ -144,7 +148,7 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
             verdict: j.verdict,
             evidence: j.evidence,
             reason: j.reason,
-            exit: { code: done.exitCode, signal: done.signal === null ? null : signalName(done.signal) },
+            exit: howItEnded(done),
             limit: j.limit,
             durationMs: done.wallMs,
             phases: done.phases,
@@ -188,14 +192,23 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
   }
 }
 
-function checkRequest(lesson: RunJob['lesson'], check: JobCheck, s: CheckSecrets, trace: boolean): CheckRequest {
+/** How the check's program ended, as the learner reads it: the probe's own end once it ran, else the jail program's. */
+function howItEnded(done: CheckDone): { code: number | null; signal: string | null } {
+  const end = done.probe.exit ?? { code: done.exitCode, signal: done.signal };
+  return { code: end.code, signal: end.signal === null ? null : signalName(end.signal) };
+}
+
+function checkRequest(lesson: RunJob['lesson'], check: JobCheck, s: CheckSecrets, trace: boolean, probes: Map<string, ProbeBinary>): CheckRequest {
+  const bin = probes.get(check.probe.id);
+  if (!bin) throw new Error(`probe ${check.probe.id} has no binary`);
+  const staged = (path: string, binary: Buffer): StagedBinary => ({ path, sha256: binaryHash(binary), size: binary.byteLength });
   return {
     index: check.index,
-    probePath: `probes/${check.probe.id}`,
+    probe: staged(`probes/${check.probe.id}`, bin.probe),
     probeName: check.probe.id,
     ...s,
     plants: check.probe.plant,
-    accomplices: check.probe.accompliceSource === null ? [] : [`accomplices/${check.probe.id}`],
+    accomplices: bin.accomplice ? [{ ...staged(`accomplices/${check.probe.id}`, bin.accomplice), starts: check.probe.accompliceStarts }] : [],
     wallTimeMs: lesson.limits.wallTimeMs,
     memoryBytes: lesson.limits.memoryBytes,
     processes: lesson.limits.processes,
