@@ -154,16 +154,23 @@ static void record_tree(const char *path, dev_t dev) {
 }
 
 /*
- * Machine-wide kernel settings that name a program the kernel itself starts as root: a probe (or a learner's
- * program) that rewrote one should put it back, but one killed by a limit cannot, and the next check of the run
- * would then have its crashes or module requests run a script of an old jail. Recorded with the baseline and
- * written back before every check.
+ * Machine-wide kernel settings a check must find as the machine has them. Two name a program the kernel itself
+ * starts as root (core_pattern, modprobe): a probe (or a learner's program) that rewrote one should put it back,
+ * but one killed by a limit cannot, and the next check would then have its crashes or module requests run a script
+ * of an old jail. The others decide whether a probe's way out exists at all (ptrace, links, symlinks, FIFOs,
+ * dumps): a program that moved one would be judged in another world than the lesson's (world_guard.h). Recorded
+ * with the baseline and written back before every check.
  */
-static const char *const kernel_settings[] = {"/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe"};
-static char *kernel_values[sizeof kernel_settings / sizeof *kernel_settings];
+static const char *const kernel_settings[] = {
+    "/proc/sys/kernel/core_pattern",     "/proc/sys/kernel/modprobe",      "/proc/sys/kernel/yama/ptrace_scope",
+    "/proc/sys/fs/protected_hardlinks",  "/proc/sys/fs/protected_symlinks", "/proc/sys/fs/protected_regular",
+    "/proc/sys/fs/protected_fifos",      "/proc/sys/fs/suid_dumpable",
+};
+#define NSETTINGS (sizeof kernel_settings / sizeof *kernel_settings)
+static char *kernel_values[NSETTINGS];
 
 static void record_kernel_settings(void) {
-  for (size_t i = 0; i < sizeof kernel_settings / sizeof *kernel_settings; i++) {
+  for (size_t i = 0; i < NSETTINGS; i++) {
     free(kernel_values[i]);
     kernel_values[i] = read_file(kernel_settings[i], 4096, NULL);
   }
@@ -171,19 +178,24 @@ static void record_kernel_settings(void) {
 
 static int restore_kernel_settings(void) {
   int rc = 0;
-  for (size_t i = 0; i < sizeof kernel_settings / sizeof *kernel_settings; i++) {
+  for (size_t i = 0; i < NSETTINGS; i++) {
     if (!kernel_values[i]) continue;
     char *now = read_file(kernel_settings[i], 4096, NULL);
-    if (!now || strcmp(now, kernel_values[i]) != 0) {
-      /* The kernel takes the value in one write (a trailing newline is dropped). */
-      int fd = open(kernel_settings[i], O_WRONLY | O_TRUNC | O_CLOEXEC);
-      size_t len = strlen(kernel_values[i]);
-      if (fd < 0 || write(fd, kernel_values[i], len) != (ssize_t)len) rc = -1;
-      if (fd >= 0) close(fd);
-    }
+    /* The kernel takes the value in one write (a trailing newline is dropped). */
+    if ((!now || strcmp(now, kernel_values[i]) != 0) && write_setting(kernel_settings[i], kernel_values[i]) != 0) rc = -1;
     free(now);
   }
   return rc;
+}
+
+const char *baseline_setting_changed(void) {
+  for (size_t i = 0; i < NSETTINGS; i++) {
+    char *now = read_file(kernel_settings[i], 4096, NULL);
+    int same = (!now && !kernel_values[i]) || (now && kernel_values[i] && strcmp(now, kernel_values[i]) == 0);
+    free(now);
+    if (!same) return kernel_settings[i] + strlen("/proc/sys/");
+  }
+  return NULL;
 }
 
 void baseline_record(void) {
@@ -263,9 +275,16 @@ int baseline_restore(char **err) {
     struct stat st;
     if (lstat(roots[i], &st) == 0 && sweep(roots[i], st.st_dev) != 0) rc = -1;
   }
+  /* The space a program filled the disk with comes back once its files are gone, but not always at once: after a
+   * read-only remount, ext4 frees a deleted file's blocks only when its inode leaves the cache (seen: 0 blocks free
+   * after the sweep, the files gone and held by no process). A nearly full disk is synced and the caches dropped. */
+  if (statvfs("/", &vfs) == 0 && vfs.f_bfree < vfs.f_blocks / 8) {
+    sync();
+    if (write_setting("/proc/sys/vm/drop_caches", "3") != 0) logmsg("drop_caches: %m");
+  }
   if (rc != 0) *err = xasprintf("cleaning up after the previous check: %s", strerror(errno));
   else if (restore_kernel_settings() != 0) {
-    *err = xasprintf("putting the kernel's core_pattern and modprobe back: %s", strerror(errno));
+    *err = xasprintf("putting the kernel's settings back (a previous check's program changed one for good?): %s", strerror(errno));
     rc = -1;
   }
   return rc;

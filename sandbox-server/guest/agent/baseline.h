@@ -14,4 +14,7 @@ void baseline_record(void);
  * (except the host's staging area). Returns 0, or -1 with *err set when something could not be undone. */
 int baseline_restore(char **err);
 
+/* The first kernel setting of the baseline's list (baseline.c) that differs now, as sys/<path>; NULL if none. */
+const char *baseline_setting_changed(void);
+
 #endif

@@ -273,14 +273,20 @@ static int prepare(struct check_run *r, const struct check_filter *filter, int c
   kill_stray_processes();
   r->t.strays_us = monotonic_us() - phase_start;
   /* A previous check may have filled the disk or mounted over the world: undo that first. Not fatal by itself:
-   * if what is left still gets in the way, preparing the check fails with the reason. */
-  if (baseline_restore(err) != 0) {
-    logmsg("%s", *err);
-    free(*err);
-    *err = NULL;
-  }
+   * if what is left still gets in the way, preparing the check fails with both reasons. */
+  char *restore_err = NULL;
+  if (baseline_restore(&restore_err) != 0) logmsg("%s", restore_err);
   r->t.baseline_us = monotonic_us() - phase_start - r->t.strays_us;
-  if (world_prepare_check(r->c, err) != 0) return -1;
+  if (world_prepare_check(r->c, err) != 0) {
+    if (restore_err) {
+      char *both = xasprintf("%s (after %s)", *err, restore_err);
+      free(*err);
+      *err = both;
+    }
+    free(restore_err);
+    return -1;
+  }
+  free(restore_err);
   if (cgroup_create(CHECK_CGROUP, r->c->mem_bytes, r->c->pids) != 0) {
     *err = xasprintf("creating the check's cgroup: %s", strerror(errno));
     return -1;

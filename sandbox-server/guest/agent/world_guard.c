@@ -11,16 +11,10 @@
 #include <unistd.h>
 
 #include "accomplices.h"
+#include "baseline.h"
 #include "tracer.h"
 #include "util.h"
 #include "world.h"
-
-/* Kernel settings some probe's way out depends on (a ptrace, a hard link, a symlink, a crash): the program may not move them. */
-static const char *const settings[WORLD_GUARD_SETTINGS] = {
-    "/proc/sys/kernel/yama/ptrace_scope", "/proc/sys/fs/protected_hardlinks", "/proc/sys/fs/protected_symlinks",
-    "/proc/sys/fs/protected_regular",     "/proc/sys/fs/protected_fifos",     "/proc/sys/fs/suid_dumpable",
-    "/proc/sys/kernel/core_pattern",      "/proc/sys/kernel/modprobe",
-};
 
 /* PF_KTHREAD in /proc/<pid>/stat's flags: a kernel thread, not a process anyone started. */
 #define PF_KTHREAD 0x00200000
@@ -77,7 +71,6 @@ int world_guard_record(struct world_guard *g, pid_t init, char **err) {
     *err = xasprintf("reading the check's mounts: %s", strerror(errno));
     return -1;
   }
-  for (size_t i = 0; i < WORLD_GUARD_SETTINGS; i++) g->settings[i] = read_file(settings[i], 4096, NULL);
   return 0;
 }
 
@@ -115,12 +108,8 @@ char *world_guard_verify(const struct world_guard *g, const char *secret) {
   same = content && len == want + 1 && memcmp(content, secret, want) == 0 && content[want] == '\n';
   free(content);
   if (!same) return changed("your program rewrote", SECRET_PATH);
-  for (size_t i = 0; i < WORLD_GUARD_SETTINGS; i++) {
-    char *now = read_file(settings[i], 4096, NULL);
-    same = (!now && !g->settings[i]) || (now && g->settings[i] && strcmp(now, g->settings[i]) == 0);
-    free(now);
-    if (!same) return xasprintf("your program changed the kernel setting %s before it started the probe", settings[i] + strlen("/proc/sys/"));
-  }
+  const char *setting = baseline_setting_changed();
+  if (setting) return xasprintf("your program changed the kernel setting %s before it started the probe", setting);
   char link[64], target[16];
   snprintf(link, sizeof link, "/proc/%d/root", g->init);
   ssize_t n = readlink(link, target, sizeof target - 1);
@@ -187,6 +176,5 @@ char *world_guard_strangers(const struct tracer *t, const pid_t *mine, size_t nm
 
 void world_guard_free(struct world_guard *g) {
   free(g->mounts);
-  for (size_t i = 0; i < WORLD_GUARD_SETTINGS; i++) free(g->settings[i]);
   memset(g, 0, sizeof *g);
 }

@@ -14,7 +14,7 @@
  *  - "/", /outside and /outside/secret, looked up as the check sees them: the
  *    same inodes, owners, modes and no ACL; the secret's bytes are this check's;
  *  - the mounts on "/" and on or below /outside in the check's mount table;
- *  - the kernel settings in world_guard.c (ptrace_scope, protected_*, ...);
+ *  - the kernel settings of the baseline (baseline.c: ptrace_scope, protected_*, core_pattern, ...);
  *  - the check's init still at the world's root;
  *  - no user process in the VM but the agent's own and the check's.
  *
@@ -28,13 +28,10 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#define WORLD_GUARD_SETTINGS 8
-
 struct world_guard {
   pid_t init;
   struct stat root, outside, secret;
   char *mounts;
-  char *settings[WORLD_GUARD_SETTINGS];
 };
 
 /* Records the world as the check's init sees it. 0, or -1 with *err. */

@@ -49,26 +49,25 @@ describe('hostile programs', () => {
     expect(c.reason).not.toMatch(/\x1b/);
   });
 
-  it('a program that kills the guest agent (PID 1) ends in a VM fault, retried once, then reported', async () => {
+  it('a program that goes for PID 1 finds only its check\'s init: signals and ptrace fail, and the agent runs the next check', async () => {
     const r = await runProgram(
       programThat(
         `kill(1, SIGKILL); kill(1, SIGSEGV); kill(-1, SIGKILL);
-         /* Signals cannot touch init; ptrace can: send PID 1 to address 0. */
-         if (ptrace(PTRACE_ATTACH, 1, 0, 0) != 0) { perror("ptrace"); return 1; }
+         /* Signals cannot touch init; ptrace could, if PID 1 were the agent: send it to address 0. */
+         if (ptrace(PTRACE_ATTACH, 1, 0, 0) != 0) { perror("ptrace(PTRACE_ATTACH, 1)"); return 1; }
          waitpid(1, 0, __WALL);
          struct user_regs_struct regs; ptrace(PTRACE_GETREGS, 1, 0, &regs); regs.rip = 0; ptrace(PTRACE_SETREGS, 1, 0, &regs);
          ptrace(PTRACE_DETACH, 1, 0, 0); for (;;) pause();`,
         '#include <signal.h>\n#include <sys/ptrace.h>\n#include <sys/user.h>',
       ),
-      // Untraced: this test is about the agent dying. Traced (PID 1 is then the program's own tracer) the run was seen
-      // to end as "the VM stopped answering (it was stopped after the time limit)": still a VM fault, another reason.
       { trace: false },
     );
-    const faults = r.events.filter((e) => e.type === 'vm-fault');
-    expect(faults.map((f) => f.type === 'vm-fault' && f.retrying)).toEqual([true, false]);
-    expect(checkResult(r, 'cwd-outside')).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/guest agent \(PID 1\) died/) });
-    expect(checkResult(r, 'read-data').reason).toMatch(/not run/);
-    expect(r.finished.outcome).toBe('error');
+    // The agent is not in the program's PID namespace (check_ns.h); PID 1 there is an init the agent traces itself.
+    expect(r.events.filter((e) => e.type === 'vm-fault')).toEqual([]);
+    const first = checkResult(r, 'cwd-outside');
+    expect(first.output).toMatch(/ptrace\(PTRACE_ATTACH, 1\): Operation not permitted/);
+    expect(first).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/exited with status 1 without starting the probe/) });
+    expect(checkResult(r, 'read-data').output).toMatch(/ptrace\(PTRACE_ATTACH, 1\)/);
   });
 
   it('a program that panics the guest kernel ends in a VM fault with that reason', async () => {
@@ -77,13 +76,17 @@ describe('hostile programs', () => {
     expect(r.finished.message).toMatch(/VM failed twice/);
   });
 
-  it('a program that powers the VM off ends in a VM fault with that reason', async () => {
+  it('a program that powers the VM off only takes down its own check (reboot() in a PID namespace ends that namespace)', async () => {
     const r = await runProgram(programThat('sync(); reboot(RB_POWER_OFF); perror("reboot"); return 1;', '#include <sys/reboot.h>'));
-    expect(checkResult(r, 'cwd-outside')).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/powered it off/) });
+    expect(r.events.filter((e) => e.type === 'vm-fault')).toEqual([]);
+    expect(checkResult(r, 'cwd-outside')).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/without starting the probe/) });
+    expect(checkResult(r, 'read-data')).toMatchObject({ verdict: 'failed', reason: expect.stringMatching(/without starting the service/) });
   });
 
-  it('a program that fills the disk and /tmp, and mounts over the world, does not break the next check of the same run', async () => {
-    const fill = `static char block[1 << 16];
+  it('a program that fills the disk and /tmp, and mounts over the world, cannot be judged, and does not break the next check of the same run', async () => {
+    // The mischief in the first check only: the second runs the plain solution in the world the first left.
+    const fill = `if (strcmp(argv[2], "/bin/cwd-outside") == 0) {
+      static char block[1 << 16];
       memset(block, 'z', sizeof block);
       const char *where[] = { "/root/fill", "/tmp/fill", "/var-fill", "/jail-neighbour" };
       for (int i = 0; i < 4; i++) {
@@ -95,19 +98,19 @@ describe('hostile programs', () => {
       }
       /* And hide the host's staged files, and leave the disk read-only, for whoever comes next. */
       if (mount("tmpfs", "/run", "tmpfs", 0, "size=1m") != 0) perror("mount /run");
-      if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL) != 0) perror("remount /");`;
+      if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL) != 0) perror("remount /");
+    }`;
     const r = await runProgram(solutionAfter(fill, '#include <sys/mount.h>'));
-    for (const probe of ['cwd-outside', 'read-data']) {
-      const c = checkResult(r, probe);
-      expect(c.output).toMatch(/filled \/root\/fill with \d+ KiB \(No space left on device\)/);
-      expect(c.output).toMatch(/filled \/tmp\/fill with \d+ KiB \(No space left on device\)/);
-    }
-    expect(checkResult(r, 'cwd-outside').verdict).toBe('contained');
-    expect(checkResult(r, 'read-data').verdict).toBe('passed');
-    expect(r.finished.outcome).toBe('passed');
+    const first = checkResult(r, 'cwd-outside');
+    expect(first.output).toMatch(/filled \/root\/fill with \d+ KiB \(No space left on device\)/);
+    expect(first.output).toMatch(/filled \/tmp\/fill with \d+ KiB \(No space left on device\)/);
+    // A read-only world is not a jail: the probe's escape (or a write of its proof) would fail for the wrong reason.
+    expect(first).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/remounted something on \/ or \/outside/) });
+    const next = checkResult(r, 'read-data');
+    expect(next.verdict, `${next.reason}\n${next.output}`).toBe('passed');
   });
 
-  it('a program that rewrites core_pattern and modprobe and never puts them back leaves them as they were for the next check', async () => {
+  it('a program that rewrites core_pattern and modprobe cannot be judged, and the next check finds them as they were', async () => {
     // What a kernel-interface probe killed by a limit would leave behind: the kernel's own helpers pointing into a jail.
     const rewrite = `const char *settings[] = { "/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe" };
       const char *ours[] = { "|/jail/.not-restored %p", "/jail/.not-restored" };
@@ -127,7 +130,8 @@ describe('hostile programs', () => {
     expect(seen[0]).toHaveLength(2);
     expect(seen[0]!.join(' ')).not.toContain('not-restored');
     expect(seen[1]).toEqual(seen[0]); // the second check found the machine's values, not the first check's
-    expect(r.finished.outcome).toBe('passed');
+    // A crash or module request while the probe runs would start a program of the jail program's choosing, outside.
+    expect(checkResult(r, 'cwd-outside')).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/changed the kernel setting kernel\/core_pattern/) });
   });
 
   it('after all that, a good run still passes', async () => {
