@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <grp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -127,6 +128,24 @@ static __attribute__((unused)) const char *probe_errno_name(int err) {
       return "?";
   }
 #undef PROBE_ERRNO
+}
+
+/*
+ * The process ids a proc filesystem mounted at proc_dir lists, in order, into pids (at most max); how many. (Reading
+ * the directory, not trying each possible id: under emulation thousands of lookups of absent ids cost real time.)
+ */
+static __attribute__((unused)) int probe_list_pids(const char *proc_dir, int *pids, int max) {
+  int n = 0;
+  DIR *d = opendir(proc_dir);
+  if (!d) return 0;
+  struct dirent *e;
+  while (n < max && (e = readdir(d))) {
+    char *end;
+    long pid = strtol(e->d_name, &end, 10);
+    if (*end == 0 && end != e->d_name && pid > 0) pids[n++] = (int)pid;
+  }
+  closedir(d);
+  return n;
 }
 
 /* Reports a failed attempt: the call and its errno, by name. */

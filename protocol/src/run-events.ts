@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { Accelerator, LessonId, ProbeId, RunId } from './ids.js';
 import { Pos05Finding, Pos05Rule } from './pos05.js';
 import { CheckTrace } from './trace.js';
+import { Verdict } from './verdict.js';
+
+export { Verdict };
 
 /**
  * A run is a stream of these events. The server keeps each run's events in order,
@@ -42,14 +45,6 @@ export const Diagnostic = z.object({
 });
 export type Diagnostic = z.infer<typeof Diagnostic>;
 
-/**
- * Verdicts. For escape checks: escaped (the outside secret showed up — the verdict
- * never trusts a probe's claim), contained (the probe ran and got nothing), error
- * (the probe could not be judged: it never started, or a limit stopped the run).
- * For service checks: passed / failed / error.
- */
-export const Verdict = z.enum(['escaped', 'contained', 'passed', 'failed', 'error']);
-export type Verdict = z.infer<typeof Verdict>;
 
 /** Which limit stopped a program, if any. */
 export const LimitKind = z.enum(['time', 'memory', 'processes', 'output']);
@@ -73,8 +68,14 @@ export const CheckPhases = z.object({
   worldMs: z.number(),
   /** Accomplices started until each said it was ready. */
   accomplicesMs: z.number(),
-  /** The jail program started → the probe's first line seen (null: the probe never started). */
+  /** The check's namespaces and their init made (check_ns.h). */
+  namespacesMs: z.number().default(0),
+  /** The jail program started → the agent's exec of it done (fork, set-up, exec: before any code of the learner's). */
+  programExecMs: z.number().nullable().default(null),
+  /** The jail program started → the agent saw the genuine probe exec'd (null: the probe never started). */
   probeStartedMs: z.number().nullable(),
+  /** The probe's exec → it was let run: the rest of the check held, the world looked at, with-probe accomplices ready. */
+  probeReleasedMs: z.number().nullable().default(null),
   /** The jail program started → a limit's kill (null: no limit was hit). */
   killMs: z.number().nullable(),
   /** The program's processes gone → output drained, groups killed, result sent. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Verdict } from './verdict.js';
 
 /**
  * The escape replay of one check: what the jail program, the probe and their
@@ -132,5 +133,10 @@ export const CheckTrace = z.object({
   highlights: TraceHighlights,
   /** Things to know about this trace ("from step 12 every call was watched"). */
   notes: z.array(Text).max(8),
+  /**
+   * Set when the replay was recorded on a second run of the check (the check's verdict is its first run's, made
+   * with the agent watching execs and exits only): how that second run ended. Null: recorded on the run judged.
+   */
+  secondRun: z.object({ verdict: Verdict }).nullable().default(null),
 });
 export type CheckTrace = z.infer<typeof CheckTrace>;

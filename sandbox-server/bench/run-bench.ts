@@ -17,6 +17,7 @@ import { runNatively } from './native-floor.js';
 import { machineBusySeconds } from './machine-cpu.js';
 import { remoteBench } from './remote-bench.js';
 import { traceBench } from './trace-bench.js';
+import { roomTable } from './room-table.js';
 import { fmtMs, median, percentile } from './stats.js';
 
 /**
@@ -35,6 +36,8 @@ const BURST = Number(process.env.BENCH_BURST ?? 30);
 const REMOTE_RUNS = Number(process.env.BENCH_REMOTE_RUNS ?? 8);
 /** Runs each way (tracing off, on) per lesson in the escape-replay comparison (0: skip it). */
 const TRACE_RUNS = Number(process.env.BENCH_TRACE_RUNS ?? 8);
+/** Students in the capstone burst whose programs hang. */
+const HANGING = Number(process.env.BENCH_HANGING ?? 3);
 const LESSON = 'first-jail/a-jail-that-leaks';
 const CAPSTONE = 'capstone/a-jail-that-holds';
 const config = loadConfig();
@@ -95,20 +98,35 @@ async function series(lessonId: string, n: number, expected: string): Promise<{ 
   return { results, cpuPerRun: (cpuSeconds() - cpu0) / n };
 }
 
-/** `n` learners, each with their own socket and their own code, press Run at the same moment. */
-async function burst(lessonId: string, n: number): Promise<void> {
+interface Burst {
+  p50: number;
+  last: number;
+  cpuPerRun: number;
+  /** With hanging programs in the room: the others' last verdict, and how long each hanging run held its slot. */
+  othersLast?: number;
+  hangingMs?: number[];
+}
+
+/** A jail program that never exec's the probe: every check would wait out its time limit. */
+const HANGS = 'int main(void) { for (;;) { } }\n';
+
+/** `n` learners, each with their own socket and their own code, press Run at the same moment (`hanging` of them with a program that hangs). */
+async function burst(lessonId: string, n: number, hanging = 0): Promise<Burst> {
   const clients = await Promise.all(Array.from({ length: n }, () => JailLabClient.connect(app.url)));
   const cpu0 = cpuSeconds();
   const split0 = cpuSplit();
   const machine0 = machineBusySeconds();
   const s = performance.now();
+  // The hanging ones spread through the room's arrival order, as they would in a class.
+  const hangs = (i: number): boolean => hanging > 0 && i % Math.floor(n / hanging) === 0 && Math.floor(i / Math.floor(n / hanging)) < hanging;
   const done = await Promise.all(
     clients.map(async (c, i) => {
       try {
-        const r = await c.run(lessonId, fresh(lessonId, 1000 + i));
-        return { ms: performance.now() - s, ok: r.finished.outcome === 'passed' || r.finished.outcome === 'failed' };
+        const r = await c.run(lessonId, hangs(i) ? `${HANGS}/* ${i} ${Math.random()} */\n` : fresh(lessonId, 1000 + i));
+        const ok = hangs(i) ? r.finished.outcome === 'error' : r.finished.outcome === 'passed' || r.finished.outcome === 'failed';
+        return { ms: performance.now() - s, ok, hangs: hangs(i), heldMs: r.finished.durationMs };
       } catch {
-        return { ms: performance.now() - s, ok: false };
+        return { ms: performance.now() - s, ok: false, hangs: hangs(i), heldMs: 0 };
       }
     }),
   );
@@ -121,6 +139,16 @@ async function burst(lessonId: string, n: number): Promise<void> {
   report('    of which the server process / gcc and QEMU', `${((split.self - split0.self) / n).toFixed(2)} s / ${((split.children - split0.children) / n).toFixed(2)} s`);
   report('  machine CPU seconds per run (compare with remote)', `${((machineBusySeconds() - machine0) / n).toFixed(2)} s`);
   report('  errors', String(done.filter((d) => !d.ok).length));
+  const result: Burst = { p50: median(ms), last: Math.max(...ms), cpuPerRun: (cpuSeconds() - cpu0) / n };
+  if (hanging > 0) {
+    const others = done.filter((d) => !d.hangs).map((d) => d.ms);
+    const held = done.filter((d) => d.hangs).map((d) => d.heldMs);
+    report(`  of which ${hanging} hang: the others' last verdict`, `${fmtMs(Math.max(...others))} ${tag}`);
+    report('  each hanging run held its VM slot for', held.map(fmtMs).join(', '));
+    result.othersLast = Math.max(...others);
+    result.hangingMs = held;
+  }
+  return result;
 }
 
 const probes = await new ProbeBuilder(new CompileCache(join(config.cacheDir, 'compile-cache'))).library(app.catalog.library);
@@ -136,6 +164,7 @@ async function nativeFloor(lessonId: string, n: number): Promise<number> {
   return median(ms);
 }
 
+const alone = new Map<string, { p50: number; cpuPerRun: number; floor: number }>();
 for (const [lessonId, n, expected, label] of [
   [LESSON, RUNS, 'failed', 'lesson 1 (starter: 2 checks)'],
   [CAPSTONE, CAPSTONE_RUNS, 'passed', `the capstone (solution: ${app.catalog.get(CAPSTONE)!.checks.length} checks)`],
@@ -146,11 +175,14 @@ for (const [lessonId, n, expected, label] of [
   report('CPU seconds per run (server, gcc, QEMU)', `${cpuPerRun.toFixed(2)} s ${tag}`);
   const floor = await nativeFloor(lessonId, Math.min(n, 10));
   report('native floor (same compile + binaries, bwrap), p50', fmtMs(floor));
-  report('Run in a VM / native floor (p50 ratio)', `${(median(results.map((r) => r.wallMs)) / floor).toFixed(2)}× ${tag}`);
+  const p50 = median(results.map((r) => r.wallMs));
+  report('Run in a VM / native floor (p50 ratio)', `${(p50 / floor).toFixed(2)}× ${tag}`);
+  alone.set(lessonId, { p50, cpuPerRun, floor });
 }
 
-if (TRACE_RUNS > 0)
-  await traceBench({
+const replay =
+  TRACE_RUNS > 0
+    ? await traceBench({
     url: app.url,
     lessons: [
       { id: LESSON, label: 'lesson 1', expected: 'failed', runs: TRACE_RUNS },
@@ -159,12 +191,15 @@ if (TRACE_RUNS > 0)
     fresh,
     report,
     tag,
-  });
+  })
+    : new Map<string, { off: number; on: number }>();
 
+const bursts = new Map<string, Burst>();
 if (BURST > 0) {
   console.log(`\nbursts ${tag}`);
-  await burst(LESSON, BURST);
-  await burst(CAPSTONE, BURST);
+  bursts.set(LESSON, await burst(LESSON, BURST));
+  bursts.set(CAPSTONE, await burst(CAPSTONE, BURST));
+  bursts.set('hang', await burst(CAPSTONE, BURST, HANGING));
 }
 
 if (REMOTE_RUNS > 0)
@@ -183,4 +218,4 @@ if (REMOTE_RUNS > 0)
 await app.close();
 await rm(dataDir, { recursive: true, force: true });
 await rm(runDir, { recursive: true, force: true });
-console.log('\ngoals on a 2-core TCG host: lesson 1 Run → verdicts p50 ≤ 300 ms and ≤ 1.5× native; capstone ≤ 1.2 s; 30 learners at once on lesson 1 all answered ≤ 5 s');
+console.log(`\n${roomTable({ accelerator: accel, burst: BURST, alone, replay, bursts, capstone: CAPSTONE, lesson: LESSON })}`);

@@ -13,7 +13,9 @@ export interface TraceBenchLesson {
  * same lesson alternate off/on (so a drift of the machine falls on both), each
  * from a fresh learner with a source the compile cache has never seen.
  */
-export async function traceBench(opts: { url: string; lessons: TraceBenchLesson[]; fresh: (lessonId: string, i: number) => string; report: (name: string, value: string) => void; tag: string }): Promise<void> {
+/** Per lesson id: the p50 latency with the replay off and on. */
+export async function traceBench(opts: { url: string; lessons: TraceBenchLesson[]; fresh: (lessonId: string, i: number) => string; report: (name: string, value: string) => void; tag: string }): Promise<Map<string, { off: number; on: number }>> {
+  const out = new Map<string, { off: number; on: number }>();
   console.log(`\nescape replay: run latency with tracing off and on, alternating ${opts.tag}`);
   for (const lesson of opts.lessons) {
     const ms = { off: [] as number[], on: [] as number[] };
@@ -37,5 +39,7 @@ export async function traceBench(opts: { url: string; lessons: TraceBenchLesson[
     const on = median(ms.on);
     opts.report(`${lesson.label}: Run → verdicts p50, tracing off / on`, `${fmtMs(off)} / ${fmtMs(on)}  (${(on / off).toFixed(2)}×) ${opts.tag}`);
     opts.report(`  steps recorded per traced run`, String(Math.round(steps / lesson.runs)));
+    out.set(lesson.id, { off, on });
   }
+  return out;
 }

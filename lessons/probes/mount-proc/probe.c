@@ -14,7 +14,10 @@ int main(int argc, char **argv) {
     probe_say("contained: cannot mount a filesystem");
     return 1;
   }
-  for (int pid = 1; pid < 4096; pid++) {
+  static int pids[4096];
+  int npids = probe_list_pids(dir, pids, 4096);
+  for (int i = 0; i < npids; i++) {
+    int pid = pids[i];
     char path[128], how[128];
     snprintf(path, sizeof path, "%s/%d/root/outside/secret", dir, pid);
     if (access(path, F_OK) != 0 && errno == ENOENT) continue;

@@ -8,11 +8,12 @@ int main(int argc, char **argv) {
     probe_say("contained: no /proc in the jail");
     return 1;
   }
-  int err = 0;
-  for (int pid = 1; pid < 4096; pid++) {
-    char dir[64], path[96], how[96];
-    snprintf(dir, sizeof dir, "/proc/%d", pid);
-    if (access(dir, F_OK) != 0 || pid == getpid()) continue;
+  int err = 0, pids[4096];
+  int npids = probe_list_pids("/proc", pids, 4096);
+  for (int i = 0; i < npids; i++) {
+    int pid = pids[i];
+    char path[96], how[96];
+    if (pid == getpid()) continue;
     snprintf(path, sizeof path, "/proc/%d/root/outside/secret", pid);
     int fd = open(path, O_RDONLY);
     if (fd < 0) {

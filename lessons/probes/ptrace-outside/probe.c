@@ -61,9 +61,14 @@ static int steal(pid_t pid) {
 int main(int argc, char **argv) {
   probe_start(argc, argv, "ptrace-outside");
   int last = ESRCH, tried = 0;
-  /* No /proc needed: kill(pid, 0) tells which process ids exist. PID 1 (the VM's agent) is never a target. */
-  for (pid_t pid = 2; pid < 32768; pid++) {
-    if (pid == getpid() || (kill(pid, 0) != 0 && errno != EPERM)) continue;
+  /* No /proc needed: kill(pid, 0) tells which process ids exist. PID 1 (the init of the probe's PID namespace) is
+   * never a target. Ids are handed out in order, so past a long run of free ones there is nobody left to find. */
+  for (pid_t pid = 2, free_run = 0; pid < 32768 && free_run < 1024; pid++) {
+    if (pid == getpid() || (kill(pid, 0) != 0 && errno != EPERM)) {
+      free_run++;
+      continue;
+    }
+    free_run = 0;
     int r = steal(pid);
     if (r == 1) return 0;
     tried++;

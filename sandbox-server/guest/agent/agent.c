@@ -161,6 +161,8 @@ static void handle(int port, int sigchld_fd, struct wire_in *in, const struct wi
 
 int main(void) {
   if (getpid() != 1) logmsg("not PID 1: orphans will not be reaped by us");
+  /* Modes the agent gives are exact (world.c); its children set their own umask (child.c). */
+  umask(0);
   setup_system();
 
   sigset_t chld;

@@ -20,7 +20,7 @@ static int cg_write(const char *name, const char *file, const char *value) {
 
 void cgroup_setup(void) {
   mkdir_p(CGROUP_ROOT, 0755);
-  if (mount("cgroup2", CGROUP_ROOT, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0 && errno != EBUSY)
+  if (mount("cgroup2", CGROUP_ROOT, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, "favordynmods") != 0 && errno != EBUSY)
     die("mount cgroup2: %m");
   const char *ctl = "+memory +pids";
   char *path = xasprintf("%s/cgroup.subtree_control", CGROUP_ROOT);

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -44,8 +46,39 @@ static void place_fd(int source, int target, int error_fd) {
   if (fd != target && dup2(fd, target) < 0) setup_failed(error_fd, "dup2 onto fd %d", target);
 }
 
+/*
+ * fork(), but born in the cgroup (CLONE_INTO_CGROUP): moving a process between cgroups afterwards takes a lock
+ * whose writer waits for an RCU grace period, milliseconds under TCG, for every check's program and accomplice.
+ * *placed says whether it is in it; a cgroup that cannot be opened gives a plain fork, whose child then refuses
+ * to run (it would run without its limits).
+ */
+static pid_t fork_into(const char *cgroup, int *placed, int *why) {
+  *placed = 0;
+  if (!cgroup) return fork();
+  char *dir = xasprintf("%s/%s", CGROUP_ROOT, cgroup);
+  int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  *why = errno;
+  free(dir);
+  if (fd < 0) return fork();
+  struct clone_args args;
+  memset(&args, 0, sizeof args);
+  args.flags = CLONE_INTO_CGROUP;
+  args.exit_signal = SIGCHLD;
+  args.cgroup = (uint64_t)fd;
+  pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+  *why = errno;
+  close(fd);
+  if (pid >= 0) {
+    *placed = 1;
+    return pid;
+  }
+  /* The cgroup refuses members (a program sabotaged it): a plain child, which says so and never runs. */
+  return fork();
+}
+
 pid_t spawn_child(const struct child_spec *s) {
-  pid_t pid = fork();
+  int placed, why = 0;
+  pid_t pid = fork_into(s->cgroup, &placed, &why);
   if (pid < 0) die("fork: %m");
   if (pid > 0) return pid;
 
@@ -69,7 +102,10 @@ pid_t spawn_child(const struct child_spec *s) {
   place_fd(s->stdin_fd, 0, early);
   place_fd(s->stdout_fd, 1, early);
   place_fd(s->stderr_fd, 2, early);
-  if (s->cgroup && cgroup_enter(s->cgroup) != 0) setup_failed(s->error_fd, "could not apply limits (entering cgroup %s)", s->cgroup);
+  if (s->cgroup && !placed) {
+    errno = why;
+    setup_failed(s->error_fd, "could not apply limits (cgroup %s)", s->cgroup);
+  }
   if (chdir(s->cwd) != 0) setup_failed(s->error_fd, "chdir %s", s->cwd);
   /* Set in every case, so the list is exactly the lesson's: the agent's own is empty, a login shell's is not. */
   if (setgroups((size_t)s->ngroups, s->groups) != 0) setup_failed(s->error_fd, "setgroups (%d groups)", s->ngroups);

@@ -32,7 +32,7 @@ struct child_spec {
   const char *path;
   char *const *argv;
   const char *const *env;
-  /* A cgroup below CGROUP_ROOT to enter, or NULL. */
+  /* A cgroup below CGROUP_ROOT to be born in (CLONE_INTO_CGROUP), or NULL. */
   const char *cgroup;
   const char *cwd;
   /* Descriptors for 0, 1, 2; -1 means /dev/null. Every descriptor given here is above 3. */

@@ -59,7 +59,7 @@ describe('spawn_child', () => {
 
   it('does not run the program without its cgroup: exit 126 and the failed call', () => {
     const out = spawn('jaillab-no-such-cgroup', '/', '/bin/sh', '-c', 'echo ran >&2');
-    expect(out).toMatch(/^exit 126\njaillab: could not apply limits \(entering cgroup jaillab-no-such-cgroup\): No such file or directory\n$/);
+    expect(out).toMatch(/^exit 126\njaillab: could not apply limits \(cgroup jaillab-no-such-cgroup\): No such file or directory\n$/);
   });
 
   it('does not run the program in the wrong directory', () => {

@@ -41,6 +41,7 @@
 struct phases {
   long long prepare_us, accomplices_us, probe_started_us, kill_us, drain_us;
   long long strays_us, baseline_us, world_us; /* the parts of prepare_us */
+  long long namespaces_us, program_exec_us, probe_released_us;
 };
 
 /* One check in flight: what the loop, the tracer's hooks and the probe's start share. */
@@ -53,6 +54,8 @@ struct check_run {
   size_t sent; /* output bytes sent to the host */
   long long program_started_us;
   pid_t main_pid;
+  /* The last pid handed out when the check began: every process since is this check's (world_guard_strangers). */
+  pid_t last_pid_before;
   int main_status, main_done;
   int limit;
   char detail[256];
@@ -104,6 +107,7 @@ static void on_check_syscall(void *ctx, const struct syscall_stop *s) {
 
 static void on_check_start(void *ctx, pid_t pid) {
   struct check_run *r = ctx;
+  r->t.program_exec_us = monotonic_us() - r->program_started_us;
   if (r->rec) recorder_on_start(r->rec, pid);
 }
 
@@ -183,7 +187,7 @@ static void start_probe(struct check_run *r) {
   if (!why) why = world_guard_verify(&r->guard, r->c->secret);
   if (!why && cgroup_stat(ACCOMPLICES_CGROUP, "cgroup.events", "frozen") > 0) why = xasprintf("your program froze the probe's accomplices");
   if (!why) why = accomplices_lost(&r->accomplices, r->c);
-  if (!why) why = world_guard_strangers(r->tracer, r->accomplices.pids, r->accomplices.n);
+  if (!why) why = world_guard_strangers(r->tracer, r->accomplices.pids, r->accomplices.n, r->last_pid_before);
   if (why) {
     probe_watch_void(&r->probe, why);
     return;
@@ -196,6 +200,7 @@ static void start_probe(struct check_run *r) {
     return;
   }
   r->probe.phase = PROBE_RUNNING;
+  r->t.probe_released_us = monotonic_us() - r->program_started_us - r->t.probe_started_us;
   tracer_release(r->tracer, r->probe.pid);
 }
 
@@ -232,6 +237,7 @@ static void send_done(const struct check_run *r, long long wall_ms, const char *
       {T_PREPARE_US, r->t.prepare_us}, {T_ACCOMPLICES_US, r->t.accomplices_us}, {T_PROBE_STARTED_US, r->t.probe_started_us},
       {T_KILL_US, r->t.kill_us}, {T_DRAIN_US, r->t.drain_us},
       {T_STRAYS_US, r->t.strays_us}, {T_BASELINE_US, r->t.baseline_us}, {T_WORLD_US, r->t.world_us},
+      {T_NAMESPACES_US, r->t.namespaces_us}, {T_PROGRAM_EXEC_US, r->t.program_exec_us}, {T_PROBE_RELEASED_US, r->t.probe_released_us},
   };
   for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++)
     if (phases[i].us >= 0) wire_put_u32(&o, phases[i].tag, phases[i].us > UINT32_MAX ? UINT32_MAX : (uint32_t)phases[i].us);
@@ -271,6 +277,7 @@ static int prepare(struct check_run *r, const struct check_filter *filter, int c
   }
   long long phase_start = monotonic_us();
   kill_stray_processes();
+  r->last_pid_before = world_guard_last_pid();
   r->t.strays_us = monotonic_us() - phase_start;
   /* A previous check may have filled the disk or mounted over the world: undo that first. Not fatal by itself:
    * if what is left still gets in the way, preparing the check fails with both reasons. */
@@ -297,8 +304,11 @@ static int prepare(struct check_run *r, const struct check_filter *filter, int c
   /* The accomplices that prepare the world run in the agent's namespaces, before the check's exist. */
   if (accomplices_start(&r->accomplices, r->c, 0, 0, cue_fd, err) != 0) return -1;
   r->t.accomplices_us = monotonic_us() - phase_start;
+  phase_start = monotonic_us();
   if (check_ns_enter(&r->ns, r->tracer, filter, err) != 0) return -1;
-  return world_guard_record(&r->guard, r->ns.init, err);
+  int rc = world_guard_record(&r->guard, r->ns.init, err);
+  r->t.namespaces_us = monotonic_us() - phase_start;
+  return rc;
 }
 
 /* The check's loop: output, stops, limits, the probe's start, until the probe or the program is done. */
@@ -365,7 +375,7 @@ void run_check(int port, int sigchld_fd, const struct check *c) {
   r.c = c;
   r.port = port;
   r.limit = LIMIT_NONE;
-  r.t = (struct phases){-1, -1, -1, -1, -1, -1, -1, -1};
+  r.t = (struct phases){-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
   r.ns.pidfd = r.ns.mnt_fd = -1;
   probe_watch_init(&r.probe, c);
   /* The refusals always; the calls the race and the replay stop at when they are on. */

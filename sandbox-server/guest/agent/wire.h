@@ -96,6 +96,10 @@
 #define T_HELD 45          /* u32 (CHECK_DONE): the check's other processes the agent held while the probe ran */
 #define T_MAC 46           /* 32 bytes, the last field of every frame from the agent once a job began (see wire_sign) */
 #define T_KEY 47           /* 32 bytes (JOB): the key the agent signs this job's frames with */
+/* More of a check's phases (CHECK_DONE), microseconds: */
+#define T_NAMESPACES_US 74     /* the check's namespaces and init made */
+#define T_PROGRAM_EXEC_US 75   /* jail program started -> the agent's exec of it done */
+#define T_PROBE_RELEASED_US 76 /* the probe's exec -> let run (the rest held, the world looked at, accomplices ready) */
 /* The escape replay. A "where" is u8 W_* flags | i32 fd (-1: none) | path (trace_where.h). */
 #define T_TRACE 48         /* u32 (CHECK): 1 = record the escape replay of this check */
 #define T_STEP_PID 49      /* u32 */

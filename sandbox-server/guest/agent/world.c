@@ -68,7 +68,7 @@ int world_stage_file(const struct wire_msg *m, char **err) {
   *slash = '/';
   if (rc == 0) {
     if (kind == FILE_KIND_DIR) {
-      rc = mkdir(path, mode) == 0 || errno == EEXIST ? chmod(path, mode) : -1;
+      rc = mkdir(path, mode) == 0 ? 0 : errno == EEXIST ? chmod(path, mode) : -1;
     } else if (kind == FILE_KIND_PRELOADED) {
       rc = stage_preloaded(data, path);
     } else if (kind == FILE_KIND_SYMLINK) {
@@ -115,13 +115,15 @@ int world_prepare_check(const struct check *c, char **err) {
     *err = xasprintf("mkdir %s: %s", JAIL_DIR, strerror(errno));
     return -1;
   }
-  chmod(JAIL_DIR, 0755);
-  mkdir_p(JAIL_DIR "/bin", 0755);
+  if (mkdir_p(JAIL_DIR "/bin", 0755) != 0) {
+    *err = xasprintf("mkdir %s/bin: %s", JAIL_DIR, strerror(errno));
+    return -1;
+  }
 
   char *probe_src = xasprintf("%s/%s", STAGE_DIR, c->probe);
   char *probe_dst = xasprintf("%s/bin/%s", JAIL_DIR, c->probe_name);
+  /* Its mode comes with it: the staged probe is 0755. */
   int rc = copy_tree(probe_src, probe_dst);
-  if (rc == 0) rc = chmod(probe_dst, 0755);
   if (rc != 0) *err = xasprintf("installing probe %s: %s", c->probe_name, strerror(errno));
   free(probe_src);
   free(probe_dst);
@@ -131,7 +133,7 @@ int world_prepare_check(const struct check *c, char **err) {
     if (plant_token(c->plants[i], c->token ? c->token : "", err) != 0) return -1;
 
   /* World-readable on purpose: whether the jail hides outside files is the question, not file permissions. */
-  if (mkdir(OUTSIDE_DIR, 01777) != 0 || chmod(OUTSIDE_DIR, 01777) != 0) {
+  if (mkdir(OUTSIDE_DIR, 01777) != 0) {
     *err = xasprintf("mkdir %s: %s", OUTSIDE_DIR, strerror(errno));
     return -1;
   }
@@ -146,11 +148,16 @@ int world_prepare_check(const struct check *c, char **err) {
   /* A hard link to the staged program, not a copy: nothing to write for every check, and the same pages
    * each time, so TCG reuses what it translated of them. A program that rewrites its own binary only
    * changes its own run's later checks (it is root: it could fake their verdicts anyway). */
-  unlink(PROGRAM_PATH);
-  if (mkdir_p("/usr/local/sbin", 0755) != 0 || (link(STAGE_PROGRAM, PROGRAM_PATH) != 0 && copy_tree(STAGE_PROGRAM, PROGRAM_PATH) != 0) ||
-      chmod(PROGRAM_PATH, 0755) != 0) {
-    *err = xasprintf("installing the jail program: %s", strerror(errno));
-    return -1;
+  struct stat staged, installed;
+  int in_place = stat(STAGE_PROGRAM, &staged) == 0 && lstat(PROGRAM_PATH, &installed) == 0 && staged.st_ino == installed.st_ino &&
+                 staged.st_dev == installed.st_dev && (installed.st_mode & 07777) == 0755;
+  if (!in_place) {
+    unlink(PROGRAM_PATH);
+    if (mkdir_p("/usr/local/sbin", 0755) != 0 || (link(STAGE_PROGRAM, PROGRAM_PATH) != 0 && copy_tree(STAGE_PROGRAM, PROGRAM_PATH) != 0) ||
+        chmod(PROGRAM_PATH, 0755) != 0) {
+      *err = xasprintf("installing the jail program: %s", strerror(errno));
+      return -1;
+    }
   }
   mkdir_p(PROGRAM_CWD, 0700);
   /* No sync() here (it costs ~100 ms a check under TCG): a probe that reads the secret off the

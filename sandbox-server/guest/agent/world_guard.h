@@ -38,12 +38,15 @@ struct world_guard {
 int world_guard_record(struct world_guard *g, pid_t init, char **err);
 /* NULL when the world is as recorded and holds `secret`; otherwise what changed (free it). */
 char *world_guard_verify(const struct world_guard *g, const char *secret);
+/* The last pid the kernel handed out in the agent's PID namespace. */
+pid_t world_guard_last_pid(void);
 /*
- * NULL when every user process of the VM is the agent, one the tracer knows, or one of `mine` (the accomplices);
- * otherwise which one is not (free it).
+ * NULL when every user process of the VM younger than pid `before` (the last pid when the check began: every older
+ * one was killed then) is one the tracer knows or one of `mine` (the accomplices); otherwise which one is not (free
+ * it). Only the younger ones are read, so a check costs a look at a few processes, not at every kernel thread.
  */
 struct tracer;
-char *world_guard_strangers(const struct tracer *t, const pid_t *mine, size_t nmine);
+char *world_guard_strangers(const struct tracer *t, const pid_t *mine, size_t nmine, pid_t before);
 void world_guard_free(struct world_guard *g);
 
 #endif

@@ -34,9 +34,24 @@ export interface ExecutorCapacity {
 
 export type { RunnerInfo };
 
+/** A slot of the run queue lent to a run that has one already, while nobody else waits for it. */
+export interface BorrowedSlot {
+  /** True once someone waits for a slot: the borrower gives it back after what it has under way. */
+  wanted(): boolean;
+  release(): void;
+}
+
+/** Where a run may borrow idle slots (a lone learner's checks spread over more VMs; never while anyone waits). */
+export interface SpareSlots {
+  borrow(): BorrowedSlot | null;
+}
+
 export interface RunExecutor {
-  /** Resolves after the job's `finished` event was given to the sink (whatever happened: a fault, a cancel). */
-  execute(job: RunJob, sink: RunSink, signal: AbortSignal): Promise<void>;
+  /**
+   * Resolves after the job's `finished` event was given to the sink (whatever happened: a fault, a cancel). `spare`
+   * lends idle slots of the server's queue to the run, for an executor that can use them.
+   */
+  execute(job: RunJob, sink: RunSink, signal: AbortSignal, spare?: SpareSlots): Promise<void>;
   capacity(): ExecutorCapacity;
   /** Keep this many more VMs ready (a workshop's room), where that makes sense. */
   warm(extra: number): void;

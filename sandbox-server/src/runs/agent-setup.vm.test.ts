@@ -30,7 +30,7 @@ describe('the guest agent sets up what it starts, or says why not', () => {
       const r = await client.run(CAPSTONE, sabotage);
       const c = checkResult(r, 'root-comes-back');
       expect(c.verdict).toBe('error');
-      expect(c.reason).toMatch(/accomplice of root-comes-back could not start: jaillab: could not apply limits \(entering cgroup accomplices\)/);
+      expect(c.reason).toMatch(/accomplice of root-comes-back could not start: jaillab: could not apply limits \(cgroup accomplices\)/);
     } finally {
       client.close();
     }

@@ -83,6 +83,29 @@ describe('the run queue', () => {
       expect(started).toEqual(policy === 'fair' ? ['a0', 'b0', 'a1', 'b1', 'a2'] : names);
     }
   });
+
+  it('lends an idle slot to a run that has one, never while anyone waits, and says when someone does', async () => {
+    const q = new RunQueue(2);
+    const mine = await q.enter(request('a'));
+    const lent = q.borrow();
+    expect(lent).not.toBeNull();
+    expect(q.borrow()).toBeNull(); // both slots taken now
+    expect(lent!.wanted()).toBe(false);
+    let inB = false;
+    const waiting = q.enter(request('b')).then((release) => {
+      inB = true;
+      return release;
+    });
+    expect(lent!.wanted()).toBe(true);
+    expect(inB).toBe(false);
+    lent!.release(); // the borrower gives it back: the one waiting gets it
+    const releaseB = await waiting;
+    expect(inB).toBe(true);
+    expect(q.borrow()).toBeNull();
+    mine();
+    releaseB();
+    expect(q.borrow()).not.toBeNull();
+  });
 });
 
 /** Releases slots one at a time and returns the names of the waiting requests in the order they got in. */

@@ -70,6 +70,15 @@ export class RunQueue {
     return this.take();
   }
 
+  /**
+   * A slot for someone who holds one already (a run spreading its checks), only if one is free and nobody waits;
+   * `wanted` turns true as soon as anyone does, and the borrower gives it back. Borrowing is not a turn.
+   */
+  borrow(): { wanted: () => boolean; release: () => void } | null {
+    if (this.active >= this.slots || this.waiting.length > 0) return null;
+    return { wanted: () => this.waiting.length > 0, release: this.take() };
+  }
+
   private take(): () => void {
     this.active++;
     let released = false;

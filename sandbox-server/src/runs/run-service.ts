@@ -112,7 +112,7 @@ export class RunService {
     try {
       release = await this.deps.queue.enter({ owner: run.learnerId, signal, onPosition: (position) => sink.event({ type: 'queued', position }) });
       queueMs = Math.round((performance.now() - queued) * 10) / 10;
-      await this.deps.executor.execute(job, sink, signal);
+      await this.deps.executor.execute(job, sink, signal, this.deps.queue);
     } catch (e) {
       if (!signal.aborted) this.deps.log(`run ${run.id}: ${(e as Error).stack ?? e}`);
     } finally {

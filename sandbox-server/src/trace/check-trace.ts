@@ -14,7 +14,8 @@ export const HARD_BYTES = 512 << 10;
 
 const landmark = (s: TraceStep): boolean => s.after !== undefined || s.became !== undefined || s.note !== undefined || s.fds !== undefined || s.target !== undefined || s.opened?.secret === true || (s.opened !== undefined && !s.opened.inside);
 
-export function checkTrace(raw: RawTrace, verdict: Verdict | null): CheckTrace {
+/** The replay of one check's run (`secondRun`: it was recorded on a second run of an escaped check, which ended so). */
+export function checkTrace(raw: RawTrace, verdict: Verdict | null, secondRun: CheckTrace['secondRun'] = null): CheckTrace {
   const steps: TraceStep[] = [];
   let bytes = 0;
   let hostDropped = 0;
@@ -39,5 +40,6 @@ export function checkTrace(raw: RawTrace, verdict: Verdict | null): CheckTrace {
     jailAtProbeStart: raw.info?.jailAtProbeStart ?? null,
     highlights: highlightsOf(steps, verdict),
     notes: (raw.info?.notes ?? []).slice(0, 8),
+    secondRun,
   };
 }

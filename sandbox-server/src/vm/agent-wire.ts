@@ -109,6 +109,9 @@ export const Tag = {
   JAIL_ITEM: 71,
   JAIL_SCANNED: 72,
   STEP_DIRFDS: 73,
+  NAMESPACES_US: 74,
+  PROGRAM_EXEC_US: 75,
+  PROBE_RELEASED_US: 76,
 } as const;
 
 export const FileKind = { FILE: 0, DIR: 1, SYMLINK: 2, PRELOADED: 3 } as const;

@@ -124,7 +124,10 @@ function phasesOf(f: { u32(tag: number): number | undefined }): CheckPhases {
     baselineMs: ms(f.u32(Tag.BASELINE_US)) ?? 0,
     worldMs: ms(f.u32(Tag.WORLD_US)) ?? 0,
     accomplicesMs: ms(f.u32(Tag.ACCOMPLICES_US)) ?? 0,
+    namespacesMs: ms(f.u32(Tag.NAMESPACES_US)) ?? 0,
+    programExecMs: ms(f.u32(Tag.PROGRAM_EXEC_US)),
     probeStartedMs: ms(f.u32(Tag.PROBE_STARTED_US)),
+    probeReleasedMs: ms(f.u32(Tag.PROBE_RELEASED_US)),
     killMs: ms(f.u32(Tag.KILL_US)),
     drainMs: ms(f.u32(Tag.DRAIN_US)) ?? 0,
   };

@@ -51,6 +51,12 @@ export function TraceTimeline({ trace, focusStep }: Props) {
         </span>
       </div>
       {calls.length > 1 && <TraceFilter calls={calls} selected={filter} onChange={setFilter} />}
+      {trace.secondRun && (
+        <p className="trace-note" data-testid="trace-second-run">
+          Recorded on a second run of this check: its verdict comes from the first run, which the agent watched without
+          recording each call. {trace.secondRun.verdict === 'escaped' ? 'The second run escaped the same way.' : `The second run ended ${trace.secondRun.verdict}, so this replay may not show the escape.`}
+        </p>
+      )}
       {trace.truncated && (
         <p className="trace-note" data-testid="trace-truncated">
           Recorded in full up to step {trace.truncated.afterSteps}; after that only the steps that change where a process is. {trace.truncated.dropped} steps were left out.

@@ -6,7 +6,7 @@ const where = (path: string, inside: boolean): TraceWhere => ({ path, inside, be
 const step = (i: number, call: string, extra: Partial<TraceStep> = {}): TraceStep => ({ i, pid: 7, proc: 'probe', call, args: [], result: 0, errno: null, ...extra });
 
 function traceOf(steps: TraceStep[], highlights: Partial<CheckTrace['highlights']> = {}): CheckTrace {
-  return { steps, truncated: null, initial: { root: where('/', false), cwd: where('/', false) }, jail: '/jail', jailAtProbeStart: null, highlights: { outside: null, secret: null, refused: null, ...highlights }, notes: [] };
+  return { steps, truncated: null, initial: { root: where('/', false), cwd: where('/', false) }, jail: '/jail', jailAtProbeStart: null, highlights: { outside: null, secret: null, refused: null, ...highlights }, notes: [], secondRun: null };
 }
 
 describe('the replay timeline', () => {

@@ -1,6 +1,6 @@
 import type { CompileCache } from '../../compile/compile-cache.js';
 import type { VmPool } from '../../vm/pool.js';
-import type { ExecutorCapacity, RunExecutor, RunSink } from '../run-executor.js';
+import type { ExecutorCapacity, RunExecutor, RunSink, SpareSlots } from '../run-executor.js';
 import type { RunJob } from '../run-job.js';
 import { executeRun } from './execute-run.js';
 import type { ProbeBuilder } from './probe-binaries.js';
@@ -15,8 +15,8 @@ export class LocalExecutor implements RunExecutor {
     private readonly deps: { pool: VmPool; compiler: CompileCache; probes: ProbeBuilder; slots: number; host: string; log: (line: string) => void },
   ) {}
 
-  execute(job: RunJob, sink: RunSink, signal: AbortSignal): Promise<void> {
-    return executeRun(job, sink, signal, { backend: this.deps.pool, compiler: this.deps.compiler, probes: this.deps.probes, log: this.deps.log });
+  execute(job: RunJob, sink: RunSink, signal: AbortSignal, spare?: SpareSlots): Promise<void> {
+    return executeRun(job, sink, signal, { backend: this.deps.pool, compiler: this.deps.compiler, probes: this.deps.probes, log: this.deps.log }, spare);
   }
 
   capacity(): ExecutorCapacity {

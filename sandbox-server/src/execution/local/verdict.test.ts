@@ -20,7 +20,7 @@ const done = (over: Partial<CheckDone> = {}, probe: Partial<ProbeSeen> = {}): Ch
   wallMs: 10,
   proof: null,
   detail: null,
-  phases: { prepareMs: 1, straysMs: 0, baselineMs: 0, worldMs: 1, accomplicesMs: 0, probeStartedMs: 2, killMs: null, drainMs: 1 },
+  phases: { prepareMs: 1, straysMs: 0, baselineMs: 0, worldMs: 1, accomplicesMs: 0, namespacesMs: 1, programExecMs: 1, probeStartedMs: 2, probeReleasedMs: 1, killMs: null, drainMs: 1 },
   raceNote: null,
   traceStops: 0,
   trace: null,

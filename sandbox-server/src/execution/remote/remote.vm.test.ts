@@ -21,7 +21,9 @@ const LESSONS: Array<[string, string]> = [
   ['capstone/a-jail-that-holds', '05-capstone/02-a-jail-that-holds'],
 ];
 const source = (folder: string, file: '_files' | '_solution'): string => readFileSync(join(LESSONS_DIR, folder, file, 'jail.c'), 'utf8');
-const verdicts = (r: RunResult): string[] => r.events.flatMap((e) => (e.type === 'check-finished' ? [`${e.index}:${e.verdict}`] : []));
+/** By check, not by arrival: a local run alone may spread its checks over two VMs, a runner's over one. */
+const byCheck = (a: string, b: string): number => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b);
+const verdicts = (r: RunResult): string[] => r.events.flatMap((e) => (e.type === 'check-finished' ? [`${e.index}:${e.verdict}`] : [])).sort(byCheck);
 /** Each check's replay and findings in outline: the calls highlighted (first outside, the secret read) and the rules found. */
 const replays = (r: RunResult): string[] =>
   r.events.flatMap((e) => {
@@ -30,11 +32,17 @@ const replays = (r: RunResult): string[] =>
       return [`${e.index}: out ${call(e.trace.highlights.outside)}, secret ${call(e.trace.highlights.secret)}`];
     }
     return e.type === 'check-findings' ? [`${e.index}: ${e.findings.map((f) => f.rule).sort().join(' ') || 'no findings'}`] : [];
-  });
+  }).sort(byCheck);
 const runnerOf = (r: { events: RunEvent[] }): string | undefined => r.events.flatMap((e) => (e.type === 'vm-ready' ? [e.runner] : []))[0];
 
 /** A jail program that never execs the probe and never ends: the check runs until its time limit or a cancel. */
 const HANGS = programThat('for (;;) pause();', '#include <signal.h>');
+/**
+ * A run that lasts (a hanging program's run ends after two checks: check-tasks.ts): every check of the capstone
+ * waits 3 s in a proper jail before it execs its probe.
+ */
+const SLOW = programThat('if (chroot(argv[1]) != 0 || chdir("/") != 0) return 1; sleep(3); execv(argv[2], &argv[2]); return 1;');
+const LONG_RUN = 'capstone/a-jail-that-holds';
 
 let cluster: RemoteCluster;
 let client: JailLabClient;
@@ -88,8 +96,10 @@ describe('runs on remote runners (BullMQ on Redis)', () => {
         for (const which of ['_files', '_solution'] as const) {
           const [remote, here] = await Promise.all([client.run(...lessonRun(i, which)), local.run(...lessonRun(i, which))]);
           expect(verdicts(remote), `${LESSONS[i]![0]} ${which}`).toEqual(verdicts(here));
-          // The escape replay and the POS05-C findings cross from the runner as they are made locally.
-          expect(replays(remote).length, `${LESSONS[i]![0]} ${which}: one replay and one findings event per check`).toBe(2 * verdicts(here).length);
+          // The escape replay and the POS05-C findings cross from the runner as they are made locally: the first
+          // check's, and each escaped check's replay (recorded on its second run).
+          expect(replays(remote).length, `${LESSONS[i]![0]} ${which}: the replays and findings of a local run`).toBe(replays(here).length);
+          expect(replays(remote).length, `${LESSONS[i]![0]} ${which}`).toBeGreaterThanOrEqual(2);
           expect(replays(remote), `${LESSONS[i]![0]} ${which}`).toEqual(replays(here));
           expect(remote.finished.outcome).toBe(here.finished.outcome);
           expect(remote.finished.message).toBe(here.finished.message);
@@ -151,8 +161,8 @@ describe('runs on remote runners (BullMQ on Redis)', () => {
     const second = await JailLabClient.connect(cluster.server.url);
     const third = await JailLabClient.connect(cluster.server.url);
     try {
-      // Both runners busy with a program that never ends.
-      const [a, b] = await Promise.all([startRun(client, 'first-jail/a-jail-that-leaks', HANGS, (e) => e.type === 'check-started'), startRun(second, 'first-jail/a-jail-that-leaks', HANGS, (e) => e.type === 'check-started')]);
+      // Both runners busy with a run that lasts a minute.
+      const [a, b] = await Promise.all([startRun(client, LONG_RUN, SLOW, (e) => e.type === 'check-started'), startRun(second, LONG_RUN, SLOW, (e) => e.type === 'check-started')]);
       const waiting = await startRun(third, 'first-jail/a-jail-that-leaks', HANGS, (e) => e.type === 'queued');
       expect(waiting.events.find((e) => e.type === 'queued')).toMatchObject({ position: 0 });
       third.cancel(waiting.runId);
