@@ -2,7 +2,6 @@ import type { CheckInfo } from '@jaillab/protocol';
 import type { CheckDisplay, CheckFinished, RunState } from '../run/run-state.js';
 import { checkStateLabel, KIND_LABEL, stillOpenLabel } from './check-labels.js';
 import { Evidence } from './Evidence.js';
-import { FindingsList } from '../replay/FindingsList.js';
 import { ReplaySummary } from '../replay/ReplaySummary.js';
 
 function seconds(ms: number): string {
@@ -22,8 +21,8 @@ interface Props {
   state: RunState;
   expanded: boolean;
   onToggle(): void;
-  /** Open this check's replay, at a step (a finding's) or at its highlighted one. */
-  onReplay(step: number | null): void;
+  /** Open this check's replay at its highlighted step. */
+  onReplay(): void;
 }
 
 /**
@@ -33,13 +32,12 @@ interface Props {
  */
 export function CheckRow({ info, display, result, state, expanded, onToggle, onReplay }: Props) {
   const trace = state.traces[info.index];
-  const findings = state.findings[info.index]?.findings ?? [];
   const detailId = `check-detail-${info.index}`;
   // The reason already names a limit that stopped the program; the meta line adds how it ended and how long it took.
   const meta = result ? [exitText(result), seconds(result.durationMs)].filter(Boolean).join(' · ') : null;
   const open = stillOpenLabel(info, display);
   return (
-    <li className={`check-row state-${display}${open ? ' still-open' : ''}`} data-testid="check-row" data-check-id={info.id} data-index={info.index} data-verdict={display} data-findings={findings.length} aria-busy={display === 'running'}>
+    <li className={`check-row state-${display}${open ? ' still-open' : ''}`} data-testid="check-row" data-check-id={info.id} data-index={info.index} data-verdict={display} aria-busy={display === 'running'}>
       <button type="button" className="check-head" data-testid="check-toggle" aria-expanded={expanded} aria-controls={detailId} onClick={onToggle} title={`${KIND_LABEL[info.kind]}: ${info.summary}`}>
         <span className="check-index" aria-hidden="true">
           {info.index + 1}
@@ -71,9 +69,8 @@ export function CheckRow({ info, display, result, state, expanded, onToggle, onR
                 {meta && <span className="check-meta"> — {meta}</span>}
               </p>
               {trace && <ReplaySummary trace={trace} />}
-              <FindingsList findings={findings} onShowStep={onReplay} />
               {trace && (
-                <button type="button" className="button button-quiet replay-open" data-testid="replay-open" onClick={() => onReplay(null)}>
+                <button type="button" className="button button-quiet replay-open" data-testid="replay-open" onClick={onReplay}>
                   See how it went: {trace.steps.length} steps
                 </button>
               )}

@@ -6,6 +6,7 @@ import { AcceleratorBadge } from './AcceleratorBadge.js';
 import { CheckRow } from './CheckRow.js';
 import { RunSummary } from './RunSummary.js';
 import { ReplayDialog } from '../replay/ReplayDialog.js';
+import { FindingsList, runFindings } from '../replay/FindingsList.js';
 import './verdict-panel.css';
 
 /**
@@ -69,6 +70,7 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
         <AcceleratorBadge accelerator={state.accelerator ?? serverAccelerator} />
       </header>
       <RunSummary state={state} onShowCheck={showCheck} />
+      <FindingsList findings={runFindings(state.findings)} onShowStep={(index, step) => setReplay({ index, step })} />
       {state.faults.length > 0 && (
         <ul className="vm-faults" aria-label="VM faults">
           {state.faults.map((f, i) => (
@@ -88,7 +90,7 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
             state={state}
             expanded={expanded.has(info.index)}
             onToggle={() => toggle(info.index)}
-            onReplay={(step) => setReplay({ index: info.index, step })}
+            onReplay={() => setReplay({ index: info.index, step: null })}
           />
         ))}
       </ol>
