@@ -63,8 +63,8 @@ static void setup_system(void) {
   mount_or_die("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
   mount_or_die("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
   mount_or_die("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
-  unlink("/dev/ptmx");
-  symlink("pts/ptmx", "/dev/ptmx");
+  /* /dev/ptmx must be the new devpts instance's, or ptys would come from devtmpfs's (shared with nothing, but wrong). */
+  if ((unlink("/dev/ptmx") != 0 && errno != ENOENT) || symlink("pts/ptmx", "/dev/ptmx") != 0) die("/dev/ptmx: %m");
   mount_or_die("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777");
   cgroup_setup();
   /* The learner's program may exhaust memory; the kernel must pick it, never us. */
@@ -99,7 +99,7 @@ static void apply_job(const struct wire_msg *m) {
   if (ns) {
     /* Restored clones wake with the template's clock: take the host's. */
     struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000ull), .tv_nsec = (long)(ns % 1000000000ull)};
-    clock_settime(CLOCK_REALTIME, &ts);
+    if (clock_settime(CLOCK_REALTIME, &ts) != 0) logmsg("clock_settime: %m");
   }
   const struct wire_field *e = wire_get(m, T_ENTROPY);
   if (e && e->len > 0 && e->len <= 512) {

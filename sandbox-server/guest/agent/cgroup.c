@@ -38,10 +38,9 @@ int cgroup_create(const char *name, uint64_t mem_bytes, uint32_t pids) {
   char buf[32];
   snprintf(buf, sizeof buf, "%llu", (unsigned long long)mem_bytes);
   if (cg_write(name, "memory.max", buf) != 0) return -1;
-  /* No swap in the guest, but say so: a hog must hit the limit, not page out. */
-  cg_write(name, "memory.swap.max", "0");
-  /* Kill the whole group when one process hits the limit, so a hog cannot limp on. */
-  cg_write(name, "memory.oom.group", "1");
+  /* No swap in the guest, but say so: a hog must hit the limit, not page out. Kill the whole group when one
+   * process hits the limit, so a hog cannot limp on. */
+  if (cg_write(name, "memory.swap.max", "0") != 0 || cg_write(name, "memory.oom.group", "1") != 0) return -1;
   snprintf(buf, sizeof buf, "%u", pids);
   return cg_write(name, "pids.max", buf);
 }
@@ -50,14 +49,18 @@ int cgroup_enter(const char *name) {
   return cg_write(name, "cgroup.procs", "0");
 }
 
-void cgroup_kill(const char *name) {
-  cg_write(name, "cgroup.kill", "1");
+int cgroup_kill(const char *name) {
+  /* A group that is not there has nobody to kill. */
+  if (cg_write(name, "cgroup.kill", "1") == 0 || errno == ENOENT) return 0;
+  logmsg("killing cgroup %s: %m", name);
+  return -1;
 }
 
 int cgroup_memory_exhausted(const char *name, uint64_t max_bytes, long long *stall_start_us) {
-  if (cgroup_stat(name, "memory.events", "max") == 0) return 0;
+  if (cgroup_stat(name, "memory.events", "max") <= 0) return 0;
   /* Without swap, anonymous and shmem pages cannot be reclaimed: a group full of them can only be killed. */
-  long long pinned = cgroup_stat(name, "memory.stat", "anon") + cgroup_stat(name, "memory.stat", "shmem");
+  long long anon = cgroup_stat(name, "memory.stat", "anon"), shmem = cgroup_stat(name, "memory.stat", "shmem");
+  long long pinned = (anon > 0 ? anon : 0) + (shmem > 0 ? shmem : 0);
   if ((uint64_t)pinned >= max_bytes / 10 * 9) return 1;
   /* Otherwise it may be thrashing on file pages: the kernel calls that progress and never OOM-kills. */
   char *path = xasprintf("%s/%s/memory.pressure", CGROUP_ROOT, name);
@@ -73,14 +76,17 @@ int cgroup_memory_exhausted(const char *name, uint64_t max_bytes, long long *sta
 }
 
 int cgroup_populated(const char *name) {
-  return cgroup_stat(name, "cgroup.events", "populated") > 0;
+  long long populated = cgroup_stat(name, "cgroup.events", "populated");
+  /* Unreadable is not empty: a check whose group cannot be read runs to its deadline rather than ending early. */
+  if (populated < 0) logmsg("reading %s/cgroup.events: %m", name);
+  return populated != 0;
 }
 
 long long cgroup_stat(const char *name, const char *file, const char *key) {
   char *path = xasprintf("%s/%s/%s", CGROUP_ROOT, name, file);
   char *text = read_file(path, 16384, NULL);
   free(path);
-  if (!text) return 0;
+  if (!text) return -1;
   long long value = 0;
   size_t klen = strlen(key);
   for (char *line = text; line && *line;) {
@@ -97,6 +103,7 @@ long long cgroup_stat(const char *name, const char *file, const char *key) {
 
 void cgroup_remove(const char *name) {
   char *dir = xasprintf("%s/%s", CGROUP_ROOT, name);
-  rmdir(dir);
+  /* Busy (a process outlived its kill) or sabotaged (a child group): the next check empties and reuses it. */
+  if (rmdir(dir) != 0 && errno != ENOENT && errno != EBUSY) logmsg("removing cgroup %s: %m", name);
   free(dir);
 }

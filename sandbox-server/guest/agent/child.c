@@ -82,19 +82,18 @@ pid_t spawn_child(const struct child_spec *s) {
   if (pid < 0) die("fork: %m");
   if (pid > 0) return pid;
 
-  /* The agent blocks SIGCHLD and ignores SIGPIPE: a program must start with neither. */
-  if (s->ctty_fd >= 0) enter_pty_session(s->ctty_fd);
-  else {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGPIPE, SIG_DFL);
-    setsid();
-  }
   /* Until the descriptors are in place, a failure goes where the error fd will come from. The sources are all
    * above 3 (0-2 are the agent's console, 3 and 4 its signalfd and port), so no dup2 below clobbers another. */
   int source_of_error = s->error_fd == 3 ? s->fd3 : s->error_fd == 1 ? s->stdout_fd : s->stderr_fd;
   int early = source_of_error >= 0 ? source_of_error : 2;
+  /* The agent blocks SIGCHLD and ignores SIGPIPE: a program must start with neither. */
+  if (s->ctty_fd >= 0) {
+    if (enter_pty_session(s->ctty_fd) != 0) setup_failed(early, "a session with the pty as its terminal");
+  } else {
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0 || signal(SIGPIPE, SIG_DFL) == SIG_ERR || setsid() < 0) setup_failed(early, "signals and a session of its own");
+  }
   /* In the check's mount namespace before any path is used, so every path below is the check's world. */
   if (s->mnt_ns_fd > 2 && setns(s->mnt_ns_fd, CLONE_NEWNS) != 0) setup_failed(early, "setns into the check's mount namespace");
   if (s->fd3 >= 0 && dup2(s->fd3, 3) < 0) setup_failed(early, "dup2 onto fd 3");

@@ -11,7 +11,8 @@ int open_pty(unsigned short cols, unsigned short rows, int *slave_out);
 /*
  * In a freshly forked child: default signal mask and SIGPIPE (the agent blocks
  * and ignores them), a session of its own, and the pty as controlling terminal.
+ * 0, or -1 with errno (the child then does not run: child.c).
  */
-void enter_pty_session(int slave);
+int enter_pty_session(int slave);
 
 #endif

@@ -21,6 +21,15 @@
 #define MAX_NOTES 4
 #define FLUSH_AT (64u << 10)
 
+/* The kernel's numbers a step is read against (musl's and glibc's headers do not all have them). */
+#define SYS_PRCTL_NR 157            /* x86_64 prctl: the other calls with P_FILTER are seccomp(2) */
+#define PR_SET_SECCOMP_OP 22
+#define SECCOMP_MODE_FILTER_ARG 2   /* prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ...) */
+#define SECCOMP_SET_MODE_FILTER_OP 1 /* seccomp(SECCOMP_SET_MODE_FILTER, ...) */
+#define PTRACE_ATTACH_REQ 16
+#define PTRACE_SEIZE_REQ 0x4206
+#define O_TMPFILE_FLAG 020000000    /* open(O_TMPFILE) takes a mode, as O_CREAT does */
+
 struct proc {
   pid_t pid;
   int label;
@@ -257,7 +266,7 @@ static void start_call(struct recorder *r, struct proc *p, const struct call_des
   char text[ARG_CAP];
   for (int i = 0; i < d->nargs; i++) {
     /* open()'s mode means nothing without O_CREAT or O_TMPFILE: shown only then, as strace does. */
-    if (d->args[i] == K_MODE && i > 0 && d->args[i - 1] == K_OFLAGS && !(s->args[i - 1] & (O_CREAT | 020000000))) continue;
+    if (d->args[i] == K_MODE && i > 0 && d->args[i - 1] == K_OFLAGS && !(s->args[i - 1] & (O_CREAT | O_TMPFILE_FLAG))) continue;
     trace_format_arg(s->pid, d, i, s->args, text, sizeof text);
     wire_put_str(&p->fields, T_STEP_ARG, text);
   }
@@ -270,6 +279,60 @@ static void start_call(struct recorder *r, struct proc *p, const struct call_des
   }
   /* Descriptors sent are the sender's: look at them before the call, while they are still its own. */
   if (d->post & P_SCM_SEND) put_passed(r, &p->fields, s->pid, s->args[1]);
+}
+
+/* What the returned descriptor refers to (an open); a landmark if it is the secret or outside the jail. */
+static int put_opened(struct recorder *r, struct wire_out *o, const struct syscall_stop *s) {
+  char link[64];
+  struct where root, opened;
+  snprintf(link, sizeof link, "/proc/%d/root", s->pid);
+  if (where_of(&r->world, link, NULL, &root) != 0) return 0;
+  snprintf(link, sizeof link, "/proc/%d/fd/%lld", s->pid, (long long)s->rval);
+  if (where_of(&r->world, link, root.path, &opened) != 0) return 0;
+  opened.fd = (int32_t)s->rval;
+  put_where(o, T_W_OPENED, &opened);
+  return (opened.flags & W_SECRET) || !(opened.flags & (W_INSIDE | W_FOREIGN));
+}
+
+/* Where the process taken hold of (PTRACE_ATTACH, PTRACE_SEIZE) is rooted: always a landmark. */
+static int put_ptrace_target(struct recorder *r, struct wire_out *o, const struct syscall_stop *s) {
+  if (s->args[0] != PTRACE_ATTACH_REQ && s->args[0] != PTRACE_SEIZE_REQ) return 0;
+  char link[64];
+  struct where target;
+  snprintf(link, sizeof link, "/proc/%d/root", (int)s->args[1]);
+  if (where_of(&r->world, link, NULL, &target) != 0) return 0;
+  put_where(o, T_W_TARGET, &target);
+  return 1;
+}
+
+/* After an exec: what the process is now (the genuine probe, as the agent saw it, or another program) and its exe. */
+static void put_exec(struct recorder *r, struct wire_out *o, struct proc *p, const struct syscall_stop *s) {
+  char link[64], exe[WHERE_PATH_CAP];
+  struct where w;
+  snprintf(link, sizeof link, "/proc/%d/exe", s->pid);
+  if (where_of(&r->world, link, NULL, &w) == 0) snprintf(exe, sizeof exe, "%s", w.path);
+  else exe[0] = 0;
+  int became = p->label;
+  /* The jail program exec'ing the probe: from here on it is the untrusted program. Anything else it execs, under
+   * the probe's name or not, is some other program. */
+  if (p->label == PROC_JAILER) became = s->pid == r->genuine ? PROC_PROBE : PROC_OTHER;
+  if (became == PROC_PROBE && !r->scan.done) jail_scan(&r->world, s->pid, &r->scan);
+  p->label = became;
+  uint8_t b = (uint8_t)became;
+  wire_put(o, T_STEP_BECAME, &b, 1);
+  if (exe[0]) wire_put_str(o, T_STEP_EXE, exe);
+}
+
+/* A seccomp filter of the program's own: from now on every call of that process is watched (tracer.h). */
+static void watch_own_filter(struct recorder *r, const struct call_desc *d, const struct syscall_stop *s) {
+  int installs = d->nr == SYS_PRCTL_NR ? s->args[0] == PR_SET_SECCOMP_OP && s->args[1] == SECCOMP_MODE_FILTER_ARG : s->args[0] == SECCOMP_SET_MODE_FILTER_OP;
+  if (!installs) return;
+  tracer_watch_every_call(r->tracer, s->pid);
+  if (r->every_call_noted) return;
+  r->every_call_noted = 1;
+  char text[240];
+  snprintf(text, sizeof text, "Step %u installed a seccomp filter of the program's own: from there on every call was watched, so a call that filter refused shows too.", r->steps + 1);
+  note(r, text);
 }
 
 /* The call has returned (or never will): its frame, with what changed. */
@@ -297,32 +360,13 @@ static void end_call(struct recorder *r, struct proc *p, const struct syscall_st
       wire_put_str(&o, T_STEP_ERRNO, trace_errno_name((int)-s->rval, buf, sizeof buf));
     }
   }
-  char link[64];
-  if (ok && (d->post & P_OPENS) && s->rval >= 0) {
-    struct where root, opened;
-    snprintf(link, sizeof link, "/proc/%d/root", s->pid);
-    if (where_of(&r->world, link, NULL, &root) == 0) {
-      snprintf(link, sizeof link, "/proc/%d/fd/%lld", s->pid, (long long)s->rval);
-      if (where_of(&r->world, link, root.path, &opened) == 0) {
-        opened.fd = (int32_t)s->rval;
-        put_where(&o, T_W_OPENED, &opened);
-        if ((opened.flags & W_SECRET) || !(opened.flags & (W_INSIDE | W_FOREIGN))) landmark = 1;
-      }
-    }
-  }
+  if (ok && (d->post & P_OPENS) && s->rval >= 0) landmark |= put_opened(r, &o, s);
   if (ok && (d->post & P_SCM_RECV)) {
     size_t before = o.len;
     put_passed(r, &o, s->pid, s->args[1]);
     if (o.len != before) landmark = 1;
   }
-  if (ok && (d->post & P_PTRACE) && (s->args[0] == 16 || s->args[0] == 0x4206)) {
-    struct where target;
-    snprintf(link, sizeof link, "/proc/%d/root", (int)s->args[1]);
-    if (where_of(&r->world, link, NULL, &target) == 0) {
-      put_where(&o, T_W_TARGET, &target);
-      landmark = 1;
-    }
-  }
+  if (ok && (d->post & P_PTRACE)) landmark |= put_ptrace_target(r, &o, s);
   if (ok && (d->post & P_CREDS)) {
     char creds[420];
     trace_creds(s->pid, creds, sizeof creds);
@@ -333,35 +377,8 @@ static void end_call(struct recorder *r, struct proc *p, const struct syscall_st
     int what = d->post & P_EXEC ? SNAP_DIRFDS | SNAP_CREDS | SNAP_NS : d->post & P_WHERE ? SNAP_DIRFDS : 0;
     if (snapshot_take(&r->world, s->pid, what, &snap) == 0) put_snapshot(&o, &snap);
   }
-  if (ok && (d->post & P_EXEC)) {
-    char exe[WHERE_PATH_CAP];
-    struct where w;
-    snprintf(link, sizeof link, "/proc/%d/exe", s->pid);
-    if (where_of(&r->world, link, NULL, &w) == 0) snprintf(exe, sizeof exe, "%s", w.path);
-    else exe[0] = 0;
-    int became = p->label;
-    /* The jail program exec'ing the probe (the genuine one, as the agent saw it): from here on it is the untrusted
-     * program. Anything else it execs, under the probe's name or not, is some other program. */
-    if (p->label == PROC_JAILER) became = s->pid == r->genuine ? PROC_PROBE : PROC_OTHER;
-    if (became == PROC_PROBE && !r->scan.done) jail_scan(&r->world, s->pid, &r->scan);
-    p->label = became;
-    uint8_t b = (uint8_t)became;
-    wire_put(&o, T_STEP_BECAME, &b, 1);
-    if (exe[0]) wire_put_str(&o, T_STEP_EXE, exe);
-  }
-  if (ok && (d->post & P_FILTER) && r->tracer) {
-    /* prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER) or seccomp(SECCOMP_SET_MODE_FILTER): the program's own filter. */
-    int installs = (d->nr == 157 && s->args[0] == 22 && s->args[1] == 2) || (d->nr != 157 && s->args[0] == 1);
-    if (installs) {
-      tracer_watch_every_call(r->tracer, s->pid);
-      if (!r->every_call_noted) {
-        r->every_call_noted = 1;
-        char text[240];
-        snprintf(text, sizeof text, "Step %u installed a seccomp filter of the program's own: from there on every call was watched, so a call that filter refused shows too.", r->steps + 1);
-        note(r, text);
-      }
-    }
-  }
+  if (ok && (d->post & P_EXEC)) put_exec(r, &o, p, s);
+  if (ok && (d->post & P_FILTER) && r->tracer) watch_own_filter(r, d, s);
   if (r->tracer && tracer_every_call_budget_spent(r->tracer) && !r->budget_noted) {
     r->budget_noted = 1;
     char text[240];
@@ -380,9 +397,9 @@ void recorder_on_syscall(void *ctx, const struct syscall_stop *s) {
   if (!r->started) return;
   const struct call_desc *d = trace_call(s->nr);
   if (!d) return; /* another hook's call (the race's lookups), or another ABI's */
-  int label = label_of(r, s->pid, 0);
+  /* Known from now on, with the label it inherits from the process (or thread group) it came from. */
+  label_of(r, s->pid, 0);
   struct proc *p = proc_find(r, s->pid);
-  (void)label;
   if (!s->exit) {
     if (p->call) end_call(r, p, s, 0);
     start_call(r, p, d, s);

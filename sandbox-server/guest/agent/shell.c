@@ -125,9 +125,10 @@ static void take_input(int port, int master, struct wire_in *in) {
       /* The pty's input queue is small: write it all, waiting for the shell to read. */
       if (d && d->len) {
         int flags = fcntl(master, F_GETFL);
-        fcntl(master, F_SETFL, flags & ~O_NONBLOCK);
-        write_all(master, d->data, d->len);
-        fcntl(master, F_SETFL, flags);
+        if (flags < 0 || fcntl(master, F_SETFL, flags & ~O_NONBLOCK) != 0) die("shell pty: %m");
+        /* A shell that is gone (EIO) takes no input: its exit is reported by the loop, not here. */
+        if (write_all(master, d->data, d->len) != 0 && errno != EIO) logmsg("writing to the shell: %m");
+        if (fcntl(master, F_SETFL, flags) != 0) die("shell pty: %m");
       }
     } else if (msg.type == MSG_SHELL_RESIZE) {
       struct winsize ws = {.ws_row = (unsigned short)wire_get_u32(&msg, T_ROWS, 24), .ws_col = (unsigned short)wire_get_u32(&msg, T_COLS, 80)};

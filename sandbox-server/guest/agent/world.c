@@ -10,8 +10,7 @@
 #include "util.h"
 
 void world_reset(void) {
-  rm_rf(STAGE_DIR);
-  if (mkdir_p(STAGE_DIR, 0700) != 0) die("mkdir %s: %m", STAGE_DIR);
+  if (rm_rf(STAGE_DIR) != 0 || mkdir_p(STAGE_DIR, 0700) != 0) die("a fresh %s: %m", STAGE_DIR);
 }
 
 /* A sha256 in hex: the only names PRELOAD_DIR holds. */
@@ -159,7 +158,10 @@ int world_prepare_check(const struct check *c, char **err) {
       return -1;
     }
   }
-  mkdir_p(PROGRAM_CWD, 0700);
+  if (mkdir_p(PROGRAM_CWD, 0700) != 0) {
+    *err = xasprintf("mkdir %s: %s", PROGRAM_CWD, strerror(errno));
+    return -1;
+  }
   /* No sync() here (it costs ~100 ms a check under TCG): a probe that reads the secret off the
    * raw disk (mknod) calls sync() itself first, which works from inside any chroot. */
   return 0;
