@@ -84,25 +84,31 @@ export async function pageScroll(page: Page): Promise<{ x: number; y: number }> 
  * is inside the checks list's visible box at that moment (measured when the
  * attribute changes, after the page's own layout effects).
  */
-export async function recordRunningRows(page: Page): Promise<void> {
+/**
+ * Records every row of the checks list as the run reaches it (it turns
+ * running, or arrives with its verdict: a check done on a borrowed VM is
+ * never seen running), and whether it was in view at that moment.
+ */
+export async function recordReachedRows(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { runningRows: Array<{ index: number; inView: boolean }> };
-    w.runningRows = [];
+    const w = window as unknown as { reachedRows: Array<{ index: number; verdict: string; inView: boolean }> };
+    w.reachedRows = [];
     const list = document.querySelector<HTMLElement>('[data-testid="check-list"]')!;
     new MutationObserver((records) => {
       for (const r of records) {
         const row = r.target as HTMLElement;
-        if (row.dataset.verdict !== 'running') continue;
+        const verdict = row.dataset.verdict ?? '';
+        if (r.oldValue !== 'queued' || verdict === 'queued' || verdict === 'pending') continue;
         const box = list.getBoundingClientRect();
         const at = row.getBoundingClientRect();
-        w.runningRows.push({ index: Number(row.dataset.index), inView: at.top >= box.top - 1 && at.bottom <= box.bottom + 1 });
+        w.reachedRows.push({ index: Number(row.dataset.index), verdict, inView: at.top >= box.top - 1 && at.bottom <= box.bottom + 1 });
       }
-    }).observe(list, { subtree: true, attributes: true, attributeFilter: ['data-verdict'] });
+    }).observe(list, { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-verdict'] });
   });
 }
 
-export async function recordedRunningRows(page: Page): Promise<Array<{ index: number; inView: boolean }>> {
-  return page.evaluate(() => (window as unknown as { runningRows: Array<{ index: number; inView: boolean }> }).runningRows);
+export async function recordedReachedRows(page: Page): Promise<Array<{ index: number; verdict: string; inView: boolean }>> {
+  return page.evaluate(() => (window as unknown as { reachedRows: Array<{ index: number; verdict: string; inView: boolean }> }).reachedRows);
 }
 
 /**

@@ -35,13 +35,13 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
   const compact = state.checks.length > DETAILED_UP_TO;
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set(compact ? [] : state.checks.map((c) => c.index)));
 
-  // Follow the running check. A layout effect, so the row is in view in the same frame it turns "running".
-  const active = state.activeCheck;
+  // Follow the run's progress (the furthest check reached). A layout effect, so the row is in view in the same frame it changes.
+  const reached = state.reachedCheck;
   useLayoutEffect(() => {
     const list = listRef.current;
-    const row = active === null ? null : rowIn(list, active);
+    const row = reached === null ? null : rowIn(list, reached);
     if (list && row) revealWithin(list, row);
-  }, [active]);
+  }, [reached]);
 
   const [replay, setReplay] = useState<{ index: number; step: number | null } | null>(null);
   const replayed = replay ? state.traces[replay.index] : undefined;

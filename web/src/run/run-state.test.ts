@@ -49,6 +49,18 @@ describe('run state', () => {
     expect(isRunActive(done)).toBe(false);
   });
 
+  it('reaches a check that arrives already finished, as a check done on a borrowed VM does', () => {
+    const first = play(events.slice(0, 6));
+    expect(first.reachedCheck).toBe(0);
+    // Check 1 finished elsewhere: its start and end come together, so it is never the running check.
+    const both = play([events[7]!, events[8]!], play(events.slice(0, 7)));
+    expect(both.activeCheck).toBeNull();
+    expect(both.reachedCheck).toBe(1);
+    // An earlier check finishing late does not pull the list back.
+    const late = runReducer(both, { type: 'event', event: events[6]! });
+    expect(late.reachedCheck).toBe(1);
+  });
+
   it('forgets everything but the run id on a replay, so replayed events do not double up', () => {
     const mid = play(events.slice(0, 7));
     const restarted = runReducer(mid, { type: 'restart' });

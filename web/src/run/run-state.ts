@@ -40,6 +40,13 @@ export interface RunState {
   /** The POS05-C checker's findings of each check, by index. */
   findings: Array<CheckFindings | undefined>;
   activeCheck: number | null;
+  /**
+   * The furthest check this run has reached, running or finished. The list
+   * follows it rather than only the running check: a check done on a
+   * borrowed VM arrives started-and-finished at once, so it is never seen
+   * running, and the list must still move on to it.
+   */
+  reachedCheck: number | null;
   queuePosition: number | null;
   compile: CompileFinished | null;
   accelerator: Accelerator | null;
@@ -63,7 +70,7 @@ export type RunAction =
   | { type: 'restored'; runId: string; createdAt: string; sourceSha256: string };
 
 export function initialRunState(checks: CheckInfo[]): RunState {
-  return { phase: 'idle', runId: null, checks, results: [], traces: [], findings: [], activeCheck: null, queuePosition: null, compile: null, accelerator: null, faults: [], finished: null, refusal: null, restored: null };
+  return { phase: 'idle', runId: null, checks, results: [], traces: [], findings: [], activeCheck: null, reachedCheck: null, queuePosition: null, compile: null, accelerator: null, faults: [], finished: null, refusal: null, restored: null };
 }
 
 function cleared(state: RunState, phase: RunPhase, runId: string | null): RunState {
@@ -102,11 +109,11 @@ function applyEvent(state: RunState, e: RunEvent): RunState {
     case 'vm-ready':
       return { ...state, accelerator: e.accelerator };
     case 'check-started':
-      return { ...state, phase: 'checking', activeCheck: e.index };
+      return { ...state, phase: 'checking', activeCheck: e.index, reachedCheck: furthest(state.reachedCheck, e.index) };
     case 'check-finished': {
       const results = [...state.results];
       results[e.index] = e;
-      return { ...state, results, activeCheck: state.activeCheck === e.index ? null : state.activeCheck };
+      return { ...state, results, activeCheck: state.activeCheck === e.index ? null : state.activeCheck, reachedCheck: furthest(state.reachedCheck, e.index) };
     }
     case 'check-trace': {
       const traces = [...state.traces];
@@ -123,6 +130,10 @@ function applyEvent(state: RunState, e: RunEvent): RunState {
     case 'finished':
       return { ...state, phase: 'finished', finished: e, activeCheck: null, queuePosition: null, accelerator: e.accelerator ?? state.accelerator };
   }
+}
+
+function furthest(reached: number | null, index: number): number {
+  return reached === null ? index : Math.max(reached, index);
 }
 
 /** True while a run is under way (Run would supersede it; Cancel makes sense). */
