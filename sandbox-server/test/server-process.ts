@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parentOf } from '../src/vm/jail/host-processes.js';
 
 /**
  * A server as its own process (the real entry point, src/main.ts),
@@ -53,13 +54,16 @@ export function rssMiB(pid: number): number {
 
 /** QEMU processes started by server process `pid` (their sockets live in its run directory), alive or orphaned. */
 export function qemuProcessesOf(pid: number): number[] {
+  // A jailed QEMU's parent is bwrap's init in the VM's PID namespace, whose command line binds the
+  // server's run directory: found by it even if the chain up to the server were broken.
   const marker = `/jaillab-${pid}/`;
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.startsWith('qemu-system') && cmdline.includes(marker)) found.push(Number(entry));
+      if (!readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('qemu-system')) continue;
+      const parent = parentOf(Number(entry));
+      if (parent !== null && readFileSync(`/proc/${parent}/cmdline`, 'utf8').includes(marker)) found.push(Number(entry));
     } catch {
       // gone meanwhile
     }

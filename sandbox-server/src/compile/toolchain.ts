@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { exec } from '../../guest/image/exec.js';
+import { bindReadOnly, MERGED_USR_LINKS, sharedLibraries } from '../bwrap/host-binds.js';
 
 /**
  * Exactly what the compiler sandbox may see: gcc's driver and its internal
@@ -30,36 +31,11 @@ async function which(name: string): Promise<string> {
   throw new Error(`${name} not found: install gcc`);
 }
 
-async function sharedLibraries(binaries: string[]): Promise<string[]> {
-  const libs = new Set<string>();
-  for (const bin of binaries) {
-    const out = (await exec('ldd', [bin], { allowFailure: true })).stdout.toString();
-    for (const m of out.matchAll(/(\/\S+\.so[^\s]*)/g)) if (m[1]) libs.add(m[1]);
-  }
-  return [...libs];
-}
-
 /** What libc6-dev gives the link: the static libraries and start files, and the linker script of a dynamic link. */
 async function libcDevFiles(): Promise<string[]> {
   const listed = (await exec('dpkg', ['-L', 'libc6-dev'], { allowFailure: true })).stdout.toString().split('\n');
   // libc.so is the linker script a dynamic link reads (libc.so.6 and the loader are bound as gcc's own libraries).
   return listed.filter((p) => (/^\/usr\/lib\/x86_64-linux-gnu\/[^/]+\.(a|o)$/.test(p) || p === '/usr/lib/x86_64-linux-gnu/libc.so') && existsSync(p));
-}
-
-/** bwrap arguments for one path: the symlink itself (if it is one) and the real file, bound read-only at its real path. */
-function bindPath(path: string, seen: Set<string>, args: string[]): void {
-  // Debian has merged /usr: /lib, /lib64 and /bin are symlinks into /usr, recreated once below.
-  const p = path.replace(/^\/(lib|lib64|bin)\//, '/usr/$1/');
-  if (seen.has(p)) return;
-  seen.add(p);
-  const st = lstatSync(p);
-  if (st.isSymbolicLink()) {
-    const target = readlinkSync(p);
-    args.push('--symlink', target, p);
-    bindPath(resolve(dirname(p), target), seen, args);
-    return;
-  }
-  args.push('--ro-bind', realpathSync(p), p);
 }
 
 async function resolveToolchain(): Promise<Toolchain> {
@@ -70,9 +46,9 @@ async function resolveToolchain(): Promise<Toolchain> {
   const gccDir = dirname((await exec(gcc, ['-print-libgcc-file-name'])).stdout.toString().trim());
   const internal = ['cc1', 'collect2', 'lto-wrapper'].map((p) => `${gccDir}/${p}`).filter((p) => existsSync(p));
   const tools = [gcc, as, ld, gold].map((p) => realpathSync(p));
-  const args: string[] = ['--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin'];
+  const args: string[] = [...MERGED_USR_LINKS];
   const seen = new Set<string>();
-  for (const p of [gcc, as, ld, gold, ...(await sharedLibraries([...tools, ...internal])), ...(await libcDevFiles())]) bindPath(p, seen, args);
+  for (const p of [gcc, as, ld, gold, ...(await sharedLibraries([...tools, ...internal])), ...(await libcDevFiles())]) bindReadOnly(p, seen, args);
   args.push('--ro-bind', gccDir, gccDir, '--ro-bind', '/usr/include', '/usr/include');
   // musl (probes and accomplices): its static libc and start files; its headers are under /usr/include.
   if (existsSync(MUSL_LIB_DIR)) args.push('--ro-bind', MUSL_LIB_DIR, MUSL_LIB_DIR);

@@ -7,7 +7,7 @@ import { startClone } from './clone.js';
 import { isKvmFault } from './kvm-fault.js';
 import { touchInUse } from '../cache/prune.js';
 import type { QemuProcess, VmExit } from './guest-vm.js';
-import { discardTemplate, ensureTemplate, type PreloadFile, type VmTemplate } from './template.js';
+import { discardTemplate, ensureTemplate, type PreloadFile, releaseTemplate, type VmTemplate } from './template.js';
 import type { GuestVm, VmBackend, VmBackendStats } from './vm-backend.js';
 
 export interface PoolOptions {
@@ -159,6 +159,11 @@ export class VmPool implements VmBackend {
     return [...this.live].map((p) => p.pid).filter((p): p is number => p !== undefined);
   }
 
+  /** The RAM file of the template clones start from (for tests: it must be the server's alone). */
+  templateRamPath(): string | null {
+    return this.template?.ramPath ?? null;
+  }
+
   /** PIDs of the QEMU processes serving a run right now (for fault tests, which kill one from outside). */
   busyQemuPids(): number[] {
     return [...this.live].filter((p) => !this.ready.includes(p)).map((p) => p.pid).filter((p): p is number => p !== undefined);
@@ -169,6 +174,7 @@ export class VmPool implements VmBackend {
     this.stopTouching?.();
     for (const w of this.waiters.splice(0)) w.reject(new Error('the VM pool is shut down'));
     await Promise.all([...this.live].map((vm) => vm.destroy()));
+    if (this.template) releaseTemplate(this.template);
   }
 
   private makeTemplate(accelerator: Accelerator): Promise<VmTemplate> {
@@ -178,7 +184,9 @@ export class VmPool implements VmBackend {
   private async replaceTemplate(make: () => Promise<VmTemplate>): Promise<void> {
     this.rebuilding ??= (async () => {
       try {
+        const old = this.template;
         this.template = await make();
+        if (old) releaseTemplate(old);
         for (const vm of this.ready.splice(0)) void vm.destroy();
       } finally {
         this.rebuilding = null;

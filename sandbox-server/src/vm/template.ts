@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Accelerator } from '@jaillab/protocol';
@@ -8,16 +8,19 @@ import type { GuestImage } from '../../guest/image/build-image.js';
 import { exec } from '../../guest/image/exec.js';
 import { encodeFrame, Msg, Tag } from './agent-wire.js';
 import { describeExit, QemuProcess } from './guest-vm.js';
+import { sealRam, type SealedRam } from './jail/sealed-ram.js';
+import { vmmSpec } from './jail/vmm-jail.js';
 import { kernelCommandLine, qemuArgs } from './qemu-args.js';
 import { pruneOldEntries } from '../cache/prune.js';
 
 /**
  * A template is one guest booted until its agent said READY, then frozen: its
- * RAM stays in a file and its device state in another. Clones map the RAM file
+ * RAM stays in a file and its device state in another. Clones map the RAM
  * copy-on-write and load the device state, so a ready VM costs tens of
  * milliseconds and a few MiB instead of a multi-second boot. Templates are
  * cached on disk by a hash of everything that shaped them, and never modified
- * once written: clones map their RAM.
+ * once written. The RAM file is the server's alone (0600): clones map a
+ * sealed copy of it that no QEMU can write (jail/sealed-ram.c).
  */
 export interface VmTemplate {
   key: string;
@@ -26,6 +29,8 @@ export interface VmTemplate {
   memoryMiB: number;
   image: GuestImage;
   ramPath: string;
+  /** The RAM as clones map it: sealed against writes, held by this server. */
+  sealedRam: SealedRam;
   /** QEMU's device state, streamed into every clone. */
   state: Buffer;
   /** sha256s of the binaries preloaded in the guest (PRELOAD_DIR), which runs stage by name. */
@@ -58,14 +63,16 @@ function getQemuVersion(): Promise<string> {
 const preloadHashes = (o: TemplateOptions): string[] => [...new Set((o.preload ?? []).map((f) => f.hash))].sort();
 
 async function templateKey(o: TemplateOptions): Promise<string> {
-  const args = qemuArgs({ accelerator: o.accelerator, memoryMiB: o.memoryMiB, kernel: 'K', initramfs: 'I', ramPath: 'R', role: 'template', agentSocket: 'A', qmpSocket: 'Q' });
+  const args = qemuArgs(vmmSpec(o.accelerator, o.memoryMiB, 'template'));
   return createHash('sha256')
     .update([o.image.id, o.accelerator, o.memoryMiB, await getQemuVersion(), args.join(' '), kernelCommandLine(o.accelerator), ...preloadHashes(o)].join('\n'))
     .digest('hex')
     .slice(0, 16);
 }
 
-async function loadCached(dir: string, o: TemplateOptions, key: string): Promise<VmTemplate | null> {
+type StoredTemplate = Omit<VmTemplate, 'sealedRam'>;
+
+async function loadCached(dir: string, o: TemplateOptions, key: string): Promise<StoredTemplate | null> {
   const ramPath = join(dir, 'ram');
   const statePath = join(dir, 'state');
   if (!existsSync(join(dir, 'complete'))) return null;
@@ -79,8 +86,11 @@ async function loadCached(dir: string, o: TemplateOptions, key: string): Promise
 }
 
 /** Streams a stopped VM's device state out through a unix socket (QEMU's own seccomp filter forbids exec: migration). */
-async function saveState(vm: QemuProcess, socketPath: string): Promise<Buffer> {
+async function saveState(vm: QemuProcess): Promise<Buffer> {
+  const socketPath = vm.hostPath('migrate.sock');
   const chunks: Buffer[] = [];
+  let listening!: () => void;
+  const listened = new Promise<void>((r) => (listening = r));
   const received = new Promise<void>((resolve, reject) => {
     const server = createServer((conn) => {
       conn.on('data', (d: Buffer) => chunks.push(d));
@@ -90,11 +100,14 @@ async function saveState(vm: QemuProcess, socketPath: string): Promise<Buffer> {
       });
       conn.on('error', reject);
     });
-    server.listen(socketPath);
+    server.listen(socketPath, listening);
   });
+  await listened;
+  // The socket is the server's: QEMU, under a uid of its own, may connect only once the socket is that uid's.
+  if (vm.identity) await chown(socketPath, vm.identity.uid, vm.identity.gid);
   const qmp = vm.qmp!;
   await qmp.execute('migrate-set-capabilities', { capabilities: [{ capability: 'x-ignore-shared', state: true }] });
-  await qmp.execute('migrate', { uri: `unix:${socketPath}` });
+  await qmp.execute('migrate', { uri: `unix:${vm.vmmPath('migrate.sock')}` });
   await received;
   for (;;) {
     const info = await qmp.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');
@@ -120,23 +133,19 @@ async function preload(vm: QemuProcess, files: PreloadFile[]): Promise<Set<strin
   return hashes;
 }
 
-async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): Promise<VmTemplate> {
+async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): Promise<StoredTemplate> {
   const started = Date.now();
   const tmpDir = join(o.cacheDir, 'vm', 'templates', `tmp-${randomBytes(4).toString('hex')}`);
   const runDir = join(o.runDir, `template-${randomBytes(3).toString('hex')}`);
   await mkdir(tmpDir, { recursive: true });
   await mkdir(runDir, { recursive: true });
-  const vm = new QemuProcess('template', {
-    accelerator: o.accelerator,
-    memoryMiB: o.memoryMiB,
-    kernel: o.image.kernel,
-    initramfs: o.image.initramfs,
-    ramPath: join(tmpDir, 'ram'),
-    role: 'template',
-    agentSocket: join(runDir, 'agent.sock'),
-    qmpSocket: join(runDir, 'qmp.sock'),
-  }, runDir);
+  let vm: QemuProcess | null = null;
   try {
+    vm = await QemuProcess.start(
+      'template',
+      { accelerator: o.accelerator, memoryMiB: o.memoryMiB, role: 'template' },
+      { image: o.image, runDir, sealedRam: null },
+    );
     const bootTimeoutMs = o.accelerator === 'kvm' ? 20_000 : 90_000;
     await vm.attach(10_000);
     const ready = await Promise.race([
@@ -146,9 +155,12 @@ async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): 
     if (ready.type !== Msg.READY) throw new Error(`the guest agent sent message type ${ready.type} instead of READY`);
     const preloaded = await preload(vm, o.preload ?? []);
     await vm.qmp!.execute('stop');
-    const state = await saveState(vm, join(runDir, 'migrate.sock'));
+    const state = await saveState(vm);
     await vm.qmp!.execute('quit').catch(() => {});
     await vm.exited;
+    // QEMU wrote the RAM file in its run directory as the VM's uid: a copy (holes kept) becomes the server's alone.
+    await exec('cp', ['--sparse=always', vm.hostPath('ram'), join(tmpDir, 'ram')]);
+    await chmod(join(tmpDir, 'ram'), 0o600);
     await writeFile(join(tmpDir, 'state'), state);
     await writeFile(join(tmpDir, 'complete'), JSON.stringify({ key, accelerator: o.accelerator, image: o.image.id, bootMs: Date.now() - started, preloaded: [...preloaded] }));
     try {
@@ -165,7 +177,7 @@ async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): 
     await pruneOldEntries(join(o.cacheDir, 'vm', 'templates'), 't-', 4);
     return { key, dir: finalDir, accelerator: o.accelerator, memoryMiB: o.memoryMiB, image: o.image, ramPath: join(finalDir, 'ram'), state, preloaded };
   } catch (e) {
-    await vm.destroy();
+    await vm?.destroy();
     await rm(tmpDir, { recursive: true, force: true });
     throw e;
   } finally {
@@ -176,10 +188,17 @@ async function bootTemplate(o: TemplateOptions, key: string, finalDir: string): 
 export async function ensureTemplate(o: TemplateOptions): Promise<VmTemplate> {
   const key = await templateKey(o);
   const dir = join(o.cacheDir, 'vm', 'templates', `t-${key}`);
-  return (await loadCached(dir, o, key)) ?? (await bootTemplate(o, key, dir));
+  const stored = (await loadCached(dir, o, key)) ?? (await bootTemplate(o, key, dir));
+  return { ...stored, sealedRam: await sealRam(stored.ramPath, o.cacheDir) };
+}
+
+/** Lets go of a template no new clone will use (clones already started keep their own mapping of its RAM). */
+export function releaseTemplate(t: VmTemplate): void {
+  t.sealedRam.close();
 }
 
 /** Throws away a template that clones cannot load (a half-written or damaged file). */
 export async function discardTemplate(t: VmTemplate): Promise<void> {
+  releaseTemplate(t);
   await rm(t.dir, { recursive: true, force: true });
 }

@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * The host's process tree, read from /proc (this kernel may lack
+ * /proc/<pid>/task/<pid>/children). A jailed QEMU is not the process the
+ * server spawned but a grandchild of it (bwrap, bwrap's init in the VM's
+ * PID namespace, then QEMU).
+ */
+
+export function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces or ')': the fields after the last ')' are fixed.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+function commandOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function livePids(): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+}
+
+/** Whether `ancestor` is `pid` or one of its ancestors. */
+export function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let p: number | null = pid, hops = 0; p !== null && p > 0 && hops < 64; p = parentOf(p), hops++) if (p === ancestor) return true;
+  return false;
+}
+
+/** The QEMU processes at or under `root` (a jailed VM has exactly one). */
+export function qemuProcessesUnder(root: number): number[] {
+  return livePids().filter((p) => commandOf(p)?.startsWith('qemu-system') && descendsFrom(p, root));
+}
