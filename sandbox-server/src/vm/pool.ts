@@ -7,6 +7,7 @@ import { startClone } from './clone.js';
 import { isKvmFault } from './kvm-fault.js';
 import { touchInUse } from '../cache/prune.js';
 import type { QemuProcess, VmExit } from './guest-vm.js';
+import { vmCgroups } from './jail/vm-cgroup.js';
 import { discardTemplate, ensureTemplate, type PreloadFile, releaseTemplate, type VmTemplate } from './template.js';
 import type { GuestVm, VmBackend, VmBackendStats } from './vm-backend.js';
 
@@ -95,6 +96,11 @@ export class VmPool implements VmBackend {
       }
     }
     this.o.log(`vm: accelerator ${this.template!.accelerator}; keeping ${this.o.size} VMs ready`);
+    const cgroups = await vmCgroups();
+    this.o.log(
+      `vm: each QEMU runs ${process.getuid?.() === 0 ? 'as a uid of its own' : "as this server's uid (not root)"}, without capabilities, in namespaces and a root of its own, ` +
+        (cgroups.available ? 'in a cgroup of its own' : `without a cgroup of its own (${cgroups.reason})`),
+    );
     // Tell cache pruning (another server's, a rebuild's) that this image and template are in use.
     this.stopTouching = touchInUse(() => [this.image.dir, ...(this.template ? [this.template.dir] : [])]);
     this.fill();

@@ -13,8 +13,9 @@ export async function removeStaleRunDirs(ownRunDir: string): Promise<string[]> {
   for (const name of await readdir(parent).catch(() => [] as string[])) {
     const m = /^jaillab-(\d+)$/.exec(name);
     if (!m || join(parent, name) === ownRunDir || isAlive(Number(m[1]))) continue;
-    await rm(join(parent, name), { recursive: true, force: true });
-    removed.push(name);
+    // Another user's (a server that ran as root, seen by one that does not): not ours to remove.
+    const gone = await rm(join(parent, name), { recursive: true, force: true }).then(() => true, () => false);
+    if (gone) removed.push(name);
   }
   return removed;
 }

@@ -165,6 +165,10 @@ export function vmCgroups(): Promise<VmCgroups> {
       for (const h of hierarchies) {
         await mkdir(h.parent, { recursive: true });
         await removeStale(h.parent);
+        // The parent may exist yet be another user's (a server that ran as root): try making a group in it.
+        const probe = join(h.parent, `probe-${process.pid}`);
+        await mkdir(probe);
+        await rmdir(probe);
       }
       return new HostVmCgroups(hierarchies);
     } catch (e) {
