@@ -1,21 +1,54 @@
+import type { TraceStep } from '@jaillab/protocol';
 import { callText, type RuleChecks, stepName } from './rule-check.js';
-import { noCapabilities, ok, requestedIds, SET_GID, SET_UID } from './trace-facts.js';
+import { noCapabilities, ok, requestedIds, SET_GID, SET_UID, type TraceFacts } from './trace-facts.js';
 
 /** Root is given up before the untrusted program starts: in the right order, for good, each step checked. */
 
-const CHECKED = new Set(['chroot', 'chdir', 'fchdir', 'pivot_root', ...SET_UID, ...SET_GID]);
+const PLACES = new Set(['chroot', 'pivot_root']);
+const MOVES = new Set(['chdir', 'fchdir']);
 
-/** A call that gives something up (a set*id to a non-zero id, setgroups, a change of place), not one that tries to get root back. */
-function dropsSomething(call: string, ids: number[]): boolean {
-  if (call === 'setgroups' || !(SET_UID.has(call) || SET_GID.has(call))) return true;
-  return ids.some((id) => id !== 0);
+/**
+ * Whether a failed call was one the jail needed: its effect was not in place
+ * yet. A trace shows what the program called and what the kernel answered,
+ * not whether the program looked at the answer, so a failure is held against
+ * the program only when the jail is missing what the call was for:
+ *
+ * - a set*id call, when the id it would move is still 0 and it asks for
+ *   another one (after a good drop, setuid(0), setgid(0), seteuid(0) or a
+ *   set*id to another user's id can only fail: that is a program proving its
+ *   drop is permanent, as OpenSSH's permanently_set_uid() does);
+ * - setgroups, while supplementary groups are still held;
+ * - chroot or pivot_root, before one has worked (a second chroot(".") after
+ *   the jail is built and root is gone can only fail: a proof, not a fault);
+ * - chdir or fchdir, before the jail is built and entered (afterwards a
+ *   failing chdir is a look outside that found nothing).
+ */
+/** Calls to the same end: a later one working makes good an earlier one failing. */
+function sameEnd(a: string, b: string): boolean {
+  const kinds = [PLACES, MOVES, SET_UID, new Set(['setgid', 'setregid', 'setresgid']), new Set(['setgroups'])];
+  return kinds.some((k) => k.has(a) && k.has(b));
+}
+
+function neededEffect(s: TraceStep, facts: TraceFacts): boolean {
+  const earlier = facts.jailer.filter((p) => p.i < s.i && ok(p));
+  const creds = facts.credsBefore.get(s.i);
+  const ids = requestedIds(s);
+  if (s.call === 'setgroups') return !creds || creds.groups.length > 0;
+  if (SET_UID.has(s.call)) return ids.some((id) => id !== 0) && (!creds || creds.uid.slice(0, 3).includes(0));
+  if (SET_GID.has(s.call)) return ids.some((id) => id !== 0) && (!creds || creds.gid.slice(0, 3).includes(0));
+  const placed = earlier.filter((p) => PLACES.has(p.call)).at(-1);
+  if (PLACES.has(s.call)) return !placed;
+  if (MOVES.has(s.call)) return !placed || !earlier.some((p) => p.i > placed.i && MOVES.has(p.call));
+  return false;
 }
 
 export const privilegeRules: RuleChecks = {
-  'setuid-before-setgid'({ jailer, uidDrop }) {
+  'setuid-before-setgid'({ jailer, uidDrop, credsBefore }) {
     if (!uidDrop) return null;
-    // A later setgid(0) or setgroups() that fails is the program checking that root is gone for good, not an order mistake.
-    const g = jailer.find((s) => s.i > uidDrop.i && SET_GID.has(s.call) && (s.call === 'setgroups' ? s.errno === null : requestedIds(s).some((id) => id !== 0)));
+    // A later setgid(0) or setgroups() that fails is the program checking that root is gone for good, not an order
+    // mistake; so is a setgid to another id once the gid is no longer 0 (the gid was dropped first).
+    const gidStillRoot = (s: TraceStep): boolean => credsBefore.get(s.i)?.gid.slice(0, 3).includes(0) ?? true;
+    const g = jailer.find((s) => s.i > uidDrop.i && SET_GID.has(s.call) && (s.call === 'setgroups' ? s.errno === null : requestedIds(s).some((id) => id !== 0) && gidStillRoot(s)));
     if (!g) return null;
     return {
       step: uidDrop.i,
@@ -54,9 +87,14 @@ export const privilegeRules: RuleChecks = {
     return null;
   },
 
-  'unchecked-failure'({ jailer, start }) {
+  'unchecked-failure'(facts) {
+    const { jailer, start } = facts;
     if (!start) return null;
-    const failed = jailer.find((s) => s.i < start.i && CHECKED.has(s.call) && s.errno !== null && dropsSomething(s.call, requestedIds(s)));
+    const before = jailer.filter((s) => s.i < start.i);
+    // A failure the program then made good (a later call to the same end worked: pivot_root, then chroot as a
+    // fallback; a second try at the path) was handled.
+    const retried = (f: TraceStep): boolean => before.some((s) => s.i > f.i && sameEnd(s.call, f.call) && ok(s));
+    const failed = before.find((s) => s.errno !== null && (PLACES.has(s.call) || MOVES.has(s.call) || SET_UID.has(s.call) || SET_GID.has(s.call)) && neededEffect(s, facts) && !retried(s));
     if (!failed) return null;
     return {
       step: failed.i,

@@ -15,6 +15,8 @@ export interface TraceFacts {
   startCreds: TraceCreds | null;
   /** The first call that took the effective uid away from 0. */
   uidDrop: TraceStep | null;
+  /** The credentials a step was made with (the last ones the trace showed before it). */
+  credsBefore: ReadonlyMap<number, TraceCreds>;
 }
 
 export const ok = (s: TraceStep): boolean => s.errno === null && s.result !== null;
@@ -38,13 +40,17 @@ export function traceFacts(trace: CheckTrace): TraceFacts {
   const start = jailer.find((s) => s.became === 'probe' && ok(s)) ?? null;
   let euid = trace.initial?.creds?.uid[1] ?? 0;
   let uidDrop: TraceStep | null = null;
+  const credsBefore = new Map<number, TraceCreds>();
+  let creds = trace.initial?.creds;
   for (const s of jailer) {
+    if (creds) credsBefore.set(s.i, creds);
+    creds = s.after?.creds ?? creds;
     const now = s.after?.creds?.uid[1];
     if (now === undefined) continue;
     if (!uidDrop && euid === 0 && now !== 0 && SET_UID.has(s.call)) uidDrop = s;
     euid = now;
   }
-  return { jailer, start, startCreds: start?.after?.creds ?? null, uidDrop };
+  return { jailer, start, startCreds: start?.after?.creds ?? null, uidDrop, credsBefore };
 }
 
 /** A capability mask in hex is empty. */
