@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SOURCE_BYTES } from '@jaillab/protocol';
+import { Diagnostic, MAX_SOURCE_BYTES } from '@jaillab/protocol';
 import { compileC, DEFAULT_COMPILE_LIMITS } from './compile-c.js';
 
 /**
@@ -62,6 +62,8 @@ describe('hostile sources', () => {
     expect(r.diagnostics.length).toBeGreaterThan(0);
     const lines = src.split('\n').length;
     for (const d of r.diagnostics) expect(d.line).toBeGreaterThanOrEqual(1), expect(d.line).toBeLessThanOrEqual(lines);
-    JSON.stringify(r.diagnostics); // what goes on the wire must serialise
+    // What goes on the wire must survive it: through JSON and back through the protocol's own schema, unchanged.
+    const wire = JSON.parse(JSON.stringify(r.diagnostics)) as unknown[];
+    expect(wire.map((d) => Diagnostic.parse(d))).toEqual(r.diagnostics);
   });
 });

@@ -3,9 +3,10 @@ import type { AgentChannel } from './agent-channel.js';
 import type { VmExit } from './guest-vm.js';
 
 /**
- * The one small interface between runs and virtual machines. Today the QEMU
- * snapshot pool implements it; a back end that hands out VMs on other machines
- * (through a remote engine) would implement the same three calls.
+ * The one small interface between runs and virtual machines, implemented by
+ * the QEMU snapshot pool. Runs on other machines do not come through here:
+ * they go through the RunExecutor seam to runners, which have pools of their
+ * own.
  */
 
 /** A fresh guest with a ready agent, used by exactly one run and then destroyed. */
@@ -17,6 +18,8 @@ export interface GuestVm {
   readonly preloaded: ReadonlySet<string>;
   /** Resolves when the VM is gone, for whatever reason. */
   readonly exited: Promise<VmExit>;
+  /** Its QEMU's pid on this host, while it runs (for tests and the soak's leak check). */
+  readonly pid: number | undefined;
   destroy(): Promise<VmExit>;
 }
 

@@ -82,8 +82,11 @@ describe('the POS05-C checker, from what the program did', () => {
         const f = got.events.flatMap((e) => (e.type === 'check-findings' && e.index === 0 ? e.findings : [])).find((x) => x.rule === c.rule)!;
         expect(f.lesson, c.rule).not.toBeNull();
         expect(f.explanation.length, c.rule).toBeGreaterThan(20);
+        // The step the finding names is one the replay shows (the learner is taken to it).
         const trace = got.events.find((e) => e.type === 'check-trace' && e.index === 0);
-        if (f.step !== null && trace?.type === 'check-trace') expect(trace.trace.steps.some((s) => s.i === f.step), c.rule).toBe(true);
+        expect(trace?.type, c.rule).toBe('check-trace');
+        expect(f.step, c.rule).not.toBeNull();
+        if (trace?.type === 'check-trace') expect(trace.trace.steps.some((s) => s.i === f.step), c.rule).toBe(true);
       }
     }
   }, 600_000);
