@@ -1,6 +1,8 @@
 // The browser must never import back-end code (Compiler Explorer's rule): web/ may use
 // npm packages and @jaillab/protocol, nothing from sandbox-server/. protocol/ itself
-// must stay free of node:* and DOM so both ends can load it. Run by `npm run check`.
+// must stay free of node:* and DOM so both ends can load it. The server is layered
+// too: only vm/ knows QEMU, and the services reach execution through its seams.
+// Run by `npm run check`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -41,8 +43,46 @@ check('protocol/src', (spec, file) => {
   return 'protocol/ depends on zod only';
 });
 
+// Inside the server: which folder may import what of another. A rule names the folder it
+// guards, the files of it others may use (its seams), and who is exempt.
+const serverSrc = join(root, 'sandbox-server/src');
+const SERVER_LAYERS = [
+  {
+    // QEMU (its process, command line, machine protocol, template, clones, jail) is vm/'s alone.
+    folder: 'vm',
+    seams: ['vm-backend.ts', 'pool.ts', 'guest-job.ts', 'agent-channel.ts', 'accelerator.ts', 'template.ts', 'stale-run-dirs.ts'],
+    // The shell still speaks to the agent itself: issue 27, "shells behind the seam".
+    exempt: ['shell/guest-shell.ts'],
+  },
+  {
+    // Runs, shells, sockets and workshops reach execution through the executor seam, never its local or remote insides.
+    folder: 'execution',
+    seams: ['run-executor.ts', 'run-job.ts', 'start-execution.ts', 'run-summary.ts'],
+    only: ['runs', 'shell', 'ws', 'workshops'],
+    // The shell stages a program the way runs do: issue 27, "shells behind the seam".
+    exempt: ['shell/shell-service.ts'],
+  },
+];
+for (const file of sources(serverSrc)) {
+  const from = relative(serverSrc, file);
+  if (/\.test\.ts$/.test(from)) continue; // a test may reach into what it tests
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(importRe)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (!spec.startsWith('.')) continue;
+    const target = relative(serverSrc, join(file, '..', spec)).replace(/\.js$/, '.ts');
+    for (const layer of SERVER_LAYERS) {
+      const inside = (p) => p === layer.folder || p.startsWith(`${layer.folder}/`);
+      if (!inside(target) || inside(from) || layer.exempt.includes(from)) continue;
+      if (layer.only && !layer.only.some((f) => from.startsWith(`${f}/`))) continue;
+      if (!layer.seams.some((s) => target === `${layer.folder}/${s}`))
+        problems.push(`sandbox-server/src/${from}: imports "${spec}": only ${layer.folder}/'s seams (${layer.seams.join(', ')}) may be used from outside it`);
+    }
+  }
+}
+
 if (problems.length) {
   console.error(`import rules broken:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log('import rules hold: web/ does not import the back end; protocol/ depends on zod only');
+console.log('import rules hold: web/ does not import the back end; protocol/ depends on zod only; only vm/ knows QEMU; services reach execution through its seams');

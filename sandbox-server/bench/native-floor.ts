@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Lesson } from '../src/lessons/lesson.js';
-import type { ProbeBinary } from '../src/execution/local/probe-binaries.js';
+import type { ProbeBinary } from '../src/compile/probe-binaries.js';
 
 /**
  * The floor for one run: the same jail program and probes, run natively on the

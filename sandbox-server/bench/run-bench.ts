@@ -8,7 +8,7 @@ import { startClone } from '../src/vm/clone.js';
 import { ensureTemplate } from '../src/vm/template.js';
 import { ensureGuestImage } from '../guest/image/build-image.js';
 import { compileC } from '../src/compile/compile-c.js';
-import { ProbeBuilder } from '../src/execution/local/probe-binaries.js';
+import { ProbeBuilder } from '../src/compile/probe-binaries.js';
 import { CompileCache } from '../src/compile/compile-cache.js';
 import { breakdown } from './breakdown.js';
 import { cpuSeconds, cpuSplit } from './cpu.js';

@@ -11,7 +11,7 @@ import { handleApi } from './http/api-routes.js';
 import { setSecurityHeaders } from './http/security-headers.js';
 import { serveStatic } from './http/static-files.js';
 import { LessonCatalog } from './lessons/lesson-catalog.js';
-import { ProbeBuilder, preloadFiles } from './execution/local/probe-binaries.js';
+import { ProbeBuilder, preloadFiles } from './compile/probe-binaries.js';
 import type { RunExecutor } from './execution/run-executor.js';
 import { RunQueue } from './runs/run-queue.js';
 import { RunService } from './runs/run-service.js';

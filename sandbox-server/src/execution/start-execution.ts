@@ -5,7 +5,7 @@ import type { Config } from '../config/config.js';
 import { VmPool } from '../vm/pool.js';
 import type { PreloadFile } from '../vm/template.js';
 import { LocalExecutor } from './local/local-executor.js';
-import type { ProbeBuilder } from './local/probe-binaries.js';
+import type { ProbeBuilder } from '../compile/probe-binaries.js';
 import { RemoteExecutor } from './remote/remote-executor.js';
 import { redisTarget, RedisConfigError } from './remote/redis-connection.js';
 import type { RunExecutor } from './run-executor.js';

@@ -6,13 +6,12 @@ import type { ProbeLibrary } from '../lessons/probe-library.js';
 import type { Store } from '../store/store.js';
 import type { RunExecutor } from '../execution/run-executor.js';
 import { jobFor, type RunJob } from '../execution/run-job.js';
-import { type ProbeBuilder, ProbeCompileError } from '../execution/local/probe-binaries.js';
+import { type ProbeBuilder, ProbeCompileError } from '../compile/probe-binaries.js';
 import { retryWhenBusy } from './retry-busy.js';
 import type { RunQueue } from './run-queue.js';
 import { runRecordOf } from './run-record.js';
 import { Run } from './run.js';
 
-export { ProbeCompileError };
 
 /** How long a finished run stays watchable (a tab reconnecting, a second tab catching up). */
 const KEEP_FINISHED_MS = 10 * 60_000;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Accelerator, ShellCloseReason } from '@jaillab/protocol';
 import type { CompileCache } from '../compile/compile-cache.js';
 import type { Lesson } from '../lessons/lesson.js';
-import type { ProbeBuilder } from '../execution/local/probe-binaries.js';
+import type { ProbeBuilder } from '../compile/probe-binaries.js';
 import { lessonFiles, programFile } from '../execution/local/staging.js';
 import { jobFor } from '../execution/run-job.js';
 import type { ProbeLibrary } from '../lessons/probe-library.js';

@@ -5,23 +5,13 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import type { Accelerator } from '@jaillab/protocol';
 import { AgentChannel } from './agent-channel.js';
+import type { VmExit } from './vm-backend.js';
 import { qemuProcessesUnder } from './jail/host-processes.js';
 import { vmCgroups } from './jail/vm-cgroup.js';
 import { IN_VMM_ROOT, jailedQemu, signalFromExitCode, type VmmFiles, type VmmIdentity, vmmSpec } from './jail/vmm-jail.js';
 import { qemuArgs, type MachineSpec } from './qemu-args.js';
 import { QmpClient } from './qmp.js';
 import { connectWithRetry } from './unix-socket.js';
-
-/** Why a VM's QEMU process ended, for the learner (and the log). */
-export interface VmExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Whether we asked for it (destroy) or it happened to us. */
-  expected: boolean;
-  /** The end of the guest console and of QEMU's stderr, to explain a crash. */
-  consoleTail: string;
-  stderrTail: string;
-}
 
 const TAIL_BYTES = 8192;
 

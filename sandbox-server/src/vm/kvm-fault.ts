@@ -1,4 +1,4 @@
-import type { VmExit } from './guest-vm.js';
+import type { VmExit } from './vm-backend.js';
 
 /** What QEMU prints when KVM itself failed under a guest (not the guest's own doing). */
 const KVM_FAULT = /KVM internal error|kvm run failed|KVM_RUN|emulation failure|kvm: .*error/i;

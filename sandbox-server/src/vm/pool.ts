@@ -6,10 +6,10 @@ import type { AgentChannel } from './agent-channel.js';
 import { startClone } from './clone.js';
 import { isKvmFault } from './kvm-fault.js';
 import { touchInUse } from '../cache/prune.js';
-import type { QemuProcess, VmExit } from './guest-vm.js';
+import type { QemuProcess } from './guest-vm.js';
 import { vmCgroups } from './jail/vm-cgroup.js';
 import { discardTemplate, ensureTemplate, type PreloadFile, releaseTemplate, type VmTemplate } from './template.js';
-import type { GuestVm, VmBackend, VmBackendStats } from './vm-backend.js';
+import type { GuestVm, VmBackend, VmBackendStats, VmExit } from './vm-backend.js';
 
 export interface PoolOptions {
   image: GuestImage;

@@ -1,6 +1,5 @@
 import type { Accelerator } from '@jaillab/protocol';
 import type { AgentChannel } from './agent-channel.js';
-import type { VmExit } from './guest-vm.js';
 
 /**
  * The one small interface between runs and virtual machines, implemented by
@@ -46,4 +45,15 @@ export interface VmBackend {
   reportFault(vm: GuestVm, exit: VmExit): Promise<boolean>;
   stats(): VmBackendStats;
   close(): Promise<void>;
+}
+
+/** Why a VM's QEMU process ended, for the learner (and the log). */
+export interface VmExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Whether we asked for it (destroy) or it happened to us. */
+  expected: boolean;
+  /** The end of the guest console and of QEMU's stderr, to explain a crash. */
+  consoleTail: string;
+  stderrTail: string;
 }

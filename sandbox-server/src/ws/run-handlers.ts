@@ -1,4 +1,4 @@
-import { ProbeCompileError } from '../runs/run-service.js';
+import { ProbeCompileError } from '../compile/probe-binaries.js';
 import type { Handlers } from './session-context.js';
 
 /** Starting, watching and cancelling runs. A learner only ever sees their own runs. */

@@ -9,7 +9,7 @@ import type { BorrowedSlot, RunSink, SpareSlots } from '../run-executor.js';
 import type { JobCheck, RunJob } from '../run-job.js';
 import { summarize } from '../run-summary.js';
 import { type CheckTask, CheckTasks, HANG_CHECKS } from './check-tasks.js';
-import { binaryHash, type ProbeBinary, type ProbeBuilder } from './probe-binaries.js';
+import { binaryHash, type ProbeBinary, type ProbeBuilder } from '../../compile/probe-binaries.js';
 import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
 import { diagnoseVmFault } from './vm-fault.js';
 import { OrderedSink } from './ordered-sink.js';

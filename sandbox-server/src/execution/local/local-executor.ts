@@ -3,7 +3,7 @@ import type { VmPool } from '../../vm/pool.js';
 import type { ExecutorCapacity, RunExecutor, RunSink, SpareSlots } from '../run-executor.js';
 import type { RunJob } from '../run-job.js';
 import { executeRun } from './execute-run.js';
-import type { ProbeBuilder } from './probe-binaries.js';
+import type { ProbeBuilder } from '../../compile/probe-binaries.js';
 
 /**
  * Runs in this process: the pool of QEMU VMs on this machine (vm/), the

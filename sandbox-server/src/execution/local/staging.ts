@@ -1,6 +1,6 @@
 import type { StagedFile } from '../../vm/guest-job.js';
 import type { RunJob } from '../run-job.js';
-import { binaryHash, type ProbeBinary } from './probe-binaries.js';
+import { binaryHash, type ProbeBinary } from '../../compile/probe-binaries.js';
 
 /** A binary, by name if the VM's template already holds it, else in full. */
 function binaryFile(path: string, binary: Buffer, preloaded: ReadonlySet<string>): StagedFile {

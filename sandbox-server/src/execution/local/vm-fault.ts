@@ -1,6 +1,5 @@
 import { ChannelClosedError, ChannelTimeoutError } from '../../vm/agent-channel.js';
-import type { VmExit } from '../../vm/guest-vm.js';
-import type { GuestVm } from '../../vm/vm-backend.js';
+import type { GuestVm, VmExit } from '../../vm/vm-backend.js';
 
 /**
  * A VM that stops answering or dies under a run: find out what happened, in

@@ -2,7 +2,7 @@ import type { RunTimings } from '@jaillab/protocol';
 import { GuestJob } from '../../vm/guest-job.js';
 import type { GuestVm, VmBackend } from '../../vm/vm-backend.js';
 import type { RunJob } from '../run-job.js';
-import type { ProbeBinary } from './probe-binaries.js';
+import type { ProbeBinary } from '../../compile/probe-binaries.js';
 import { lessonFiles, preloadedCount, programFile } from './staging.js';
 
 /**

@@ -8,7 +8,7 @@ import { loadConfig } from '../../config/config.js';
 import { LessonCatalog } from '../../lessons/lesson-catalog.js';
 import { removeStaleRunDirs } from '../../vm/stale-run-dirs.js';
 import type { PreloadFile } from '../../vm/template.js';
-import { ProbeBuilder, preloadFiles } from '../local/probe-binaries.js';
+import { ProbeBuilder, preloadFiles } from '../../compile/probe-binaries.js';
 import { startExecution } from '../start-execution.js';
 import { redisTarget } from './redis-connection.js';
 import { Runner } from './runner.js';

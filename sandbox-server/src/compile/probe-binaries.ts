@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { CompileCache } from '../../compile/compile-cache.js';
-import { ContentError } from '../../lessons/content-error.js';
-import type { ProbeLibrary } from '../../lessons/probe-library.js';
-import type { PreloadFile } from '../../vm/template.js';
-import type { RunJob } from '../run-job.js';
+import type { CompileCache } from './compile-cache.js';
+import { ContentError } from '../lessons/content-error.js';
+import type { ProbeLibrary } from '../lessons/probe-library.js';
+import type { PreloadFile } from '../vm/template.js';
+import type { RunJob } from '../execution/run-job.js';
 
 export interface ProbeBinary {
   probe: Buffer;
