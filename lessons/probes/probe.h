@@ -181,6 +181,29 @@ static __attribute__((unused)) int probe_try_read(const char *how, const char *p
   return 1;
 }
 
+/*
+ * Reads what an inherited descriptor holds (from its start): an open file needs no path, so no jail hides it.
+ * Only the outside secret (the run contract's "SECRET-…") counts; any other file is reported and passed over.
+ */
+static __attribute__((unused)) int probe_try_read_fd(const char *how, int fd) {
+  char buf[256];
+  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) {
+    char call[64];
+    snprintf(call, sizeof call, "pread(%d)", fd);
+    probe_blocked(call, n < 0 ? errno : ENODATA);
+    return 0;
+  }
+  buf[n] = 0;
+  buf[strcspn(buf, "\n")] = 0;
+  if (strncmp(buf, "SECRET-", 7) != 0) {
+    probe_say("blocked: fd %d is an inherited file, but not the outside secret", fd);
+    return 0;
+  }
+  probe_say("escape: %s -> %s", how, buf);
+  return 1;
+}
+
 /* A write escape: leave the nonce where only an escaped process could. */
 static __attribute__((unused)) int probe_write_proof(const char *path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -250,6 +273,23 @@ static __attribute__((unused)) const char *probe_mount_fresh(const char *type, c
     return NULL;
   }
   return dir;
+}
+
+/*
+ * The /proc to write a kernel setting through: the jail's own when it has one (a /proc left in a jail needs no
+ * mount() at all, and writing a sysctl is checked against euid 0 and the file's mode, not a capability), else a
+ * fresh one (mounting takes CAP_SYS_ADMIN). *fresh says which, for probe_unmount().
+ */
+static __attribute__((unused)) const char *probe_proc_for(const char *setting, int *fresh) {
+  char path[160];
+  snprintf(path, sizeof path, "/proc/sys%s", setting);
+  *fresh = 0;
+  if (access(path, F_OK) == 0) {
+    probe_say("the jail has a /proc of its own: writing through it");
+    return "/proc";
+  }
+  *fresh = 1;
+  return probe_mount_fresh("proc", "/.probe-proc", NULL);
 }
 
 /* Leaves no mount behind: the next check rebuilds the jail directory, and a directory it cannot remove is an error. */

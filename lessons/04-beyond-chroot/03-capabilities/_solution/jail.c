@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <linux/capability.h>
 
 int main(int argc, char *argv[]) {
@@ -34,6 +35,24 @@ int main(int argc, char *argv[]) {
       perror("prctl(PR_CAPBSET_DROP)");
       return 1;
     }
+  }
+
+  /* For uid 0, execve() gives the bounding set plus the inheritable set (which the bounding set does not mask),
+   * plus the ambient one: clear both too, rather than rely on having been started with them empty. */
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) {
+    perror("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+    return 1;
+  }
+  struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct caps[2];
+  if (syscall(SYS_capget, &header, caps) != 0) {
+    perror("capget");
+    return 1;
+  }
+  caps[0].inheritable = caps[1].inheritable = 0;
+  if (syscall(SYS_capset, &header, caps) != 0) {
+    perror("capset");
+    return 1;
   }
 
   execv(argv[2], &argv[2]);

@@ -59,7 +59,8 @@ static int install_seccomp(void) {
 }
 
 
-/* Landlock: from now on, files may only be reached beneath the jail, however they are named (fds included). */
+/* Landlock: from now on, files may only be opened beneath the jail, however they are named (a directory fd
+ * included); a file already open stays open: close those. */
 static int landlock_jail(const char *jail) {
   struct landlock_ruleset_attr attr = {.handled_access_fs = (1ULL << 13) - 1 /* every right of Landlock ABI 1 */};
   int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
