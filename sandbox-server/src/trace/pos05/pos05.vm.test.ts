@@ -5,7 +5,7 @@ import { firstFindings } from '../../../test/first-findings.js';
 /**
  * The POS05-C checker, in real VMs: for each rule a small jail program that
  * breaks that rule and no other, run as a lesson's jail program, must get
- * exactly that finding (and what the break itself causes) in its first
+ * exactly that finding (beside what the break itself causes) in its first
  * check's replay. A run is cancelled once
  * that check's findings are in (the rest of the lesson's checks would say
  * nothing new), and the programs run concurrently: the server's queue takes
@@ -42,8 +42,11 @@ int main(int argc, char *argv[]) {
 const JAIL = 'if (chroot(jail) != 0 || chdir("/") != 0) return 1;';
 const DROP = 'if (setgroups(0, NULL) != 0 || setgid(1000) != 0 || setuid(1000) != 0) return 1;';
 
-/** `also`: what else the break itself causes, as true as the rule (a service started unjailed has the VM's /proc and devices). */
-const CASES: Array<{ rule: Pos05Rule; also?: Pos05Rule[]; lesson?: string; source: string }> = [
+/**
+ * `mayAlso`: findings the break itself may cause beside the rule, as true as it (a service started unjailed is in
+ * the VM's root, with whatever /proc and devices the scan finds there at that moment).
+ */
+const CASES: Array<{ rule: Pos05Rule; mayAlso?: Pos05Rule[]; lesson?: string; source: string }> = [
   { rule: 'chroot-without-chdir', source: program('', 'if (chroot(jail) != 0) return 1;') },
   { rule: 'chdir-then-chroot', source: program('', 'if (chdir(jail) != 0 || chroot(jail) != 0) return 1;') },
   { rule: 'dir-fd-leak', source: program('int keep = open("/", O_RDONLY | O_DIRECTORY); if (keep < 0) return 1;', JAIL) },
@@ -58,7 +61,7 @@ const CASES: Array<{ rule: Pos05Rule; also?: Pos05Rule[]; lesson?: string; sourc
   // the jail needed that call. (A failure made good by a second, working chroot() would not count.)
   {
     rule: 'unchecked-failure',
-    also: ['device-in-jail', 'proc-in-jail'],
+    mayAlso: ['device-in-jail', 'proc-in-jail', 'setuid-in-jail', 'hardlink-in-jail'],
     source: program('', 'chroot("/no-such-directory"); if (chdir("/") != 0) return 1;', DROP + '\n  snprintf(path, sizeof path, "%s%s", jail, argv[2]); argv[2] = path;'),
   },
   { rule: 'root-at-exec', source: program('', JAIL, '') },
@@ -75,8 +78,8 @@ describe('the POS05-C checker, from what the program did', () => {
   it('a program that breaks one rule gets exactly that finding, with its step and lesson', async () => {
     {
       const results = await Promise.all(CASES.map(async (c) => ({ c, got: await firstFindings(c.lesson ?? LATE_LESSON, c.source) })));
-      const expected = (c: (typeof CASES)[number]): string => [c.rule, ...(c.also ?? [])].sort().join(', ');
-      const wrong = results.filter(({ c, got }) => [...got.rules].sort().join(', ') !== expected(c)).map(({ c, got }) => `${c.rule}: got [${got.rules.join(', ')}], expected [${expected(c)}]`);
+      const right = (c: (typeof CASES)[number], rules: Pos05Rule[]): boolean => rules.includes(c.rule) && rules.every((r) => r === c.rule || (c.mayAlso ?? []).includes(r));
+      const wrong = results.filter(({ c, got }) => !right(c, got.rules)).map(({ c, got }) => `${c.rule}: got [${got.rules.join(', ')}]${c.mayAlso ? ` (beside it only ${c.mayAlso.join(', ')} may show)` : ''}`);
       expect(wrong, wrong.join('\n')).toEqual([]);
       for (const { c, got } of results) {
         const f = got.events.flatMap((e) => (e.type === 'check-findings' && e.index === 0 ? e.findings : [])).find((x) => x.rule === c.rule)!;
