@@ -121,11 +121,27 @@ export class QemuProcess {
     this.qmp = await Promise.race([QmpClient.connect(this.hostPath('qmp.sock'), deadline), dead]);
     const socket = await Promise.race([connectWithRetry(() => createConnection(this.hostPath('agent.sock')), deadline), dead]);
     this.channel = new AgentChannel(socket);
+    void this.pid; // found now, while the VM is being made ready, not when it is destroyed after a run
   }
 
   async destroy(): Promise<VmExit> {
     this.destroying = true;
-    if (this.isAlive) this.child.kill('SIGKILL');
+    if (this.isAlive) {
+      // QEMU first, so that its jailer reaps it and exits, and the kernel counts its CPU time to the server (a killed
+      // jailer would leave QEMU to be reaped elsewhere). The jailer itself if QEMU is not found or does not go.
+      const qemu = this.pid;
+      let killed = false;
+      if (qemu !== undefined) {
+        try {
+          process.kill(qemu, 'SIGKILL');
+          killed = true;
+        } catch {
+          // gone meanwhile, or not ours
+        }
+      }
+      if (!killed) this.child.kill('SIGKILL');
+      else void Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000).unref())]).then(() => this.isAlive && this.child.kill('SIGKILL'));
+    }
     const exit = await this.exited;
     await rm(this.runDir, { recursive: true, force: true });
     return exit;

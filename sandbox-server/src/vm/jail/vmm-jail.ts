@@ -142,7 +142,9 @@ export interface VmmLaunch {
 /** Limits of one VM's cgroup: its RAM plus what QEMU needs beside it (TCG's translation cache is the most). */
 export function vmResourceLimits(accelerator: Accelerator, memoryMiB: number): VmResourceLimits {
   const overheadMiB = accelerator === 'tcg' ? 384 : 160;
-  return { memoryBytes: (memoryMiB + overheadMiB) * 1024 * 1024, cpus: 1, pids: 128 };
+  // One vCPU uses at most one core; QEMU's main loop (the agent's port, the console) runs beside it, and a quota
+  // of exactly one core would throttle the two together: one and a half.
+  return { memoryBytes: (memoryMiB + overheadMiB) * 1024 * 1024, cpus: 1.5, pids: 128 };
 }
 
 export async function jailedQemu(id: string, spec: MachineSpec, files: VmmFiles, qemuArgs: string[], cgroups: VmCgroups): Promise<VmmLaunch> {
