@@ -37,5 +37,9 @@ export function descendsFrom(pid: number, ancestor: number): boolean {
 
 /** The QEMU processes at or under `root` (a jailed VM has exactly one). */
 export function qemuProcessesUnder(root: number): number[] {
-  return livePids().filter((p) => commandOf(p)?.startsWith('qemu-system') && descendsFrom(p, root));
+  const isOurs = (p: number): boolean => (commandOf(p)?.startsWith('qemu-system') ?? false) && descendsFrom(p, root);
+  // Its descendants were born after it: look at the younger pids first (all of them, should pids have wrapped).
+  const pids = livePids();
+  const younger = pids.filter((p) => p > root && isOurs(p));
+  return younger.length > 0 ? younger : pids.filter((p) => p <= root && isOurs(p));
 }
