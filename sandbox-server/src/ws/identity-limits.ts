@@ -33,7 +33,7 @@ export class IdentityLimits {
   private readonly members: KeyedRateLimit;
   private readonly failures: KeyedRateLimit;
 
-  constructor(budgets: Partial<IdentityBudgets> = {}, now: () => number = Date.now) {
+  constructor(budgets: Partial<IdentityBudgets> = {}, now: () => number = () => Date.now()) {
     const b = { ...DEFAULT_IDENTITY_BUDGETS, ...budgets };
     const limit = (x: Budget): KeyedRateLimit => new KeyedRateLimit(x.perMinute / 60, x.burst, now);
     this.learners = limit(b.newLearners);

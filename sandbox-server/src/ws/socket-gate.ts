@@ -78,7 +78,7 @@ export class SocketGate {
 
   constructor(
     private readonly allowedOrigins: string[],
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Returns a refusal reason, or null to accept. */
