@@ -96,8 +96,8 @@ export class SocketGate {
     if (claim === 'instructor') return this.instructors.full('instructor') ? 'too many instructor connections' : null;
     if (claim) return this.byMember.full(claim.member) ? 'too many connections for one student' : null;
     const address = addressOf(req);
-    if (!this.makeRoom(address)) return 'too many connections from this address';
     if (this.pending.full(address)) return 'too many connections from this address that have not said hello';
+    if (!this.makeRoom(address)) return 'too many connections from this address';
     return null;
   }
 
