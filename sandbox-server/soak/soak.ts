@@ -45,7 +45,8 @@ const tally = newTally();
 const abuseTally = newAbuseTally();
 const deadline = started + minutes * 60_000;
 const rand = prng(seed);
-const names = Array.from({ length: learners }, (_, i) => `Student ${String.fromCharCode(65 + (i % 26))}${Math.floor(i / 26) || ''}`);
+// Numbers, not letters: "Student I" and "Student L" are one name to the look-alike check.
+const names = Array.from({ length: learners }, (_, i) => `Student ${i + 1}`);
 let teacher: JailLabClient | null = null;
 let code = '';
 const readyPeak = { ready: 0 };
