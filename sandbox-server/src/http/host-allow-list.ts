@@ -5,16 +5,19 @@ import { networkInterfaces, hostname } from 'node:os';
  * name is re-pointed at this server (DNS rebinding) is same-origin with
  * itself, so the Origin check alone would let it in; its requests carry its
  * own name as Host, which is not on this list. The default: the listen
- * address and localhost (and, listening on every interface, each interface's
- * address and the machine's name), with the port; plus the hosts of
- * JAILLAB_ALLOWED_ORIGINS (a reverse proxy passes the browser's Host on) and
- * JAILLAB_ALLOWED_HOSTS.
+ * address (and, listening on every interface, each interface's address and
+ * the machine's name) with the port; localhost and the loopback addresses on
+ * any port (a rebinding page cannot send those as its Host, and the web dev
+ * server proxies from its own port); plus the hosts of JAILLAB_ALLOWED_ORIGINS
+ * (a reverse proxy passes the browser's Host on) and JAILLAB_ALLOWED_HOSTS.
  */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 export class HostAllowList {
   private readonly hosts: Set<string>;
 
   constructor(o: { listenHost: string; port: number; allowedOrigins: string[]; allowedHosts: string[] }) {
-    const names = new Set<string>(['localhost', '127.0.0.1', '[::1]']);
+    const names = new Set<string>();
     const add = (h: string): void => void names.add(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
     if (o.listenHost === '0.0.0.0' || o.listenHost === '::') {
       for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) add(i.address);
@@ -33,6 +36,8 @@ export class HostAllowList {
   }
 
   allows(host: string | undefined): boolean {
-    return host !== undefined && this.hosts.has(host.toLowerCase());
+    if (host === undefined) return false;
+    const h = host.toLowerCase();
+    return this.hosts.has(h) || LOOPBACK.has(h.replace(/:\d+$/, ''));
   }
 }

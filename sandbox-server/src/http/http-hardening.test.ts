@@ -33,8 +33,10 @@ const get = (url: string): IncomingMessage => ({ url, method: 'GET', headers: {}
 describe('issue 25 #8: the HTTP side', () => {
   it('answers only to its own host names: a rebinding attacker\'s name is refused', () => {
     const hosts = new HostAllowList({ listenHost: '127.0.0.1', port: 7878, allowedOrigins: ['https://jails.school.example'], allowedHosts: ['lab.local:7878'] });
-    for (const ok of ['127.0.0.1:7878', 'localhost:7878', 'LOCALHOST:7878', '[::1]:7878', 'jails.school.example', 'lab.local:7878']) expect(hosts.allows(ok), ok).toBe(true);
-    for (const bad of ['attacker.example:7878', 'attacker.example', '127.0.0.1:7879', '127.0.0.1', undefined]) expect(hosts.allows(bad), String(bad)).toBe(false);
+    for (const ok of ['127.0.0.1:7878', 'localhost:7878', 'LOCALHOST:5173', '[::1]:7878', 'jails.school.example', 'lab.local:7878']) expect(hosts.allows(ok), ok).toBe(true);
+    for (const bad of ['attacker.example:7878', 'attacker.example', 'lab.local:7879', '127.0.0.2:7878', '10.0.0.1:7878', undefined]) expect(hosts.allows(bad), String(bad)).toBe(false);
+    const everywhere = new HostAllowList({ listenHost: '0.0.0.0', port: 7878, allowedOrigins: [], allowedHosts: [] });
+    expect(everywhere.allows('attacker.example:7878')).toBe(false);
   });
 
   it('a bad percent-encoding is a 400, in the API and for pages', async () => {
