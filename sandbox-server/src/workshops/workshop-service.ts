@@ -33,6 +33,8 @@ const DASHBOARD_REFRESH_MS = 2000;
  * latest (a student saving 128 KiB ten times a second would otherwise be 1.3 MB/s to the instructor).
  */
 export const DROP_IN_MIN_INTERVAL_MS = 500;
+/** How long the room's VM warm-up waits before following members who went offline (reloads come back sooner). */
+export const WARM_DOWN_AFTER_MS = 60_000;
 
 /** What a wrong code and an ended workshop both say: an ended room is not there to find. */
 const NO_SUCH_CODE = (code: string): string => `no workshop has the code ${code}: check it with your instructor`;
@@ -52,6 +54,9 @@ export class WorkshopService {
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly refresher: NodeJS.Timeout;
+  /** The room's VM warm-up target last given, and the pending decrease of it. */
+  private warmTarget = -1;
+  private warmDown: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly deps: { store: Store; catalog: LessonCatalog; capacity: RoomCapacity; log: (line: string) => void; secret: Buffer },
@@ -67,6 +72,7 @@ export class WorkshopService {
   close(): void {
     clearInterval(this.refresher);
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.warmDown) clearTimeout(this.warmDown);
     for (const set of this.dropIns.values()) for (const w of set) if (w.timer) clearTimeout(w.timer);
   }
 
@@ -354,6 +360,19 @@ export class WorkshopService {
    */
   private rewarm(): void {
     const online = [...this.memberSockets.keys()].filter((id) => this.isInRoom(id)).length;
-    this.deps.capacity.warmFor(online);
+    // Up at once (a class arriving); down only after a while: a student reloading the page is gone for a
+    // moment, and a target that dips and comes back would have VMs stopped and started for nothing.
+    if (online >= this.warmTarget) {
+      if (this.warmDown) clearTimeout(this.warmDown);
+      this.warmDown = null;
+      if (online !== this.warmTarget) this.deps.capacity.warmFor((this.warmTarget = online));
+      return;
+    }
+    this.warmDown ??= setTimeout(() => {
+      this.warmDown = null;
+      const now = [...this.memberSockets.keys()].filter((id) => this.isInRoom(id)).length;
+      if (now < this.warmTarget) this.deps.capacity.warmFor((this.warmTarget = now));
+    }, WARM_DOWN_AFTER_MS);
+    this.warmDown.unref?.();
   }
 }

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIRST_LESSON } from '../../test/lesson-sources.js';
 import type { FakeSocket } from '../../test/fake-socket.js';
 import { INSTRUCTOR_TOKEN, isRefused, RoomHarness } from '../../test/room-harness.js';
+import { WARM_DOWN_AFTER_MS } from '../workshops/workshop-service.js';
 import { DEFAULT_IDENTITY_BUDGETS } from './identity-limits.js';
 import { EVICT_AFTER_IDLE_MS, MAX_PENDING_PER_ADDRESS, MAX_SOCKETS_PER_ADDRESS, MAX_SOCKETS_PER_MEMBER } from './socket-gate.js';
 
@@ -141,20 +142,29 @@ describe('issue 25 #2: a student with the join code cannot make any number of st
 
   it('the VM warm-up follows the members connected now, and falls back as they go', () => {
     const { code } = startWorkshop();
-    const students = ['Ada', 'Bob', 'Cy'].map((name) => {
+    const [ada, ...others] = ['Ada', 'Bob', 'Cy'].map((name) => {
       const s = room.hello(ROOM);
       join(s.ws, code, name);
-      return s.ws;
+      return s;
     });
+    const students = [ada!, ...others].map((s) => s.ws);
     expect(room.warmTargets.at(-1)).toBe(3);
-    for (const ws of students) ws.close();
+    // A reload (gone and back within the minute) changes nothing; a room that went home is followed down.
+    students[0]!.close();
+    const back = room.hello(ROOM, { learnerToken: ada!.welcome.learnerToken! });
+    vi.advanceTimersByTime(WARM_DOWN_AFTER_MS);
+    expect(room.warmTargets).toEqual([0, 1, 2, 3]);
+    for (const ws of [back.ws, ...students.slice(1)]) ws.close();
+    expect(room.warmTargets.at(-1)).toBe(3);
+    vi.advanceTimersByTime(WARM_DOWN_AFTER_MS);
     expect(room.warmTargets.at(-1)).toBe(0);
-    // Nine made-up members who join and go hold no VM.
+    // Nine made-up members who join and go hold no VM for long.
     for (let i = 0; i < 9; i++) {
       const s = room.hello(ROOM);
       join(s.ws, code, `Fake ${i}`);
       s.ws.close();
     }
+    vi.advanceTimersByTime(WARM_DOWN_AFTER_MS);
     expect(room.warmTargets.at(-1)).toBe(0);
     expect(Math.max(...room.warmTargets)).toBe(3);
   });
