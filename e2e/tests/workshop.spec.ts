@@ -47,8 +47,9 @@ test('an instructor runs a room of two: join, pass, live dashboard, drop in, bro
   // The CSV has the right rows.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   const csv = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n');
-  expect(csv[0]).toBe('student,lesson,passed,runs,first_pass_at,hints_used,solution_shown_before_passing');
-  expect(csv).toContainEqual(expect.stringMatching(new RegExp(`^Ada,${LESSON},yes,1,\\d{4}-\\d\\d-\\d\\dT.*,0,no$`)));
-  expect(csv).toContainEqual(`Bob,${LESSON},no,0,,0,`);
+  // Every field quoted (issue 25: no separator, whichever a spreadsheet splits on, breaks a field open).
+  expect(csv[0]).toBe('"student","lesson","passed","runs","first_pass_at","hints_used","solution_shown_before_passing"');
+  expect(csv).toContainEqual(expect.stringMatching(new RegExp(`^"Ada","${LESSON}","yes","1","\\d{4}-\\d\\d-\\d\\dT.*","0","no"$`)));
+  expect(csv).toContainEqual(`"Bob","${LESSON}","no","0","","0",""`);
   for (const s of [ada, bob]) await s.context.close();
 });

@@ -9,3 +9,5 @@ export * from './shell-messages.js';
 export * from './workshop-messages.js';
 export * from './trace.js';
 export * from './pos05.js';
+export * from './door.js';
+export * from './display-name.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DoorPass } from './door.js';
 import { Accelerator, LessonId, RunId } from './ids.js';
 import { RunEvent } from './run-events.js';
 import { ShellClientMessages, ShellServerMessages } from './shell-messages.js';
@@ -48,6 +49,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('watch'), requestId: RequestId, runId: RunId }),
   /** Flow control: this many output bytes have been written to the terminal. */
   z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(1 << 30) }),
+  /** Keeps a quiet socket open (one that sends nothing for SOCKET_IDLE_TIMEOUT_MS is closed); never answered. */
+  z.object({ type: z.literal('heartbeat') }),
   ...WorkspaceClientMessages,
   ...ShellClientMessages,
   ...WorkshopClientMessages,
@@ -76,6 +79,8 @@ export const ErrorCode = z.enum([
   'name-taken',
   'workshop-ended',
   'lesson-locked',
+  /** The workshop has as many students as its instructor allowed. */
+  'workshop-full',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -97,6 +102,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
     instructor: z.boolean(),
     accelerator: Accelerator.nullable(),
     limits: ServerLimits,
+    /**
+     * For a member of a workshop in progress, and an instructor: the pass to present at the next upgrade
+     * (door.ts), so the room's shared address never counts this learner's sockets. Keep it beside the token.
+     */
+    doorPass: DoorPass.optional(),
   }),
   /**
    * A run this socket asked for (or watches) got a channel number: its events

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Accelerator, LessonId, ProbeId, RunId } from './ids.js';
+import { DoorPass } from './door.js';
+import { normaliseDisplayName } from './display-name.js';
 import { LessonStatus } from './workspace-messages.js';
 
 /**
@@ -19,15 +21,21 @@ export const JoinCode = z
   .string()
   .transform((s) => s.trim().toUpperCase().replace(/[\s-]+/g, ''))
   .pipe(z.string().regex(/^[2-9A-HJKMNP-Z]{6}$/, 'a join code is six letters and digits'));
+/** A display name, normalised (display-name.ts): what is stored and shown is what was compared. */
 export const DisplayName = z
   .string()
-  .transform((s) => s.trim().replace(/\s+/g, ' '))
+  .max(400)
+  .transform(normaliseDisplayName)
   .pipe(z.string().min(1, 'say who you are').max(40, 'a name is at most 40 characters'));
 /** The member's own secret for rejoining as themselves (kept in their browser, shown to them to copy). */
 export const MemberKey = z.string().regex(/^[2-9A-HJKMNP-Z]{10}$/);
 const LearnerId = z.string().min(1).max(64);
 const Message = z.string().transform((s) => s.trim()).pipe(z.string().min(1).max(500));
 const Time = z.string();
+/** How many students a workshop takes at most (its instructor says; rejoining members are never refused). */
+export const RoomSize = z.number().int().min(1).max(500);
+/** A workshop's room size when its instructor does not say: a large class, yet a bound on made-up students. */
+export const DEFAULT_ROOM_SIZE = 60;
 
 export const WorkshopLesson = z.object({ id: LessonId, title: z.string(), open: z.boolean() });
 export type WorkshopLesson = z.infer<typeof WorkshopLesson>;
@@ -56,6 +64,8 @@ export const WorkshopSummary = z.object({
   createdAt: Time,
   endedAt: Time.nullable(),
   members: z.number().int().min(0),
+  /** The most students it takes (absent from servers before room sizes). */
+  roomSize: RoomSize.optional(),
 });
 export type WorkshopSummary = z.infer<typeof WorkshopSummary>;
 
@@ -131,8 +141,12 @@ export const WorkshopClientMessages = [
     title: z.string().transform((s) => s.trim()).pipe(z.string().min(1, 'give the workshop a title').max(120)),
     lessonIds: z.array(LessonId).min(1, 'open at least one lesson').max(100),
     endsAt: Time.optional(),
+    /** The most students it takes (DEFAULT_ROOM_SIZE when absent). */
+    roomSize: RoomSize.optional(),
   }),
   z.object({ type: z.literal('workshop-list'), requestId: RequestId }),
+  /** A new room size: no new student beyond it (members already in stay). Answered with a fresh dashboard. */
+  z.object({ type: z.literal('workshop-room-size'), requestId: RequestId, workshopId: WorkshopId, roomSize: RoomSize }),
   /** Live dashboard: a `workshop-dashboard` now and after every change, until unwatch or the socket closes. */
   z.object({ type: z.literal('workshop-watch'), requestId: RequestId, workshopId: WorkshopId }),
   z.object({ type: z.literal('workshop-unwatch'), workshopId: WorkshopId }),
@@ -168,7 +182,15 @@ export const WorkshopServerMessages = [
   /** A member's workshop as they see it, on request and after every change (null: not in a workshop). */
   z.object({ type: z.literal('workshop'), requestId: RequestId.optional(), workshop: WorkshopView.nullable() }),
   /** A join went through. `learnerToken` comes when the browser is to become the member it rejoined as. */
-  z.object({ type: z.literal('workshop-joined'), requestId: RequestId, workshop: WorkshopView, memberKey: MemberKey, learnerToken: z.string().optional() }),
+  z.object({
+    type: z.literal('workshop-joined'),
+    requestId: RequestId,
+    workshop: WorkshopView,
+    memberKey: MemberKey,
+    learnerToken: z.string().optional(),
+    /** The member's door pass for the next upgrade (door.ts); keep it, replacing any older one. */
+    doorPass: DoorPass.optional(),
+  }),
 ] as const;
 
 export { LessonStatus };

@@ -31,9 +31,18 @@ const BAD_PROGRAMS: Array<[string, () => string]> = [
   ['leaky jail', () => firstStarter()],
 ];
 
-export async function simulateLearner(url: string, deadline: number, rand: () => number, tally: Tally): Promise<void> {
+/** A student of a workshop: joins with the code under this name first, and comes back with the door pass. */
+export interface Seat {
+  code: string;
+  name: string;
+}
+
+export async function simulateLearner(url: string, deadline: number, rand: () => number, tally: Tally, seat?: Seat): Promise<void> {
   let client = await JailLabClient.connect(url);
   const token = client.welcome.learnerToken!;
+  let doorPass: string | undefined;
+  if (seat) doorPass = (await client.request({ type: 'workshop-join', code: seat.code, name: seat.name }, 'workshop-joined')).doorPass;
+  const again = (): Promise<JailLabClient> => JailLabClient.connect(url, { learnerToken: token, ...(doorPass ? { doorPass } : {}) });
   const timeoutMs = Number(process.env.SOAK_RUN_TIMEOUT_MS ?? 180_000);
   while (Date.now() < deadline) {
     const roll = rand();
@@ -51,7 +60,7 @@ export async function simulateLearner(url: string, deadline: number, rand: () =>
           if (kind === 'reconnect mid-run' && e.type === 'check-started' && !reconnect) {
             client.close();
             tally.reconnects++;
-            reconnect = JailLabClient.connect(url, { learnerToken: token }).then((c) => {
+            reconnect = again().then((c) => {
               client = c;
               return c.watch(runId);
             });
@@ -70,7 +79,7 @@ export async function simulateLearner(url: string, deadline: number, rand: () =>
     } catch (e) {
       bump(tally.errors, e instanceof ServerError ? `server said ${e.code}` : `client: ${(e as Error).message.slice(0, 60)}`);
       client.close();
-      client = await JailLabClient.connect(url, { learnerToken: token });
+      client = await again();
     }
     // A learner reads the verdicts before pressing Run again.
     await new Promise((r) => setTimeout(r, 1000 + rand() * 3000));

@@ -27,6 +27,14 @@ import { SocketGate } from './ws/socket-gate.js';
 import { RunRateLimits } from './ws/run-rate-limits.js';
 import { loadInstructorToken } from './config/instructor-token.js';
 import { prepareDataDir } from './config/data-dir.js';
+import { loadServerSecret } from './config/server-secret.js';
+import { HostAllowList } from './http/host-allow-list.js';
+import { DoorPasses } from './ws/door-pass.js';
+import { IdentityLimits } from './ws/identity-limits.js';
+
+/** A learner with no code, run or membership is forgotten this long after they were last seen. */
+const EMPTY_LEARNER_TTL_MS = 24 * 3600_000;
+const PRUNE_INTERVAL_MS = 3600_000;
 
 /**
  * The JailLab server, assembled: store, guest image, lessons, probes, VM pool,
@@ -79,8 +87,10 @@ export async function createApp(config: Config, log: (line: string) => void = co
   const { executor, pool } = execution;
   // Runs and interactive shells share one queue: each holds a VM while it lasts.
   const queue = new RunQueue(execution.queueSlots, config.queuePolicy);
+  const secret = loadServerSecret(config.dataDir);
   const workshops = new WorkshopService({
     store,
+    secret,
     catalog,
     log,
     capacity: {
@@ -88,7 +98,8 @@ export async function createApp(config: Config, log: (line: string) => void = co
         const c = executor.capacity();
         return { accelerator: c.accelerator, ready: c.ready, starting: c.starting, inUse: c.inUse, queued: queue.length + c.queued, slots: c.slots, runners: c.runners };
       },
-      // A room gets a VM ready per student (up to a bound): a class pressing Run together finds them restored.
+      // A room gets a VM ready per student connected (up to a bound): a class pressing Run together finds them
+      // restored. The pool keeps VMs beyond a lowered target until they are used (vm/pool.ts setExtraReady).
       warmFor: (students) => executor.warm(Math.min(students, config.roomReadyMax)),
     },
   });
@@ -110,8 +121,23 @@ export async function createApp(config: Config, log: (line: string) => void = co
     await probeBuilder.library(course.library);
   });
 
+  // Learners who never wrote or ran anything are forgotten after a day; a loop of hellos cannot grow the database.
+  const pruneLearners = (): void => {
+    const n = store.pruneEmptyLearners(new Date(Date.now() - EMPTY_LEARNER_TTL_MS));
+    if (n) log(`store: forgot ${n} learner(s) who left nothing behind`);
+  };
+  pruneLearners();
+  const pruner = setInterval(pruneLearners, PRUNE_INTERVAL_MS);
+  pruner.unref();
+
+  let hosts: HostAllowList | null = null;
   const http = createServer((req, res) => {
     setSecurityHeaders(res);
+    if (!hosts?.allows(req.headers.host)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('this server does not answer to that host name (JAILLAB_ALLOWED_HOSTS)\n');
+      return;
+    }
     try {
       if (!handleApi({ catalog, executor }, req, res)) void serveStatic(config.webDir, req, res).catch(() => res.destroy());
     } catch (e) {
@@ -122,17 +148,21 @@ export async function createApp(config: Config, log: (line: string) => void = co
   });
   const gate = new SocketGate(config.allowedOrigins);
   const runLimits = new RunRateLimits();
+  const identityLimits = new IdentityLimits(config.identityBudgets);
+  const doorPasses = new DoorPasses(secret);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_TEXT_MESSAGE_BYTES });
   http.on('upgrade', (req, socket, head) => {
-    const refusal = new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? gate.check(req) : 'not found';
+    // A member's or an instructor's pass puts the socket on their count before the address's is looked at.
+    const claim = doorPasses.claimOf(req);
+    const refusal = !hosts?.allows(req.headers.host) ? 'unknown host name' : new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? gate.check(req, claim) : 'not found';
     if (refusal) {
       socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${refusal}\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const ticket = gate.opened(req);
+      const ticket = gate.opened(req, claim, () => ws.close(1008, 'idle: its place went to a new connection'));
       ws.once('close', () => ticket.release());
-      new SocketSession(ws, { store, runs, catalog, executor, instructorToken, shells, runLimits, workshops, log }, req.socket.remoteAddress ?? '?', ticket);
+      new SocketSession(ws, { store, runs, catalog, executor, instructorToken, shells, runLimits, workshops, identityLimits, doorPasses, log }, req.socket.remoteAddress ?? '?', ticket);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -140,12 +170,14 @@ export async function createApp(config: Config, log: (line: string) => void = co
     http.listen(config.port, config.host, () => resolve());
   });
   const { port } = http.address() as AddressInfo;
+  hosts = new HostAllowList({ listenHost: config.host, port, allowedOrigins: config.allowedOrigins, allowedHosts: config.allowedHosts });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       stopWatchingLessons();
+      clearInterval(pruner);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((r) => http.close(() => r()));

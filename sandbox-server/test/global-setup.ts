@@ -29,7 +29,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const canaryFiles = [join(dataDir, 'host-canary'), join(tmpdir(), `jaillab-host-canary-${process.pid}`)];
   for (const f of canaryFiles) await writeFile(f, `${hostCanary}\n`, { mode: 0o644 });
   const app = await createApp(
-    loadConfig({ ...process.env, JAILLAB_DATA_DIR: dataDir, JAILLAB_ACCEL: process.env.JAILLAB_ACCEL ?? 'auto' }, { port: 0, poolSize: 2, maxConcurrentRuns: 2, instructorToken }),
+    loadConfig({ ...process.env, JAILLAB_DATA_DIR: dataDir, JAILLAB_ACCEL: process.env.JAILLAB_ACCEL ?? 'auto' }, {
+      port: 0,
+      poolSize: 2,
+      maxConcurrentRuns: 2,
+      instructorToken,
+      // Every test file's clients are new learners from 127.0.0.1, seconds apart: the budgets are for a classroom.
+      identityBudgets: { newLearners: { burst: 10_000, perMinute: 10_000 }, newMembers: { burst: 10_000, perMinute: 10_000 } },
+    }),
     (line) => {
       if (process.env.JAILLAB_TEST_LOG) console.log(line);
     },

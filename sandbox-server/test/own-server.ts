@@ -13,7 +13,15 @@ export async function startOwnServer(overrides: Partial<Config> = {}, log: (line
   const dataDir = await mkdtemp(join(tmpdir(), 'jaillab-own-data-'));
   const logs: string[] = [];
   const app = await createApp(
-    loadConfig({ ...process.env, JAILLAB_DATA_DIR: dataDir }, { port: 0, poolSize: 1, maxConcurrentRuns: 1, instructorToken: 'own-server-instructor-token-0123', ...overrides }),
+    loadConfig({ ...process.env, JAILLAB_DATA_DIR: dataDir }, {
+      port: 0,
+      poolSize: 1,
+      maxConcurrentRuns: 1,
+      instructorToken: 'own-server-instructor-token-0123',
+      // Tests open many new learners from 127.0.0.1 in seconds; what the budgets do is tested on their own.
+      identityBudgets: { newLearners: { burst: 10_000, perMinute: 10_000 }, newMembers: { burst: 10_000, perMinute: 10_000 } },
+      ...overrides,
+    }),
     (line) => {
       logs.push(line);
       log(line);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decodeOutputFrame, type ExtraProbe, type RunEvent, ServerMessage } from '@jaillab/protocol';
+import { decodeOutputFrame, type ExtraProbe, HEARTBEAT_INTERVAL_MS, type RunEvent, ServerMessage, socketProtocols } from '@jaillab/protocol';
 import WebSocket from 'ws';
 
 /**
@@ -50,21 +50,30 @@ export class JailLabClient {
   private readonly pending = new Map<string, Pending>();
   private readonly byChannel = new Map<number, Pending>();
   private readonly listeners = new Set<(msg: ServerMessage) => void>();
+  private readonly heartbeat: NodeJS.Timeout;
 
   private constructor(
     private readonly ws: WebSocket,
     readonly welcome: Welcome,
   ) {
     ws.on('message', (data: Buffer, isBinary) => this.onMessage(data, isBinary));
+    // The server closes a socket that says nothing for a while (a run waiting in the queue is such a while).
+    this.heartbeat = setInterval(() => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'heartbeat' }));
+    }, HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
     ws.on('close', () => {
+      clearInterval(this.heartbeat);
       for (const p of this.pending.values()) p.reject(new Error('the connection to the server closed'));
       this.pending.clear();
     });
   }
 
-  static async connect(baseUrl: string, opts: { learnerToken?: string; instructorToken?: string } = {}): Promise<JailLabClient> {
+  /** `doorPass`: a member's or an instructor's pass from an earlier welcome, presented at the upgrade (protocol/src/door.ts). */
+  static async connect(baseUrl: string, opts: { learnerToken?: string; instructorToken?: string; doorPass?: string } = {}): Promise<JailLabClient> {
     const url = baseUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/ws';
-    const ws = new WebSocket(url, { origin: baseUrl.replace(/\/$/, '') });
+    const { doorPass, ...hello } = opts;
+    const ws = new WebSocket(url, socketProtocols(doorPass), { origin: baseUrl.replace(/\/$/, '') });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -75,7 +84,7 @@ export class JailLabClient {
         if (msg.type === 'welcome') resolve(msg);
         else reject(new ServerError(msg.type === 'error' ? msg.code : 'protocol', msg.type === 'error' ? msg.message : `expected welcome, got ${msg.type}`));
       });
-      ws.send(JSON.stringify({ type: 'hello', ...opts }));
+      ws.send(JSON.stringify({ type: 'hello', ...hello }));
     });
     return new JailLabClient(ws, welcome);
   }

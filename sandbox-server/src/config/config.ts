@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { IdentityBudgets } from '../ws/identity-limits.js';
 import { defaultCacheDir, defaultDataDir } from './data-dir.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -24,6 +25,11 @@ const Env = z.object({
   JAILLAB_ROOM_READY_MAX: z.coerce.number().int().min(0).max(256).default(32),
   /** Extra browser origins allowed to open the socket (comma-separated), beyond the server's own. */
   JAILLAB_ALLOWED_ORIGINS: z.string().default(''),
+  /**
+   * Host names (with the port, as the Host header has it) the server answers to, beyond the listen address,
+   * localhost and the hosts of JAILLAB_ALLOWED_ORIGINS (comma-separated): anything else is refused.
+   */
+  JAILLAB_ALLOWED_HOSTS: z.string().default(''),
   /**
    * local: runs execute in this process's own VM pool (the default: one process, nothing else to run).
    * remote: runs go to runner processes through BullMQ on Redis (JAILLAB_REDIS_URL); see docs/scaling.md.
@@ -49,6 +55,9 @@ export interface Config {
   queuePolicy: 'fair' | 'fifo';
   roomReadyMax: number;
   allowedOrigins: string[];
+  allowedHosts: string[];
+  /** What new learners, new members and wrong join codes cost per address (tests of many clients raise them). */
+  identityBudgets: Partial<IdentityBudgets>;
   instructorToken: string | null;
   executor: 'local' | 'remote';
   redisUrl: string | null;
@@ -74,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     queuePolicy: e.JAILLAB_QUEUE,
     roomReadyMax: e.JAILLAB_ROOM_READY_MAX,
     allowedOrigins: e.JAILLAB_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    allowedHosts: e.JAILLAB_ALLOWED_HOSTS.split(',').map((s) => s.trim()).filter(Boolean),
+    identityBudgets: {},
     instructorToken: e.JAILLAB_INSTRUCTOR_TOKEN ?? null,
     executor: e.JAILLAB_EXECUTOR,
     redisUrl: e.JAILLAB_REDIS_URL ?? null,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
 import type { RunExecutor } from '../execution/run-executor.js';
+import { decodedPath } from './url-path.js';
 
 export interface ApiDeps {
   catalog: LessonCatalog;
@@ -32,7 +33,12 @@ export function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerRespon
   // The solution is not here: it comes over the socket (`solution-get`), where looking at it is recorded.
   const lesson = /^\/api\/lessons\/(.+)$/.exec(path);
   if (lesson) {
-    const view = deps.catalog.view(decodeURIComponent(lesson[1]!));
+    const id = decodedPath(`/${lesson[1]!}`)?.slice(1);
+    if (id === undefined) {
+      json(res, 400, { error: 'bad percent-encoding in the path' });
+      return true;
+    }
+    const view = deps.catalog.view(id);
     if (view) json(res, 200, view);
     else json(res, 404, { error: 'no such lesson' });
     return true;

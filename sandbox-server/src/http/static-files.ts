@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { decodedPath } from './url-path.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,7 +29,12 @@ export async function serveStatic(webDir: string, req: IncomingMessage, res: Ser
     res.end('The web app is not built. Run `npm start` (it builds web/ before starting the server).\n');
     return;
   }
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const path = decodedPath(req.url);
+  if (path === null) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('bad percent-encoding in the path\n');
+    return;
+  }
   const file = normalize(join(webDir, path));
   let target = index;
   if (file.startsWith(webDir + sep) && existsSync(file) && (await stat(file)).isFile()) target = file;

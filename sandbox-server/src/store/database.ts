@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -89,6 +89,17 @@ const MIGRATIONS: string[] = [
      record_json TEXT NOT NULL,
      PRIMARY KEY (learner_id, lesson_id)
    );`,
+  // A room no student can take down (issue #25): a room size, removals that hold (who removed whom), and
+  // each run's workshop (the one its learner was in when it started), so a run made outside the room
+  // never shows on its dashboard. Runs already kept are given the membership they fall in.
+  `ALTER TABLE workshops ADD COLUMN room_size INTEGER;
+   ALTER TABLE workshop_members ADD COLUMN removed_by TEXT;
+   ALTER TABLE runs ADD COLUMN workshop_id TEXT;
+   UPDATE runs SET workshop_id = (
+     SELECT m.workshop_id FROM workshop_members m
+     WHERE m.learner_id = runs.learner_id AND runs.created_at >= m.joined_at AND (m.removed_at IS NULL OR runs.created_at < m.removed_at)
+     ORDER BY m.joined_at DESC LIMIT 1);
+   CREATE INDEX runs_by_workshop ON runs (workshop_id, created_at);`,
 ];
 
 export class DataDirError extends Error {}
@@ -100,8 +111,12 @@ export function openDatabase(dataDir: string): Database.Database {
   } catch (e) {
     throw new DataDirError(`the data directory ${dataDir} is not writable (${(e as Error).message}); set JAILLAB_DATA_DIR to a directory this user can write`);
   }
-  const db = new Database(join(dataDir, 'jaillab.sqlite'));
+  const file = join(dataDir, 'jaillab.sqlite');
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // Learners' code, runs and token hashes: for the server's user only. SQLite gives the -wal and -shm files
+  // the database's mode when it makes them; an older database (0644) is tightened here, with its files.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   // Another process (an instructor's CLI, a second server) may hold the write lock for a moment: wait, do not fail.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { prepareDataDir } from '../config/data-dir.js';
 import { Store } from './store.js';
 
 describe('the workspace store (real SQLite in a temp dir)', () => {
@@ -64,5 +65,38 @@ describe('the workspace store (real SQLite in a temp dir)', () => {
     store.revealHint(learner.id, 'a/b', 0);
     store.revealHint(learner.id, 'a/b', 0);
     expect(store.hintsRevealed(learner.id, 'a/b')).toEqual([0, 2]);
+  });
+});
+
+describe('issue 25 #7: data at rest', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jaillab-at-rest-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('150 connect/hello/close cycles leave no learner behind once they are old; learners with work stay', () => {
+    const store = new Store(dir);
+    const made = Array.from({ length: 150 }, () => store.createLearner().learner.id);
+    store.saveCode(made[0]!, 'a/b', 'int main;', 1);
+    store.recordRun({ id: 'r_kept', learnerId: made[1]!, lessonId: 'a/b', sourceSha256: 'x', createdAt: new Date().toISOString() });
+    const token = store.issueToken(made[2]!); // a second browser, and nothing else: forgotten with its learner
+    expect(store.pruneEmptyLearners(new Date(Date.now() - 3600_000))).toBe(0); // not old enough yet
+    expect(store.pruneEmptyLearners(new Date(Date.now() + 1000))).toBe(148);
+    expect(store.learnerCount()).toBe(2);
+    expect(store.findLearner(token)).toBeNull();
+    store.close();
+  });
+
+  it('the data directory is the server user\'s alone (0700), the database and its WAL 0600', () => {
+    chmodSync(dir, 0o755);
+    prepareDataDir(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const store = new Store(dir);
+    store.createLearner();
+    store.close();
+    const reopened = new Store(dir);
+    for (const f of readdirSync(dir).filter((f) => f.startsWith('jaillab.sqlite'))) expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
+    reopened.close();
   });
 });

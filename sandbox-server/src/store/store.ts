@@ -120,14 +120,41 @@ export class Store {
     return rows.map((r) => r.hint_index);
   }
 
-  /** Records a run as it starts; whether the learner had seen the solution by then is kept with it. */
+  /**
+   * Records a run as it starts; whether the learner had seen the solution by then is kept with it, and the
+   * workshop in progress they are a member of (if any): only runs made in the room count on its dashboard.
+   */
   recordRun(r: RunRecord): void {
     this.db
       .prepare(
-        `INSERT INTO runs (id, learner_id, lesson_id, source_sha256, created_at, solution_shown)
-         VALUES (?, ?, ?, ?, ?, EXISTS (SELECT 1 FROM solution_views WHERE learner_id = ? AND lesson_id = ?))`,
+        `INSERT INTO runs (id, learner_id, lesson_id, source_sha256, created_at, solution_shown, workshop_id)
+         VALUES (?, ?, ?, ?, ?, EXISTS (SELECT 1 FROM solution_views WHERE learner_id = ? AND lesson_id = ?),
+           (SELECT m.workshop_id FROM workshop_members m JOIN workshops w ON w.id = m.workshop_id
+            WHERE m.learner_id = ? AND m.removed_at IS NULL AND w.ended_at IS NULL ORDER BY m.joined_at DESC LIMIT 1))`,
       )
-      .run(r.id, r.learnerId, r.lessonId, r.sourceSha256, r.createdAt, r.learnerId, r.lessonId);
+      .run(r.id, r.learnerId, r.lessonId, r.sourceSha256, r.createdAt, r.learnerId, r.lessonId, r.learnerId);
+  }
+
+  /**
+   * Forgets learners who left nothing behind: made before `cutoff`, not seen since, with no code, run, hint,
+   * solution look or workshop membership. A hello that makes a learner costs a row; without this, one
+   * client connecting in a loop grows the database for good. Returns how many were forgotten.
+   */
+  pruneEmptyLearners(cutoff: Date): number {
+    const at = cutoff.toISOString();
+    return this.db.transaction(() => {
+      const empty = `SELECT id FROM learners l WHERE l.created_at < ? AND l.last_seen_at < ?
+        AND NOT EXISTS (SELECT 1 FROM code WHERE learner_id = l.id) AND NOT EXISTS (SELECT 1 FROM runs WHERE learner_id = l.id)
+        AND NOT EXISTS (SELECT 1 FROM hint_reveals WHERE learner_id = l.id) AND NOT EXISTS (SELECT 1 FROM solution_views WHERE learner_id = l.id)
+        AND NOT EXISTS (SELECT 1 FROM run_records WHERE learner_id = l.id) AND NOT EXISTS (SELECT 1 FROM workshop_members WHERE learner_id = l.id)`;
+      this.db.prepare(`DELETE FROM learner_tokens WHERE learner_id IN (${empty})`).run(at, at);
+      return this.db.prepare(`DELETE FROM learners WHERE id IN (${empty})`).run(at, at).changes;
+    })();
+  }
+
+  /** How many learners the database holds (for tests and the soak). */
+  learnerCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM learners').get() as { n: number }).n;
   }
 
   /** Whether the learner had looked at the lesson's solution when this run started. */

@@ -20,7 +20,7 @@ const run = (learnerId: string, lessonId: string, outcome: string, verdicts: Rec
 
 function input(runs: RunRow[]): DashboardInput {
   return {
-    workshop: { id: 'w_test01', code: 'ABCDEF', title: 'Jails 101', lessons: [{ id: 'a/one', open: true }, { id: 'a/two', open: false }], endsAt: null, createdAt: '2026-12-01T09:00:00Z', endedAt: null },
+    workshop: { id: 'w_test01', code: 'ABCDEF', title: 'Jails 101', lessons: [{ id: 'a/one', open: true }, { id: 'a/two', open: false }], endsAt: null, createdAt: '2026-12-01T09:00:00Z', endedAt: null, roomSize: 40 },
     members: [member('l_ada', 'Ada'), member('l_bob', 'Bob'), member('l_cy', 'Cy')],
     lessons,
     runs,

@@ -88,6 +88,7 @@ export function buildDashboard(input: DashboardInput): Dashboard {
       endedAt: workshop.endedAt,
       endsAt: workshop.endsAt,
       members: members.length,
+      roomSize: workshop.roomSize,
       lessons: workshop.lessons.map((l) => ({ id: l.id, title: titles.get(l.id) ?? l.id, open: l.open })),
     },
     members: members.map((m) => ({ learnerId: m.learnerId, name: m.name, joinedAt: m.joinedAt, online: input.online.has(m.learnerId), lastLessonId: input.lastLessons.get(m.learnerId) ?? null })),

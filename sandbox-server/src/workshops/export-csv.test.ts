@@ -17,9 +17,21 @@ describe('the workshop export', () => {
       solutionViews: [],
     });
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe(CSV_HEADER.join(','));
-    expect(lines[1]).toBe('Ada,a/one,yes,2,2026-12-01T10:05:00.000Z,2,yes');
+    expect(lines[0]).toBe(CSV_HEADER.map((h) => `"${h}"`).join(','));
+    expect(lines[1]).toBe('"Ada","a/one","yes","2","2026-12-01T10:05:00.000Z","2","yes"');
     // A name that a spreadsheet would run as a formula is defused, and quoting holds.
-    expect(lines[2]).toBe(`"'=cmd|""evil"", Bob",a/one,no,0,,0,`);
+    expect(lines[2]).toBe(`"'=cmd|""evil"", Bob","a/one","no","0","","0",""`);
+  });
+
+  it('issue 25 #4: a formula behind a ";" stays inside its quoted field, whatever separator the spreadsheet splits on', () => {
+    const csv = workshopCsv({ members: [{ workshopId: 'w', learnerId: 'l1', name: "x;=cmd|'/C calc'!A0", joinedAt: 't' }, { workshopId: 'w', learnerId: 'l2', name: '@SUM(1+1)', joinedAt: 't' }], lessons: [{ id: 'a/one', title: 'One' }], runs: [], hints: [], solutionViews: [] });
+    const [, first, second] = csv.trimEnd().split('\r\n');
+    expect(first).toBe(`"x;=cmd|'/C calc'!A0","a/one","no","0","","0",""`);
+    expect(second!.startsWith(`"'@SUM`)).toBe(true);
+    // Split the way a ';' locale does, honouring quotes: no cell starts with a formula character.
+    for (const line of [first!, second!]) {
+      const cells = line.match(/"(?:[^"]|"")*"/g)!.map((c) => c.slice(1, -1));
+      expect(cells.join(',')).not.toMatch(/(^|,)[=+\-@]/);
+    }
   });
 });

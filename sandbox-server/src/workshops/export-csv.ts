@@ -1,10 +1,14 @@
 import type { MemberRow, RunRow } from './workshop-store.js';
 
-/** A CSV field, quoted when it must be (RFC 4180), and never a formula a spreadsheet would run. */
-function field(v: string | number): string {
+/**
+ * A CSV field: always quoted (RFC 4180), so no separator inside it splits it, whichever one the reader's
+ * locale uses (`,` or `;`, tab); and never a formula a spreadsheet would run: a field that starts with
+ * `=`, `+`, `-`, `@`, a tab or a line break gets a leading `'` (OWASP's CSV injection advice).
+ */
+export function csvField(v: string | number): string {
   let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (/^[=+\-@\t\r\n]/.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
 export interface ExportInput {
@@ -23,14 +27,14 @@ export const CSV_HEADER = ['student', 'lesson', 'passed', 'runs', 'first_pass_at
  * solution before passing (yes/no; empty when they have not passed).
  */
 export function workshopCsv(input: ExportInput): string {
-  const rows: string[] = [CSV_HEADER.join(',')];
+  const rows: string[] = [CSV_HEADER.map(csvField).join(',')];
   for (const m of input.members) {
     for (const l of input.lessons) {
       const runs = input.runs.filter((r) => r.learnerId === m.learnerId && r.lessonId === l.id);
       const firstPass = runs.find((r) => r.outcome === 'passed');
       const hints = input.hints.find((h) => h.learnerId === m.learnerId && h.lessonId === l.id)?.hints ?? 0;
       const row = [m.name, l.id, firstPass ? 'yes' : 'no', runs.length, firstPass?.createdAt ?? '', hints, firstPass ? (firstPass.solutionShown ? 'yes' : 'no') : ''];
-      rows.push(row.map(field).join(','));
+      rows.push(row.map(csvField).join(','));
     }
   }
   return rows.join('\r\n') + '\r\n';

@@ -14,6 +14,3 @@ export const newJoinCode = (): string => randomWord(6);
 
 /** A member's key for rejoining as themselves from another browser. */
 export const newMemberKey = (): string => randomWord(10);
-
-/** How names compare: a room cannot have "Ada" and "ada ". */
-export const nameKey = (name: string): string => name.trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');

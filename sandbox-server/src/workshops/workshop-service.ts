@@ -16,7 +16,7 @@ export interface RoomCapacity {
 
 export class WorkshopError extends Error {
   constructor(
-    readonly code: JoinRefusal | 'unknown-lesson' | 'forbidden',
+    readonly code: Exclude<JoinRefusal, 'removed'> | 'unknown-workshop' | 'workshop-ended' | 'unknown-lesson' | 'forbidden' | 'rate-limited',
     message: string,
   ) {
     super(message);
@@ -28,6 +28,16 @@ type Push<T> = (value: T) => void;
 /** How often a watched dashboard is refreshed at most, and at least (capacity numbers move by themselves). */
 const DASHBOARD_MIN_INTERVAL_MS = 300;
 const DASHBOARD_REFRESH_MS = 2000;
+/**
+ * A dropped-in instructor gets a student's code at most this often: saves in between are folded into the
+ * latest (a student saving 128 KiB ten times a second would otherwise be 1.3 MB/s to the instructor).
+ */
+export const DROP_IN_MIN_INTERVAL_MS = 500;
+/** How long the room's VM warm-up waits before following members who went offline (reloads come back sooner). */
+export const WARM_DOWN_AFTER_MS = 60_000;
+
+/** What a wrong code and an ended workshop both say: an ended room is not there to find. */
+const NO_SUCH_CODE = (code: string): string => `no workshop has the code ${code}: check it with your instructor`;
 
 /**
  * The classroom: workshops, their members, and everyone watching. Runs and
@@ -40,15 +50,18 @@ export class WorkshopService {
   readonly store: WorkshopStore;
   private readonly dashboards = new Map<string, Set<Push<Dashboard>>>();
   private readonly memberSockets = new Map<string, Set<Push<WorkshopView | null>>>();
-  private readonly dropIns = new Map<string, Set<{ lessonId: string; push: Push<string> }>>();
+  private readonly dropIns = new Map<string, Set<{ lessonId: string; push: Push<string>; pending: string | null; timer: NodeJS.Timeout | null; last: number }>>();
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly refresher: NodeJS.Timeout;
+  /** The room's VM warm-up target last given, and the pending decrease of it. */
+  private warmTarget = -1;
+  private warmDown: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly deps: { store: Store; catalog: LessonCatalog; capacity: RoomCapacity; log: (line: string) => void },
+    private readonly deps: { store: Store; catalog: LessonCatalog; capacity: RoomCapacity; log: (line: string) => void; secret: Buffer },
   ) {
-    this.store = new WorkshopStore(deps.store.database);
+    this.store = new WorkshopStore(deps.store.database, deps.secret);
     this.refresher = setInterval(() => {
       for (const id of this.dashboards.keys()) this.changed(id);
     }, DASHBOARD_REFRESH_MS);
@@ -59,14 +72,23 @@ export class WorkshopService {
   close(): void {
     clearInterval(this.refresher);
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.warmDown) clearTimeout(this.warmDown);
+    for (const set of this.dropIns.values()) for (const w of set) if (w.timer) clearTimeout(w.timer);
   }
 
-  create(title: string, lessonIds: string[], endsAt: string | null): WorkshopSummary {
+  create(title: string, lessonIds: string[], endsAt: string | null, roomSize?: number): WorkshopSummary {
     const unknown = lessonIds.filter((id) => !this.deps.catalog.get(id));
     if (unknown.length) throw new WorkshopError('unknown-lesson', `no such lesson: ${unknown.join(', ')}`);
-    const w = this.store.create(title, [...new Set(lessonIds)], endsAt);
-    this.deps.log(`workshop: "${w.title}" started (${w.id}, code ${w.code})`);
+    const w = this.store.create(title, [...new Set(lessonIds)], endsAt, roomSize);
+    this.deps.log(`workshop: "${w.title}" started (${w.id}, code ${w.code}, room for ${w.roomSize})`);
     return this.summary(w, 0);
+  }
+
+  /** The instructor resizes the room: no new student beyond it; members already in stay. */
+  setRoomSize(workshopId: string, roomSize: number): void {
+    const w = this.require(workshopId);
+    this.store.setRoomSize(w.id, roomSize);
+    this.changed(w.id);
   }
 
   list(): WorkshopSummary[] {
@@ -74,7 +96,7 @@ export class WorkshopService {
   }
 
   private summary(w: WorkshopRow, members: number): WorkshopSummary {
-    return { id: w.id, code: w.code, title: w.title, createdAt: w.createdAt, endedAt: w.endedAt, members };
+    return { id: w.id, code: w.code, title: w.title, createdAt: w.createdAt, endedAt: w.endedAt, members, roomSize: w.roomSize };
   }
 
   private require(workshopId: string): WorkshopRow {
@@ -83,13 +105,19 @@ export class WorkshopService {
     return w;
   }
 
-  /** A student joins (or rejoins as themselves with their key). */
-  join(learnerId: string, code: string, name: string, key: string | undefined): { view: WorkshopView; memberKey: string; becomeLearner: string | null } {
+  /**
+   * A student joins (or rejoins as themselves with their key). A new member also needs `admitNew`'s leave
+   * (the per-address budget of new members). An ended workshop answers as an unknown code does: a code
+   * guesser learns nothing from codes that once were.
+   */
+  join(learnerId: string, code: string, name: string, key: string | undefined, admitNew: () => string | null = () => null): { view: WorkshopView; memberKey: string; becomeLearner: string | null } {
     const w = this.store.byCode(code);
-    if (!w) throw new WorkshopError('unknown-workshop', `no workshop has the code ${code}: check it with your instructor`);
-    if (w.endedAt) throw new WorkshopError('workshop-ended', 'this workshop has ended');
-    const joined = this.store.join(w.id, learnerId, name, key);
-    if (joined === 'name-taken') throw new WorkshopError('name-taken', `someone in this workshop is already called ${name}: pick another name (or enter your rejoin key to be that person again)`);
+    if (!w || w.endedAt) throw new WorkshopError('unknown-workshop', NO_SUCH_CODE(code));
+    const joined = this.store.join(w.id, learnerId, name, key, admitNew);
+    // A removed student hears what anyone would about a name in use: nothing that invites a new disguise.
+    if (joined === 'name-taken' || joined === 'removed') throw new WorkshopError('name-taken', `someone in this workshop is already called ${name}: pick another name (or enter your rejoin key to be that person again)`);
+    if (joined === 'workshop-full') throw new WorkshopError('workshop-full', `this workshop is full (${w.roomSize} students): ask your instructor`);
+    if ('refused' in joined) throw new WorkshopError('rate-limited', joined.refused);
     const becomeLearner = joined.member.learnerId === learnerId ? null : joined.member.learnerId;
     this.changed(w.id);
     this.pushView(joined.member.learnerId);
@@ -100,7 +128,7 @@ export class WorkshopService {
   leave(learnerId: string): void {
     const m = this.store.membershipOf(learnerId);
     if (!m) return;
-    this.store.remove(m.workshop.id, learnerId);
+    this.store.remove(m.workshop.id, learnerId, 'left');
     this.changed(m.workshop.id);
     this.pushView(learnerId);
     this.rewarm();
@@ -108,7 +136,7 @@ export class WorkshopService {
 
   remove(workshopId: string, learnerId: string): void {
     this.require(workshopId);
-    if (this.store.remove(workshopId, learnerId)) this.deps.log(`workshop: ${learnerId} removed from ${workshopId}`);
+    if (this.store.remove(workshopId, learnerId, 'instructor')) this.deps.log(`workshop: ${learnerId} removed from ${workshopId}`);
     this.changed(workshopId);
     this.pushView(learnerId);
     this.rewarm();
@@ -125,6 +153,7 @@ export class WorkshopService {
 
   broadcast(workshopId: string, message: string): void {
     const w = this.require(workshopId);
+    if (w.endedAt) throw new WorkshopError('workshop-ended', 'this workshop has ended: nobody is there to read it');
     this.store.broadcast(w.id, message);
     this.pushViews(w.id);
   }
@@ -202,10 +231,12 @@ export class WorkshopService {
     return m !== null && m.workshop.endedAt === null;
   }
 
-  /** Why this learner may not run (or save code in) this lesson now, or null. */
-  refusal(learnerId: string, lessonId: string, what: 'run' | 'save'): { code: 'lesson-locked' | 'workshop-ended'; message: string } | null {
+  /** Why this learner may not run, save code in or see the solution of this lesson now, or null. */
+  refusal(learnerId: string, lessonId: string, what: 'run' | 'save' | 'solution'): { code: 'lesson-locked' | 'workshop-ended'; message: string } | null {
     const m = this.store.membershipOf(learnerId);
     if (!m) return null;
+    // Once it is over, its solutions are no secret; runs and saves stay read-only.
+    if (m.workshop.endedAt && what === 'solution') return null;
     if (m.workshop.endedAt) return { code: 'workshop-ended', message: `The workshop "${m.workshop.title}" has ended: your work is kept, read-only. Leave the workshop to go on by yourself.` };
     if (what === 'save') return null;
     const lesson = m.workshop.lessons.find((l) => l.id === lessonId);
@@ -222,13 +253,17 @@ export class WorkshopService {
     if (!set) this.memberSockets.set(learnerId, (set = new Set()));
     set.add(push);
     const m = this.store.membershipOf(learnerId);
-    if (m && set.size === 1) this.changed(m.workshop.id); // now online
+    if (m && set.size === 1) {
+      this.changed(m.workshop.id); // now online
+      this.rewarm();
+    }
     return () => {
       set.delete(push);
       if (set.size === 0) {
         this.memberSockets.delete(learnerId);
         const now = this.store.membershipOf(learnerId);
         if (now) this.changed(now.workshop.id); // now offline
+        this.rewarm();
       }
     };
   }
@@ -249,9 +284,10 @@ export class WorkshopService {
   dropIn(learnerId: string, lessonId: string, push: Push<string>): () => void {
     let set = this.dropIns.get(learnerId);
     if (!set) this.dropIns.set(learnerId, (set = new Set()));
-    const watcher = { lessonId, push };
+    const watcher = { lessonId, push, pending: null as string | null, timer: null as NodeJS.Timeout | null, last: -Infinity };
     set.add(watcher);
     return () => {
+      if (watcher.timer) clearTimeout(watcher.timer);
       set.delete(watcher);
       if (set.size === 0) this.dropIns.delete(learnerId);
     };
@@ -265,7 +301,23 @@ export class WorkshopService {
   }
 
   codeSaved(learnerId: string, lessonId: string, source: string): void {
-    for (const w of this.dropIns.get(learnerId) ?? []) if (w.lessonId === lessonId) w.push(source);
+    for (const w of this.dropIns.get(learnerId) ?? []) {
+      if (w.lessonId !== lessonId) continue;
+      // At most one push per interval, always ending on the latest save.
+      w.pending = source;
+      if (w.timer) continue;
+      const flush = (): void => {
+        w.timer = null;
+        if (w.pending === null) return;
+        const latest = w.pending;
+        w.pending = null;
+        w.last = Date.now();
+        w.push(latest);
+      };
+      const wait = w.last + DROP_IN_MIN_INTERVAL_MS - Date.now();
+      if (wait <= 0) flush();
+      else w.timer = setTimeout(flush, wait);
+    }
     const m = this.store.membershipOf(learnerId);
     if (m) this.changed(m.workshop.id);
   }
@@ -302,9 +354,25 @@ export class WorkshopService {
     for (const m of this.store.members(workshopId)) this.pushView(m.learnerId);
   }
 
-  /** Keep VMs ready for every student of the workshops in progress. */
+  /**
+   * Keep a VM ready for every student of a workshop in progress who is connected now: made-up members who
+   * never come back, and students who went home, hold no VM; as they go, the target falls with them.
+   */
   private rewarm(): void {
-    const students = this.store.active().reduce((n, w) => n + this.store.members(w.id).length, 0);
-    this.deps.capacity.warmFor(students);
+    const online = [...this.memberSockets.keys()].filter((id) => this.isInRoom(id)).length;
+    // Up at once (a class arriving); down only after a while: a student reloading the page is gone for a
+    // moment, and a target that dips and comes back would have VMs stopped and started for nothing.
+    if (online >= this.warmTarget) {
+      if (this.warmDown) clearTimeout(this.warmDown);
+      this.warmDown = null;
+      if (online !== this.warmTarget) this.deps.capacity.warmFor((this.warmTarget = online));
+      return;
+    }
+    this.warmDown ??= setTimeout(() => {
+      this.warmDown = null;
+      const now = [...this.memberSockets.keys()].filter((id) => this.isInRoom(id)).length;
+      if (now < this.warmTarget) this.deps.capacity.warmFor((this.warmTarget = now));
+    }, WARM_DOWN_AFTER_MS);
+    this.warmDown.unref?.();
   }
 }

@@ -1,7 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Broadcast } from '@jaillab/protocol';
-import { nameKey, newJoinCode, newMemberKey } from './join-code.js';
+import { type Broadcast, DEFAULT_ROOM_SIZE, normaliseDisplayName } from '@jaillab/protocol';
+import { newJoinCode, newMemberKey } from './join-code.js';
+import { MemberKeyHash } from './member-key-hash.js';
+import { nameSkeleton } from './name-skeleton.js';
 
 /**
  * Workshops in SQLite: the workshop, its lessons (open or locked), its members
@@ -17,6 +19,8 @@ export interface WorkshopRow {
   endsAt: string | null;
   createdAt: string;
   endedAt: string | null;
+  /** The most students it takes. */
+  roomSize: number;
 }
 
 export interface MemberRow {
@@ -26,8 +30,11 @@ export interface MemberRow {
   joinedAt: string;
 }
 
-/** Why a join did not go through. */
-export type JoinRefusal = 'unknown-workshop' | 'name-taken' | 'workshop-ended';
+/**
+ * Why a join did not go through: the name is someone else's (or a removed student's), the room is full,
+ * or this learner was removed from it by the instructor.
+ */
+export type JoinRefusal = 'name-taken' | 'workshop-full' | 'removed';
 
 /** One learner's runs of one lesson, oldest first, as the dashboard reads them. */
 export interface RunRow {
@@ -39,7 +46,6 @@ export interface RunRow {
   solutionShown: boolean;
 }
 
-const hash = (s: string): string => createHash('sha256').update(s).digest('hex');
 const now = (): string => new Date().toISOString();
 
 interface WorkshopDbRow {
@@ -50,6 +56,7 @@ interface WorkshopDbRow {
   ends_at: string | null;
   created_at: string;
   ended_at: string | null;
+  room_size: number | null;
 }
 
 const toWorkshop = (r: WorkshopDbRow): WorkshopRow => ({
@@ -60,12 +67,22 @@ const toWorkshop = (r: WorkshopDbRow): WorkshopRow => ({
   endsAt: r.ends_at,
   createdAt: r.created_at,
   endedAt: r.ended_at,
+  roomSize: r.room_size ?? DEFAULT_ROOM_SIZE,
 });
 
 export class WorkshopStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly keys: MemberKeyHash;
 
-  create(title: string, lessonIds: string[], endsAt: string | null): WorkshopRow {
+  /** `secret`: the server's (config/server-secret.ts), for member keys at rest. */
+  constructor(
+    private readonly db: Database.Database,
+    secret: Buffer,
+  ) {
+    this.keys = new MemberKeyHash(secret);
+    this.renormaliseNames();
+  }
+
+  create(title: string, lessonIds: string[], endsAt: string | null, roomSize: number = DEFAULT_ROOM_SIZE): WorkshopRow {
     const id = `w_${randomBytes(9).toString('base64url')}`;
     const lessons = lessonIds.map((lid) => ({ id: lid, open: true }));
     // A code is unique among all workshops, ended ones included: an old link never opens a new room.
@@ -73,8 +90,8 @@ export class WorkshopStore {
       const code = newJoinCode();
       try {
         this.db
-          .prepare('INSERT INTO workshops (id, code, title, lessons_json, ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(id, code, title, JSON.stringify(lessons), endsAt, now());
+          .prepare('INSERT INTO workshops (id, code, title, lessons_json, ends_at, created_at, room_size) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(id, code, title, JSON.stringify(lessons), endsAt, now(), roomSize);
         return this.get(id)!;
       } catch (e) {
         if (attempt > 5 || !/UNIQUE/.test((e as Error).message)) throw e;
@@ -108,6 +125,10 @@ export class WorkshopStore {
     this.db.prepare('UPDATE workshops SET lessons_json = ? WHERE id = ?').run(JSON.stringify(lessons), id);
   }
 
+  setRoomSize(id: string, roomSize: number): void {
+    this.db.prepare('UPDATE workshops SET room_size = ? WHERE id = ?').run(roomSize, id);
+  }
+
   end(id: string): void {
     this.db.prepare('UPDATE workshops SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now(), id);
   }
@@ -115,43 +136,88 @@ export class WorkshopStore {
   /**
    * A learner joins as `name`. The same name with its key (from another browser) is the same member:
    * the result names the learner the browser is to become. A name another member holds, without its
-   * key, is refused; a learner already in the room keeps the name they joined with.
+   * key, is refused; a learner already in the room keeps the name they joined with. Names compare by
+   * their TR39 skeleton (name-skeleton.ts). A new member (not a rejoin) needs a place in the room and
+   * `admitNew`'s leave (the per-address budget); a student the instructor removed stays out, and so
+   * does their name.
    */
-  join(workshopId: string, learnerId: string, name: string, key: string | undefined): { member: MemberRow; memberKey: string } | 'name-taken' {
+  join(workshopId: string, learnerId: string, name: string, key: string | undefined, admitNew: () => string | null = () => null): { member: MemberRow; memberKey: string } | JoinRefusal | { refused: string } {
     return this.db.transaction(() => {
+      const skeleton = nameSkeleton(name);
       const holder = this.db
         .prepare('SELECT learner_id, key_hash FROM workshop_members WHERE workshop_id = ? AND name_key = ? AND removed_at IS NULL')
-        .get(workshopId, nameKey(name)) as { learner_id: string; key_hash: string } | undefined;
+        .get(workshopId, skeleton) as { learner_id: string; key_hash: string } | undefined;
       if (holder) {
-        if (holder.learner_id === learnerId || (key !== undefined && hash(key) === holder.key_hash)) {
+        const keyFits = key !== undefined && this.keys.matches(key, holder.key_hash);
+        if (holder.learner_id === learnerId || keyFits) {
           // Same member: keep their key working, or hand them a fresh one if this browser has none.
-          const memberKey = key !== undefined && hash(key) === holder.key_hash ? key : this.rekey(workshopId, holder.learner_id);
+          const memberKey = keyFits ? key : this.rekey(workshopId, holder.learner_id);
+          if (keyFits && !this.keys.isCurrent(holder.key_hash)) this.storeKey(workshopId, holder.learner_id, key);
           return { member: this.member(workshopId, holder.learner_id)!, memberKey };
         }
         return 'name-taken' as const;
       }
       const existing = this.member(workshopId, learnerId);
       if (existing) return { member: existing, memberKey: this.rekey(workshopId, learnerId) };
+      if (this.wasRemoved(workshopId, learnerId)) return 'removed' as const;
+      if (this.removedName(workshopId, skeleton)) return 'name-taken' as const;
+      if (this.members(workshopId).length >= (this.get(workshopId)?.roomSize ?? DEFAULT_ROOM_SIZE)) return 'workshop-full' as const;
+      const refused = admitNew();
+      if (refused) return { refused };
       const memberKey = newMemberKey();
       this.db
         .prepare(
           `INSERT INTO workshop_members (workshop_id, learner_id, name, name_key, key_hash, joined_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (workshop_id, learner_id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, key_hash = excluded.key_hash, joined_at = excluded.joined_at, removed_at = NULL`,
+           ON CONFLICT (workshop_id, learner_id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, key_hash = excluded.key_hash, joined_at = excluded.joined_at, removed_at = NULL, removed_by = NULL`,
         )
-        .run(workshopId, learnerId, name, nameKey(name), hash(memberKey), now());
+        .run(workshopId, learnerId, normaliseDisplayName(name), skeleton, this.keys.hash(memberKey), now());
       return { member: this.member(workshopId, learnerId)!, memberKey };
     })();
   }
 
   private rekey(workshopId: string, learnerId: string): string {
     const key = newMemberKey();
-    this.db.prepare('UPDATE workshop_members SET key_hash = ? WHERE workshop_id = ? AND learner_id = ?').run(hash(key), workshopId, learnerId);
+    this.storeKey(workshopId, learnerId, key);
     return key;
   }
 
-  /** Leaves (the student) or removes (the instructor): the name is free again; the learner's work stays theirs. */
-  remove(workshopId: string, learnerId: string): boolean {
-    return this.db.prepare('UPDATE workshop_members SET removed_at = ? WHERE workshop_id = ? AND learner_id = ? AND removed_at IS NULL').run(now(), workshopId, learnerId).changes > 0;
+  private storeKey(workshopId: string, learnerId: string, key: string): void {
+    this.db.prepare('UPDATE workshop_members SET key_hash = ? WHERE workshop_id = ? AND learner_id = ?').run(this.keys.hash(key), workshopId, learnerId);
+  }
+
+  private wasRemoved(workshopId: string, learnerId: string): boolean {
+    return this.db.prepare("SELECT 1 FROM workshop_members WHERE workshop_id = ? AND learner_id = ? AND removed_by = 'instructor'").get(workshopId, learnerId) !== undefined;
+  }
+
+  private removedName(workshopId: string, skeleton: string): boolean {
+    return this.db.prepare("SELECT 1 FROM workshop_members WHERE workshop_id = ? AND name_key = ? AND removed_by = 'instructor'").get(workshopId, skeleton) !== undefined;
+  }
+
+  /**
+   * Names kept before names were normalised (control characters, look-alikes) are normalised and re-keyed
+   * at start-up. Two that now collide keep their old keys: both stay in the room, the next joiner does not.
+   */
+  private renormaliseNames(): void {
+    const rows = this.db.prepare('SELECT rowid, workshop_id, name, name_key FROM workshop_members WHERE removed_at IS NULL').all() as Array<{ rowid: number; workshop_id: string; name: string; name_key: string }>;
+    const update = this.db.prepare('UPDATE workshop_members SET name = ?, name_key = ? WHERE rowid = ?');
+    for (const r of rows) {
+      const name = normaliseDisplayName(r.name) || '?';
+      const skeleton = nameSkeleton(name);
+      if (name === r.name && skeleton === r.name_key) continue;
+      try {
+        update.run(name, skeleton, r.rowid);
+      } catch {
+        update.run(name, r.name_key, r.rowid);
+      }
+    }
+  }
+
+  /**
+   * Leaves (the student: the name is free again) or removes (the instructor: that learner and their name
+   * stay out of this workshop). Either way the learner's work stays theirs.
+   */
+  remove(workshopId: string, learnerId: string, by: 'left' | 'instructor'): boolean {
+    return this.db.prepare('UPDATE workshop_members SET removed_at = ?, removed_by = ? WHERE workshop_id = ? AND learner_id = ? AND removed_at IS NULL').run(now(), by, workshopId, learnerId).changes > 0;
   }
 
   member(workshopId: string, learnerId: string): MemberRow | null {
@@ -191,13 +257,13 @@ export class WorkshopStore {
     return rows.reverse().map((r) => ({ message: r.message, sentAt: r.sent_at }));
   }
 
-  /** Every finished run of the members in the workshop's lessons, oldest first. */
+  /** Every finished run the members made in the workshop (not before joining, not while out of it), oldest first. */
   runs(workshopId: string): RunRow[] {
     const rows = this.db
       .prepare(
         `SELECT r.learner_id, r.lesson_id, r.created_at, r.outcome, r.verdicts_json, r.solution_shown FROM runs r
-         JOIN workshop_members m ON m.learner_id = r.learner_id AND m.workshop_id = ? AND m.removed_at IS NULL
-         WHERE r.finished_at IS NOT NULL ORDER BY r.created_at, r.rowid`,
+         JOIN workshop_members m ON m.learner_id = r.learner_id AND m.workshop_id = r.workshop_id AND m.removed_at IS NULL
+         WHERE r.workshop_id = ? AND r.finished_at IS NOT NULL ORDER BY r.created_at, r.rowid`,
       )
       .all(workshopId) as Array<{ learner_id: string; lesson_id: string; created_at: string; outcome: string | null; verdicts_json: string | null; solution_shown: number }>;
     return rows.map((r) => ({

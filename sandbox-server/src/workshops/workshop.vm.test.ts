@@ -76,9 +76,9 @@ describe('a workshop', () => {
     // The export has a row per student and lesson.
     const exported = await teacher.request({ type: 'workshop-export', workshopId: workshop.id }, 'workshop-export');
     const rows = exported.csv.trimEnd().split('\r\n');
-    expect(rows[0]).toBe('student,lesson,passed,runs,first_pass_at,hints_used,solution_shown_before_passing');
-    expect(rows).toContainEqual(expect.stringMatching(new RegExp(`^Ada,${FIRST_LESSON},yes,1,\\d{4}-.*,0,no$`)));
-    expect(rows).toContainEqual(`Bob,${FIRST_LESSON},no,1,,0,`);
+    expect(rows[0]).toBe('"student","lesson","passed","runs","first_pass_at","hints_used","solution_shown_before_passing"');
+    expect(rows).toContainEqual(expect.stringMatching(new RegExp(`^"Ada","${FIRST_LESSON}","yes","1","\\d{4}-.*","0","no"$`)));
+    expect(rows).toContainEqual(`"Bob","${FIRST_LESSON}","no","1","","0",""`);
     expect(rows).toHaveLength(1 + 2 * 2);
 
     // Ada on another browser: her name and key make it her again (a new token for the same learner).

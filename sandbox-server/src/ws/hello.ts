@@ -10,7 +10,7 @@ export interface HelloDeps {
   instructorToken: string;
 }
 
-export type Greeting = { ok: true; learner: Learner; instructor: boolean; welcome: ServerMessage } | { ok: false; message: string };
+export type Greeting = { ok: true; learner: Learner; instructor: boolean; welcome: Extract<ServerMessage, { type: 'welcome' }> } | { ok: false; code: 'forbidden' | 'rate-limited'; message: string };
 
 /** Compares in constant time, so the token cannot be guessed byte by byte from response times. */
 function sameToken(given: string, expected: string): boolean {
@@ -21,15 +21,18 @@ function sameToken(given: string, expected: string): boolean {
 
 /**
  * A socket's `hello`: who this is (the learner whose token it brings, or a new
- * one), and whether it holds the instructor token. A wrong instructor token
+ * one, if `mayCreate` allows), and whether it holds the instructor token. A wrong instructor token
  * is refused outright rather than quietly downgraded, so a mistyped token is
  * noticed.
  */
-export function greet(learnerToken: string | undefined, instructorToken: string | undefined, d: HelloDeps): Greeting {
-  if (instructorToken !== undefined && !sameToken(instructorToken, d.instructorToken)) return { ok: false, message: 'wrong instructor token' };
+export function greet(learnerToken: string | undefined, instructorToken: string | undefined, d: HelloDeps, mayCreate: () => string | null = () => null): Greeting {
+  if (instructorToken !== undefined && !sameToken(instructorToken, d.instructorToken)) return { ok: false, code: 'forbidden', message: 'wrong instructor token' };
   let learner = learnerToken ? d.store.findLearner(learnerToken) : null;
   let newToken: string | undefined;
   if (!learner) {
+    // A new learner is a row kept for good and a queue place of its own: one address may make only so many.
+    const refusal = mayCreate();
+    if (refusal) return { ok: false, code: 'rate-limited', message: refusal };
     const created = d.store.createLearner();
     learner = created.learner;
     newToken = created.token;

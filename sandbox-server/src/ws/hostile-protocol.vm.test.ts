@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { OUTPUT_HIGH_WATER_BYTES, type ServerMessage } from '@jaillab/protocol';
@@ -80,6 +81,48 @@ describe('a hostile socket', () => {
     for (const s of sockets) s.close();
     await Promise.all(sockets.map((s) => s.closed));
     expect(await doorOpens()).toBe(true);
+  });
+
+  it('issue 25 #1 over real sockets: with 64 idle sockets from this address, a member and the instructor get in with their door passes', async () => {
+    const teacher = await JailLabClient.connect(server.url, { instructorToken: 'own-server-instructor-token-0123' });
+    expect(teacher.welcome.doorPass).toMatch(/^i\./);
+    const { workshop } = await teacher.request({ type: 'workshop-create', title: 'Door', lessonIds: [FIRST_LESSON] }, 'workshop-created');
+    const ada = await JailLabClient.connect(server.url);
+    const joined = await ada.request({ type: 'workshop-join', code: workshop.code, name: 'Ada' }, 'workshop-joined');
+    ada.close();
+    teacher.close();
+    const attacker = await JailLabClient.connect(server.url);
+    const idle = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_ADDRESS - 1 }, () => RawSocket.open(server.url)));
+    for (const s of idle) s.send({ type: 'hello', learnerToken: attacker.welcome.learnerToken });
+    await Promise.all(idle.map((s) => s.next(isWelcome)));
+    expect(await upgradeStatus(server.url)).toBe(403);
+    // The pass rides as a subprotocol; the server picks "jaillab" and counts the socket against its member.
+    const adaAgain = await JailLabClient.connect(server.url, { learnerToken: ada.welcome.learnerToken!, doorPass: joined.doorPass! });
+    expect(adaAgain.welcome.learnerId).toBe(ada.welcome.learnerId);
+    expect(adaAgain.welcome.doorPass).toBe(joined.doorPass);
+    const teacherAgain = await JailLabClient.connect(server.url, { instructorToken: 'own-server-instructor-token-0123', doorPass: teacher.welcome.doorPass! });
+    expect(teacherAgain.welcome.instructor).toBe(true);
+    for (const c of [attacker, adaAgain, teacherAgain, ...idle]) c.close();
+    expect(await doorOpens()).toBe(true);
+  });
+
+  it('issue 25 #8 over real HTTP: a rebinding Host is refused at the page and the socket; a bad percent-encoding is a 400', async () => {
+    const { port } = new URL(server.url);
+    const status = (path: string, host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status('/api/health', `127.0.0.1:${port}`)).toBe(200);
+    expect(await status('/api/health', `rebind.attacker.example:${port}`)).toBe(421);
+    expect(await status('/%E0%A4%A', `127.0.0.1:${port}`)).toBe(400);
+    expect(await status('/api/lessons/%E0%A4%A', `127.0.0.1:${port}`)).toBe(400);
+    const rebound = new WebSocket(server.url.replace(/^http/, 'ws') + '/ws', { headers: { host: `rebind.attacker.example:${port}` }, origin: `http://rebind.attacker.example:${port}` });
+    expect(await new Promise<number>((resolve) => rebound.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)).on('open', () => resolve(101)).on('error', () => {}))).toBe(403);
   });
 
   it('a text frame that is not UTF-8 closes that socket (1007) and nothing else', async () => {

@@ -6,6 +6,8 @@ import type { ShellService } from '../shell/shell-service.js';
 import type { Learner, Store } from '../store/store.js';
 import type { RunExecutor } from '../execution/run-executor.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
+import type { DoorPasses } from './door-pass.js';
+import type { IdentityLimits } from './identity-limits.js';
 import type { RunRateLimits } from './run-rate-limits.js';
 import type { ShellChannels } from './shell-channels.js';
 
@@ -21,6 +23,10 @@ export interface SessionDeps {
   /** Shared by all sockets: runs started per learner and per address. */
   runLimits: RunRateLimits;
   workshops: WorkshopService;
+  /** Shared by all sockets: new learners, new members and wrong join codes, per address. */
+  identityLimits: IdentityLimits;
+  /** Issues the door passes members and instructors present at the upgrade. */
+  doorPasses: DoorPasses;
   log: (line: string) => void;
 }
 
@@ -47,8 +53,8 @@ export interface SessionContext {
   joinedRoom(): void;
 }
 
-/** Every message but the two the session handles itself (hello, ack): these need a learner. */
-export type LearnerMessage = Exclude<ClientMessage, { type: 'hello' | 'ack' }>;
+/** Every message but those the session handles itself (hello, ack, heartbeat): these need a learner. */
+export type LearnerMessage = Exclude<ClientMessage, { type: 'hello' | 'ack' | 'heartbeat' }>;
 export type LearnerMessageType = LearnerMessage['type'];
 type MessageOf<T extends LearnerMessageType> = Extract<LearnerMessage, { type: T }>;
 

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,9 @@ import { WorkshopService } from '../workshops/workshop-service.js';
 import { RunRateLimits } from './run-rate-limits.js';
 import type { SessionDeps } from './session-context.js';
 import { SocketSession } from './session.js';
+import { DoorPasses } from './door-pass.js';
+import { IdentityLimits } from './identity-limits.js';
+import { FakeSocket } from '../../test/fake-socket.js';
 
 /**
  * The socket protocol without a VM: a stand-in socket, the real store, lessons
@@ -24,27 +26,6 @@ import { SocketSession } from './session.js';
 
 const LESSON = 'first-jail/a-jail-that-leaks';
 const INSTRUCTOR = 'session-test-instructor-token-01';
-
-class FakeSocket extends EventEmitter {
-  bufferedAmount = 0;
-  readonly texts: ServerMessage[] = [];
-  readonly frames: Uint8Array[] = [];
-  closedWith: number | null = null;
-  send(data: string | Uint8Array): void {
-    if (typeof data === 'string') this.texts.push(JSON.parse(data) as ServerMessage);
-    else this.frames.push(data);
-  }
-  close(code?: number): void {
-    this.closedWith = code ?? 1000;
-  }
-  /** The browser sends a message. */
-  say(msg: unknown): void {
-    this.emit('message', Buffer.from(typeof msg === 'string' ? msg : JSON.stringify(msg)), false);
-  }
-  last(): ServerMessage {
-    return this.texts.at(-1)!;
-  }
-}
 
 class FakeRun {
   readonly log = new RunLog();
@@ -81,6 +62,8 @@ function newSession(): FakeSocket {
     shells: {} as ShellService,
     runLimits: new RunRateLimits(),
     workshops,
+    identityLimits: new IdentityLimits(),
+    doorPasses: new DoorPasses(Buffer.alloc(32, 1)),
     log: () => {},
   };
   new SocketSession(ws as never, deps, '127.0.0.1');
@@ -100,7 +83,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'jaillab-session-test-'));
   store = new Store(dataDir);
   catalog = await LessonCatalog.load(loadConfig().lessonsDir);
-  workshops = new WorkshopService({ store, catalog, log: () => {}, capacity: { stats: () => ({ accelerator: 'tcg', ready: 0, starting: 0, inUse: 0, queued: 0, slots: 1, runners: [] }), warmFor: () => {} } });
+  workshops = new WorkshopService({ store, catalog, log: () => {}, secret: Buffer.alloc(32, 1), capacity: { stats: () => ({ accelerator: 'tcg', ready: 0, starting: 0, inUse: 0, queued: 0, slots: 1, runners: [] }), warmFor: () => {} } });
 });
 afterAll(() => {
   workshops.close();

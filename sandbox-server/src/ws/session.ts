@@ -1,4 +1,4 @@
-import type { ClientMessage, ErrorCode, ServerMessage } from '@jaillab/protocol';
+import { type ClientMessage, type ErrorCode, type ServerMessage, SOCKET_IDLE_TIMEOUT_MS } from '@jaillab/protocol';
 import type { RawData, WebSocket } from 'ws';
 import type { Run } from '../runs/run.js';
 import type { Learner } from '../store/store.js';
@@ -39,6 +39,9 @@ export class SocketSession {
   private readonly watching = new Set<() => void>();
   private readonly following = new Map<string, () => void>();
   private readonly helloTimer: NodeJS.Timeout;
+  /** After hello: closes the socket once it has sent nothing for SOCKET_IDLE_TIMEOUT_MS. */
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lastMessageAt = Date.now();
   private context: SessionContext | null = null;
 
   constructor(
@@ -79,6 +82,8 @@ export class SocketSession {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
+    this.lastMessageAt = Date.now();
+    this.ticket?.active();
     const admission = this.guard.admit(data, isBinary);
     if (admission.kind === 'close') return this.ws.close(1008, 'too many messages');
     if (admission.kind === 'drop') {
@@ -98,6 +103,7 @@ export class SocketSession {
   private dispatch(msg: ClientMessage): void {
     if (msg.type === 'hello') return this.hello(msg.learnerToken, msg.instructorToken);
     if (msg.type === 'ack') return this.pump.acked(msg.bytes);
+    if (msg.type === 'heartbeat') return;
     if (!this.context) return this.error('not-hello', 'say hello first');
     const handle = handlers[msg.type] as (m: LearnerMessage, ctx: SessionContext) => void;
     handle(msg, this.context);
@@ -105,10 +111,14 @@ export class SocketSession {
 
   private hello(learnerToken: string | undefined, instructorToken: string | undefined): void {
     if (this.learner) return this.error('bad-message', 'hello was already said on this socket');
-    const greeting = greet(learnerToken, instructorToken, this.deps);
-    if (!greeting.ok) return this.error('forbidden', greeting.message);
+    const greeting = greet(learnerToken, instructorToken, this.deps, () => this.deps.identityLimits.newLearner(this.address));
+    if (!greeting.ok) {
+      this.error(greeting.code, greeting.message);
+      if (greeting.code === 'rate-limited') this.ws.close(1008, 'too many new learners');
+      return;
+    }
     const inRoom = this.deps.workshops.isInRoom(greeting.learner.id);
-    const refusal = this.ticket?.settle(inRoom ? { member: greeting.learner.id } : 'address') ?? null;
+    const refusal = this.ticket?.settle(greeting.instructor ? 'instructor' : inRoom ? { member: greeting.learner.id } : 'address') ?? null;
     if (refusal) {
       this.error('rate-limited', refusal);
       return this.ws.close(1008, refusal);
@@ -116,6 +126,7 @@ export class SocketSession {
     this.learner = greeting.learner;
     this.instructor = greeting.instructor;
     clearTimeout(this.helloTimer);
+    this.armIdleTimer();
     this.context = {
       learner: greeting.learner,
       instructor: greeting.instructor,
@@ -129,10 +140,21 @@ export class SocketSession {
       inRoom: () => this.deps.workshops.isInRoom(greeting.learner.id),
       joinedRoom: () => void this.ticket?.settle({ member: greeting.learner.id }),
     };
-    this.send(greeting.welcome);
+    const doorPass = greeting.instructor ? this.deps.doorPasses.forInstructor() : inRoom ? this.deps.doorPasses.forMember(greeting.learner.id) : undefined;
+    this.send(doorPass ? { ...greeting.welcome, doorPass } : greeting.welcome);
     // A workshop student hears about their workshop (lessons opened, broadcasts, its end) as it changes.
     if (this.deps.workshops.store.membershipOf(greeting.learner.id))
       this.follow('membership', this.deps.workshops.attachMember(greeting.learner.id, (workshop) => this.send({ type: 'workshop', workshop })));
+  }
+
+  /** One timer per socket, re-armed for what is left of the idle time rather than on every message. */
+  private armIdleTimer(): void {
+    const left = this.lastMessageAt + SOCKET_IDLE_TIMEOUT_MS - Date.now();
+    this.idleTimer = setTimeout(() => {
+      if (this.closed) return;
+      if (Date.now() - this.lastMessageAt >= SOCKET_IDLE_TIMEOUT_MS) this.ws.close(1008, 'idle');
+      else this.armIdleTimer();
+    }, Math.max(0, left));
   }
 
   private follow(name: string, stop: (() => void) | null): void {
@@ -164,6 +186,7 @@ export class SocketSession {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.helloTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const unsubscribe of this.watching) unsubscribe();
     this.watching.clear();
     for (const stop of this.following.values()) stop();

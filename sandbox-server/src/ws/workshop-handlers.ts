@@ -2,7 +2,7 @@ import type { ErrorCode } from '@jaillab/protocol';
 import { WorkshopError } from '../workshops/workshop-service.js';
 import type { Handlers, SessionContext } from './session-context.js';
 
-type InstructorOnly = 'workshop-create' | 'workshop-list' | 'workshop-watch' | 'workshop-unwatch' | 'workshop-lessons' | 'workshop-broadcast' | 'workshop-end' | 'workshop-remove' | 'workshop-export' | 'drop-in' | 'drop-out';
+type InstructorOnly = 'workshop-create' | 'workshop-room-size' | 'workshop-list' | 'workshop-watch' | 'workshop-unwatch' | 'workshop-lessons' | 'workshop-broadcast' | 'workshop-end' | 'workshop-remove' | 'workshop-export' | 'drop-in' | 'drop-out';
 
 /** Runs a workshop action, turning its refusals into the error reply. */
 function attempt(ctx: SessionContext, requestId: string | undefined, action: () => void): void {
@@ -25,8 +25,12 @@ function instructor<T extends object>(handle: (msg: T, ctx: SessionContext) => v
 
 const instructorHandlers: Handlers<InstructorOnly> = {
   'workshop-create': instructor((msg, ctx) => {
-    const workshop = ctx.deps.workshops.create(msg.title, msg.lessonIds, msg.endsAt ?? null);
+    const workshop = ctx.deps.workshops.create(msg.title, msg.lessonIds, msg.endsAt ?? null, msg.roomSize);
     ctx.send({ type: 'workshop-created', requestId: msg.requestId, workshop });
+  }),
+  'workshop-room-size': instructor((msg, ctx) => {
+    ctx.deps.workshops.setRoomSize(msg.workshopId, msg.roomSize);
+    ctx.send({ type: 'workshop-dashboard', workshopId: msg.workshopId, dashboard: ctx.deps.workshops.dashboard(msg.workshopId) });
   }),
   'workshop-list': instructor((msg, ctx) => ctx.send({ type: 'workshop-list', requestId: msg.requestId, workshops: ctx.deps.workshops.list() })),
   'workshop-watch': instructor((msg, ctx) => {
@@ -54,11 +58,25 @@ const instructorHandlers: Handlers<InstructorOnly> = {
 
 const studentHandlers: Handlers<'workshop-join' | 'workshop-leave' | 'workshop-get'> = {
   'workshop-join'(msg, ctx) {
+    // Codes are guessed from an address, not a socket: wrong ones are charged to the address and logged.
+    const limits = ctx.deps.identityLimits;
+    const slowDown = limits.mayTryCode(ctx.address);
+    if (slowDown) return ctx.error('rate-limited', slowDown, msg.requestId);
     attempt(ctx, msg.requestId, () => {
-      const joined = ctx.deps.workshops.join(ctx.learner.id, msg.code, msg.name, msg.memberKey);
+      let joined: ReturnType<typeof ctx.deps.workshops.join>;
+      try {
+        joined = ctx.deps.workshops.join(ctx.learner.id, msg.code, msg.name, msg.memberKey, () => limits.newMember(ctx.address));
+      } catch (e) {
+        if (e instanceof WorkshopError && e.code === 'unknown-workshop') {
+          limits.codeFailed(ctx.address);
+          ctx.deps.log(`workshop: wrong join code ${JSON.stringify(msg.code)} from ${ctx.address} (learner ${ctx.learner.id})`);
+        }
+        throw e;
+      }
       // Rejoining as themselves from another browser: this browser becomes that learner (and reconnects as them).
+      const member = joined.becomeLearner ?? ctx.learner.id;
       const learnerToken = joined.becomeLearner ? ctx.deps.store.issueToken(joined.becomeLearner) : undefined;
-      ctx.send({ type: 'workshop-joined', requestId: msg.requestId, workshop: joined.view, memberKey: joined.memberKey, ...(learnerToken ? { learnerToken } : {}) });
+      ctx.send({ type: 'workshop-joined', requestId: msg.requestId, workshop: joined.view, memberKey: joined.memberKey, ...(learnerToken ? { learnerToken } : {}), doorPass: ctx.deps.doorPasses.forMember(member) });
       if (!learnerToken) {
         ctx.joinedRoom();
         ctx.follow('membership', ctx.deps.workshops.attachMember(ctx.learner.id, (workshop) => ctx.send({ type: 'workshop', workshop })));

@@ -50,6 +50,9 @@ export const workspaceHandlers: Handlers<'lesson-state-get' | 'code-save' | 'pro
   'solution-get'(msg, ctx) {
     const lesson = ctx.deps.catalog.get(msg.lessonId);
     if (!lesson) return ctx.error('unknown-lesson', `there is no lesson "${msg.lessonId}"`, msg.requestId);
+    // A locked lesson's solution is as locked as its Run button.
+    const locked = ctx.deps.workshops.refusal(ctx.learner.id, lesson.id, 'solution');
+    if (locked) return ctx.error(locked.code, locked.message, msg.requestId);
     // Recorded before it is sent: a pass after this is a pass with the solution.
     ctx.deps.store.recordSolutionView(ctx.learner.id, lesson.id);
     ctx.send({ type: 'solution', requestId: msg.requestId, lessonId: lesson.id, fileName: lesson.starterFileName, source: lesson.solution });

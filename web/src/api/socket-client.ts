@@ -1,6 +1,7 @@
-import { ClientMessage, decodeOutputFrame, type OutputFrame, ServerMessage } from '@jaillab/protocol';
+import { ClientMessage, decodeOutputFrame, HEARTBEAT_INTERVAL_MS, type OutputFrame, ServerMessage, socketProtocols } from '@jaillab/protocol';
 import type { ConnectionState, Welcome } from './connection-state.js';
 import { initialConnectionState } from './connection-state.js';
+import { loadDoorPass, saveDoorPass } from './door-pass.js';
 import { Emitter } from './emitter.js';
 import { loadInstructorToken, saveInstructorToken } from './instructor-token.js';
 import { loadLearnerToken, saveLearnerToken } from './learner-token.js';
@@ -25,8 +26,10 @@ export interface ReceivedOutput {
 /**
  * The browser's end of JailLab's one WebSocket (/ws, same origin).
  *
- * - Says `hello` first with the learner token from localStorage, and stores the
- *   token the server returns in `welcome` when it made a new learner.
+ * - Offers the door pass it was given (a workshop member's, an instructor's) at
+ *   the upgrade, says `hello` first with the learner token from localStorage,
+ *   and stores the token and pass the server returns in `welcome`.
+ * - Sends a `heartbeat` while connected: the server closes sockets that say nothing.
  * - Validates every incoming message with the protocol's zod schemas; anything
  *   else is reported as a problem, never acted on.
  * - Reconnects on its own with backoff, forever, and publishes its state so the
@@ -52,6 +55,7 @@ export class SocketClient {
   private attempt = 0;
   private retryTimer: number | undefined;
   private welcomeTimer: number | undefined;
+  private heartbeatTimer: number | undefined;
   private started = false;
   private disposed = false;
   private current: ConnectionState = initialConnectionState;
@@ -88,6 +92,7 @@ export class SocketClient {
     window.removeEventListener('online', this.onBrowserOnline);
     window.clearTimeout(this.retryTimer);
     window.clearTimeout(this.welcomeTimer);
+    window.clearInterval(this.heartbeatTimer);
     this.ws?.close(1000, 'page closed');
     this.ws = null;
   }
@@ -139,7 +144,7 @@ export class SocketClient {
     this.setState({ status: 'connecting', attempt: this.attempt, lastError: this.lastError });
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.url);
+      ws = new WebSocket(this.url, socketProtocols(loadDoorPass()));
     } catch (e) {
       this.lost(generation, `cannot open the socket: ${(e as Error).message}`);
       return;
@@ -164,6 +169,7 @@ export class SocketClient {
   private lost(generation: number, reason: string): void {
     if (generation !== this.generation || this.disposed) return;
     window.clearTimeout(this.welcomeTimer);
+    window.clearInterval(this.heartbeatTimer);
     const wasWelcomed = this.current.status === 'connected';
     this.ws = null;
     this.lastError = reason;
@@ -210,6 +216,9 @@ export class SocketClient {
     if (msg.type === 'welcome') {
       window.clearTimeout(this.welcomeTimer);
       if (msg.learnerToken) saveLearnerToken(msg.learnerToken);
+      if (msg.doorPass) saveDoorPass(msg.doorPass);
+      window.clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = window.setInterval(() => this.send({ type: 'heartbeat' }), HEARTBEAT_INTERVAL_MS);
       this.welcomedAt = Date.now();
       this.lastError = null;
       this.lastWelcomeMsg = msg;

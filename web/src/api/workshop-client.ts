@@ -3,6 +3,7 @@ import { Emitter } from './emitter.js';
 import { saveLearnerToken } from './learner-token.js';
 import { Requests } from './requests.js';
 import type { SocketClient } from './socket-client.js';
+import { saveDoorPass } from './door-pass.js';
 
 export type DropIn = Extract<ServerMessage, { type: 'drop-in' }>;
 
@@ -68,6 +69,7 @@ export class WorkshopClient {
   async join(code: string, name: string, memberKey?: string): Promise<WorkshopView> {
     const r = await this.requests.send({ type: 'workshop-join', code, name, ...(memberKey ? { memberKey } : {}) }, 'workshop-joined');
     keepMemberKey(r.workshop.id, r.memberKey);
+    if (r.doorPass) saveDoorPass(r.doorPass);
     if (r.learnerToken) {
       // Rejoined as themselves from another browser: this browser becomes that learner.
       saveLearnerToken(r.learnerToken);
