@@ -154,9 +154,16 @@ export class VmPool implements VmBackend {
     };
   }
 
-  /** Keep `n` more VMs ready than configured (0: back to the configured size; extra ready VMs are not killed, just used up). */
+  /**
+   * Keep `n` more VMs ready than configured (a workshop's members online). Going down, the ready VMs beyond the
+   * new target are stopped (newest first: the oldest have waited longest and are as good), so an emptied room gives
+   * its memory back; VMs serving runs are never touched.
+   */
   setExtraReady(n: number): void {
     this.extraReady = Math.max(0, n);
+    const surplus = this.ready.length - (this.o.size + this.extraReady + this.waiters.length);
+    // Out of `ready` first, so their exit does not refill.
+    for (const vm of surplus > 0 ? this.ready.splice(this.ready.length - surplus, surplus) : []) void vm.destroy();
     this.fill();
   }
 

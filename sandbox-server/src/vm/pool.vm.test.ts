@@ -40,6 +40,34 @@ describe('the VM pool', () => {
     }
     expect(pool.qemuPids()).toEqual([]);
   });
+
+  it('grows for a room and shrinks back when the room empties, never touching a VM that serves a run', async () => {
+    const image = await ensureGuestImage(config.cacheDir, () => {});
+    const runDir = await mkdtemp(join(tmpdir(), 'jl-pool-'));
+    const pool = new VmPool({ image, accelerator: 'auto', size: 1, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir, log: () => {} });
+    await pool.start();
+    const until = async (what: string, ok: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 60_000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${JSON.stringify(pool.stats())})`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      const serving = await pool.acquire();
+      pool.setExtraReady(2);
+      await until('three ready', () => pool.stats().ready === 3);
+      pool.setExtraReady(0);
+      expect(pool.stats().ready).toBe(1);
+      await until('the surplus gone', () => pool.qemuPids().length === 2);
+      // The one serving a run is still there.
+      expect(pool.qemuPids()).toContain(serving.pid);
+      await serving.destroy();
+    } finally {
+      await pool.close();
+      await rm(runDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('JAILLAB_ACCEL=kvm', () => {
