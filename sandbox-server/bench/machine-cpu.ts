@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { clockTicks } from './clock-ticks.js';
+import { clockTicks } from '../src/vm/clock-ticks.js';
 
 /**
  * CPU seconds the whole machine has been busy (all cores, /proc/stat): for

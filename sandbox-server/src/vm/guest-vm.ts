@@ -7,6 +7,7 @@ import type { Accelerator } from '@jaillab/protocol';
 import { AgentChannel } from './agent-channel.js';
 import type { VmExit } from './vm-backend.js';
 import { qemuProcessesUnder } from './jail/host-processes.js';
+import { recordQemuCpu } from './qemu-cpu.js';
 import { vmCgroups } from './jail/vm-cgroup.js';
 import { IN_VMM_ROOT, jailedQemu, signalFromExitCode, type VmmFiles, type VmmIdentity, vmmSpec } from './jail/vmm-jail.js';
 import { qemuArgs, type MachineSpec } from './qemu-args.js';
@@ -127,11 +128,12 @@ export class QemuProcess {
   async destroy(): Promise<VmExit> {
     this.destroying = true;
     if (this.isAlive) {
-      // QEMU first, so that its jailer reaps it and exits, and the kernel counts its CPU time to the server (a killed
-      // jailer would leave QEMU to be reaped elsewhere). The jailer itself if QEMU is not found or does not go.
+      // QEMU first, so that its jailer reaps it and exits (its CPU time read just before, vm/qemu-cpu.ts). The jailer
+      // itself if QEMU is not found or does not go.
       const qemu = this.pid;
       let killed = false;
       if (qemu !== undefined) {
+        recordQemuCpu(qemu);
         try {
           process.kill(qemu, 'SIGKILL');
           killed = true;

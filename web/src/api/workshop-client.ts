@@ -84,8 +84,13 @@ export class WorkshopClient {
 
   // --- instructors --------------------------------------------------------------
 
-  async create(title: string, lessonIds: string[], endsAt: string | null): Promise<WorkshopSummary> {
-    return (await this.requests.send({ type: 'workshop-create', title, lessonIds, ...(endsAt ? { endsAt } : {}) }, 'workshop-created')).workshop;
+  async create(title: string, lessonIds: string[], endsAt: string | null, roomSize: number): Promise<WorkshopSummary> {
+    return (await this.requests.send({ type: 'workshop-create', title, lessonIds, roomSize, ...(endsAt ? { endsAt } : {}) }, 'workshop-created')).workshop;
+  }
+
+  /** How many students the room takes; a student beyond it is told the room is full. */
+  setRoomSize(workshopId: string, roomSize: number): void {
+    this.socket.send({ type: 'workshop-room-size', requestId: `wrs-${Date.now().toString(36)}`, workshopId, roomSize });
   }
 
   async list(): Promise<WorkshopSummary[]> {

@@ -1,4 +1,4 @@
-import type { Dashboard } from '@jaillab/protocol';
+import { type Dashboard, DEFAULT_ROOM_SIZE } from '@jaillab/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useConnection, useLastWelcome } from '../app/connection.js';
 import { Link } from '../app/Link.js';
@@ -69,7 +69,7 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
       <header className="dashboard-header">
         <h1>{w.title}</h1>
         <span className="dashboard-meta">
-          {w.members} student{w.members === 1 ? '' : 's'} · {ended ? <strong data-testid="workshop-ended-label">ended</strong> : 'in progress'}
+          {w.members} of {w.roomSize ?? DEFAULT_ROOM_SIZE} student{w.members === 1 ? '' : 's'} · {ended ? <strong data-testid="workshop-ended-label">ended</strong> : 'in progress'}
           {w.endsAt && !ended && ` · until ${new Date(w.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`}
         </span>
         <span className="capacity" data-testid="capacity" title="The server's VMs and the runs waiting for one">
@@ -94,6 +94,7 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
         >
           Export CSV
         </button>
+        {!ended && <RoomSizeForm size={w.roomSize ?? DEFAULT_ROOM_SIZE} onSet={(n) => workshops.setRoomSize(w.id, n)} />}
         {!ended && (
           <button type="button" className="button" data-testid="end-workshop" onClick={() => confirm(`End "${w.title}"? Students keep their work, read-only.`) && workshops.end(w.id)}>
             End the workshop
@@ -129,5 +130,29 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
         )}
       </div>
     </div>
+  );
+}
+
+/** The room's size: how many students may join (a student beyond it is told the room is full). */
+function RoomSizeForm({ size, onSet }: { size: number; onSet: (n: number) => void }) {
+  const [value, setValue] = useState(String(size));
+  useEffect(() => setValue(String(size)), [size]);
+  const n = Number(value);
+  const valid = Number.isInteger(n) && n >= 1 && n <= 500;
+  return (
+    <form
+      className="room-size-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid && n !== size) onSet(n);
+      }}
+    >
+      <label>
+        Room size <input type="number" data-testid="room-size-input" min={1} max={500} value={value} onChange={(e) => setValue(e.target.value)} />
+      </label>
+      <button type="submit" className="button" data-testid="room-size-set" disabled={!valid || n === size}>
+        Set
+      </button>
+    </form>
   );
 }

@@ -1,4 +1,4 @@
-import type { CourseOutline, WorkshopSummary } from '@jaillab/protocol';
+import { type CourseOutline, DEFAULT_ROOM_SIZE, type WorkshopSummary } from '@jaillab/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { saveInstructorToken } from '../api/instructor-token.js';
 import { useConnection, useConnectionState, useLastWelcome } from '../app/connection.js';
@@ -46,6 +46,7 @@ function CreateForm({ outline }: { outline: CourseOutline }) {
   const [title, setTitle] = useState('');
   const [lessons, setLessons] = useState<Set<string>>(new Set(all));
   const [endsAt, setEndsAt] = useState('');
+  const [roomSize, setRoomSize] = useState(DEFAULT_ROOM_SIZE);
   const [error, setError] = useState<string | null>(null);
   const toggle = (id: string) =>
     setLessons((s) => {
@@ -58,7 +59,7 @@ function CreateForm({ outline }: { outline: CourseOutline }) {
     e.preventDefault();
     setError(null);
     const chosen = all.filter((id) => lessons.has(id));
-    workshops.create(title, chosen, endsAt ? new Date(endsAt).toISOString() : null).then(
+    workshops.create(title, chosen, endsAt ? new Date(endsAt).toISOString() : null, roomSize).then(
       (w) => navigate(workshopPath(w.id)),
       (err: Error) => setError(err.message),
     );
@@ -83,6 +84,10 @@ function CreateForm({ outline }: { outline: CourseOutline }) {
           </div>
         ))}
       </fieldset>
+      <label>
+        Room size (students who may join; more are told the room is full)
+        <input type="number" data-testid="workshop-room-size" min={1} max={500} value={roomSize} onChange={(e) => setRoomSize(Number(e.target.value))} required />
+      </label>
       <label>
         Ends at (optional)
         <input type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
