@@ -39,15 +39,21 @@ static int audit(const char *path, const struct stat *st, int type, struct FTW *
 
 /* Deny the system calls that reach into other processes (and a few a jailed service never needs) with EPERM. */
 static int install_seccomp(void) {
-  static const int denied[] = {SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev, SYS_mount, SYS_umount2,
-                               SYS_chroot, SYS_pivot_root, SYS_unshare, SYS_setns, SYS_mknod, SYS_mknodat};
+  /* pidfd_getfd takes a descriptor out of another process, kcmp and process_madvise reach into one: ptrace's kin. */
+  static const int denied[] = {SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev, SYS_pidfd_getfd, SYS_kcmp,
+                               SYS_process_madvise, SYS_mount, SYS_umount2, SYS_chroot, SYS_pivot_root, SYS_unshare,
+                               SYS_setns, SYS_mknod, SYS_mknodat};
   const int n = sizeof denied / sizeof denied[0];
-  struct sock_filter f[4 + 2 * 16];
+  struct sock_filter f[6 + 2 * 16];
   int i = 0;
   f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
   f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
   f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
   f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+  /* x32 system calls share the x86-64 architecture value with the x32 bit set in their numbers: on a kernel
+   * with x32, ptrace | __X32_SYSCALL_BIT would match none of the numbers below (seccomp(2) warns of it). */
+  f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, 0, 1);
+  f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
   for (int k = 0; k < n; k++) {
     f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied[k], 0, 1);
     f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
