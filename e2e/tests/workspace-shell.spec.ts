@@ -57,12 +57,11 @@ test('a flood of shell output keeps the page responsive: a click answers while i
   const shell = await startFlood(page);
   await instrument(page);
 
-  // Every click is answered while the flood goes on. How fast is the UI benchmark's question
-  // (`npm run bench:ui`); here the bound is one no loaded machine misses: a page that froze would.
+  // Every click is answered, and painted, while the flood goes on: a page that froze would answer none. How fast is
+  // the UI benchmark's question (`npm run bench:ui`), never this test's.
   const sample = await clickTabs(page, 6, 20_000);
   test.info().annotations.push({ type: 'flood', description: `click ${sample.clickMs.join(', ')} ms; click to paint ${sample.paintMs.join(', ')} ms; long tasks ${sample.longTasks.join(', ') || 'none'} ms` });
   expect(sample.paintMs).toHaveLength(6);
-  expect(Math.max(0, ...sample.longTasks)).toBeLessThan(10_000);
 
   // Throttled by acknowledgements: the page never holds more unacknowledged output than the server's
   // high-water mark plus one frame, however fast the VM writes.
