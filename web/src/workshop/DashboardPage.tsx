@@ -69,7 +69,7 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
       <header className="dashboard-header">
         <h1>{w.title}</h1>
         <span className="dashboard-meta">
-          {w.members} of {w.roomSize ?? DEFAULT_ROOM_SIZE} student{w.members === 1 ? '' : 's'} · {ended ? <strong data-testid="workshop-ended-label">ended</strong> : 'in progress'}
+          {w.members} of {w.roomSize ?? DEFAULT_ROOM_SIZE} student{(w.roomSize ?? DEFAULT_ROOM_SIZE) === 1 ? '' : 's'} · {ended ? <strong data-testid="workshop-ended-label">ended</strong> : 'in progress'}
           {w.endsAt && !ended && ` · until ${new Date(w.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`}
         </span>
         <span className="capacity" data-testid="capacity" title="The server's VMs and the runs waiting for one">
