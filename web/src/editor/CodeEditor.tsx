@@ -29,6 +29,8 @@ interface Props {
   handleRef: RefObject<CodeEditorHandle | null>;
   /** Nothing may be typed (a workshop that has ended keeps the work read-only). */
   readOnly?: boolean;
+  /** Monaco's own way out of its Tab (Ctrl+M toggles it): whether Tab now moves focus instead of indenting. */
+  onTabMovesFocus?(on: boolean): void;
 }
 
 function modelFor(modelKey: string, fileName: string, value: string): editor.ITextModel {
@@ -41,21 +43,21 @@ function modelFor(modelKey: string, fileName: string, value: string): editor.ITe
 }
 
 /** The C editor: Monaco with the learner's file, compile markers, and Run on Ctrl/Cmd+Enter. */
-export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onChange, onRun, handleRef, readOnly = false }: Props) {
+export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onChange, onRun, handleRef, readOnly = false, onTabMovesFocus }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dark = usePrefersDark();
   const phone = useIsPhone();
   // Callbacks change every render; the editor is made once and calls the latest through refs.
-  const latest = useRef({ onChange, onRun, initialValue, dark });
-  latest.current = { onChange, onRun, initialValue, dark };
+  const latest = useRef({ onChange, onRun, onTabMovesFocus, initialValue, dark });
+  latest.current = { onChange, onRun, onTabMovesFocus, initialValue, dark };
 
   useEffect(() => {
     const model = modelFor(modelKey, fileName, latest.current.initialValue);
     const ed = monaco.editor.create(hostRef.current!, {
       model,
       theme: latest.current.dark ? DARK_THEME : LIGHT_THEME,
-      ariaLabel: `C source: ${fileName}. Ctrl+Enter runs it. Ctrl+M makes Tab move focus.`,
+      ariaLabel: `C source: ${fileName}. Ctrl+Enter runs it. Tab indents; Ctrl+M makes Tab move focus. F6 moves to the next pane.`,
       automaticLayout: true,
       fontSize: 14,
       lineHeight: 21,
@@ -73,7 +75,8 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
       stickyScroll: { enabled: false },
       wordBasedSuggestions: 'off',
       quickSuggestions: false,
-      smoothScrolling: true,
+      // Smooth scrolling is motion: not for someone who asked their system for less of it.
+      smoothScrolling: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     });
     editorRef.current = ed;
     handleRef.current = {
@@ -92,6 +95,11 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
       },
     };
     const changes = model.onDidChangeContent(() => latest.current.onChange(model.getValue()));
+    const tabMode = monaco.editor.EditorOption.tabFocusMode;
+    latest.current.onTabMovesFocus?.(ed.getOption(tabMode));
+    const tabModeChanges = ed.onDidChangeConfiguration((e) => {
+      if (e.hasChanged(tabMode)) latest.current.onTabMovesFocus?.(ed.getOption(tabMode));
+    });
     // Overrides Monaco's own Ctrl+Enter ("insert line below"); also listed in the context menu.
     const run = ed.addAction({
       id: 'jaillab.run',
@@ -104,6 +112,7 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
     return () => {
       run.dispose();
       changes.dispose();
+      tabModeChanges.dispose();
       handleRef.current = null;
       editorRef.current = null;
       ed.dispose();
