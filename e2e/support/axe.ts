@@ -16,7 +16,7 @@ export interface AuditRecord {
   state: string;
   url: string;
   passes: number;
-  violations: Array<{ rule: string; impact: string; nodes: number }>;
+  violations: Array<{ rule: string; impact: string; nodes: number; targets: string[] }>;
 }
 
 /** Every audit of this worker process, in the order they ran. */
@@ -33,7 +33,7 @@ export async function audit(page: Page, state: string): Promise<AuditRecord> {
     state,
     url: new URL(page.url()).pathname,
     passes: results.passes.length,
-    violations: results.violations.map((v) => ({ rule: v.id, impact: v.impact ?? 'unknown', nodes: v.nodes.length })),
+    violations: results.violations.map((v) => ({ rule: v.id, impact: v.impact ?? 'unknown', nodes: v.nodes.length, targets: v.nodes.slice(0, 4).map((n) => n.target.join(' ')) })),
   };
   audited.push(record);
   test.info().annotations.push({ type: 'axe', description: describeRecord(record) });
@@ -44,7 +44,7 @@ export async function audit(page: Page, state: string): Promise<AuditRecord> {
 }
 
 export function describeRecord(r: AuditRecord): string {
-  const v = r.violations.length === 0 ? 'no violations' : r.violations.map((x) => `${x.rule} (${x.impact}, ${x.nodes})`).join(', ');
+  const v = r.violations.length === 0 ? 'no violations' : r.violations.map((x) => `${x.rule} (${x.impact}, ${x.nodes}: ${x.targets.join(' | ')})`).join(', ');
   return `${r.state} [${r.url}]: ${r.passes} rules passed; ${v}`;
 }
 
