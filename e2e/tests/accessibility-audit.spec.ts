@@ -142,6 +142,8 @@ test('a workshop: the instructor’s pages, the join page, a student’s banner 
   await cell(page, 'Ada', LESSON_1).locator('button').click();
   await expect(page.getByTestId('drop-in-outcome')).toContainText(/passed/i);
   await audit(page, 'workshop: dropping in on a student');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await audit(page, 'workshop: the dashboard and drop-in, dark scheme');
   await student.close();
-  expect(statesOf('workshop:')).toHaveLength(8);
+  expect(statesOf('workshop:')).toHaveLength(9);
 });

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { cell, instructorToken, joinAs, startWorkshop } from '../support/classroom.js';
 import { focusIsIn, pressUntilFocused } from '../support/keyboard.js';
+import { ShellTab } from '../support/shell.js';
 import { Workspace } from '../support/workspace.js';
 
 /**
@@ -124,30 +125,29 @@ test('no keyboard trap in the terminals: Tab and Escape leave the run output, F6
   await ws.editor.locator('.view-lines').click();
   await page.keyboard.press('F6');
   await expect(page.getByTestId('tab-output')).toBeFocused();
-  await pressUntilFocused(page, 'Tab', outputPanel.locator('textarea'), 3);
+  const outputInput = outputPanel.locator('textarea');
+  await pressUntilFocused(page, 'Tab', outputInput, 5);
   await page.keyboard.press('Tab');
   await expect.poll(() => focusIsIn(outputPanel)).toBe(false);
-  await page.keyboard.press('Shift+Tab');
-  await expect.poll(() => focusIsIn(outputPanel)).toBe(true);
+  await pressUntilFocused(page, 'Shift+Tab', outputInput, 6);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('tab-output')).toBeFocused();
 
   // The shell's tab by arrow key; before a shell, Tab passes the empty terminal on to "Start a shell".
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('tab-shell')).toBeFocused();
-  await pressUntilFocused(page, 'Tab', page.getByTestId('open-shell'), 4);
+  await pressUntilFocused(page, 'Tab', page.getByTestId('open-shell'), 6);
   await page.keyboard.press('Enter');
   const shell = page.getByTestId('shell-terminal');
   await expect(shell.locator('.xterm-rows')).toContainText('jaillab:~#', { timeout: 60_000 });
   await expect(page.getByTestId('shell-keys')).toContainText('F6 leaves the shell');
   // In the shell, Tab is the shell's (completion): focus stays; F6 leaves for the next pane (round to the lesson text).
-  if (!(await focusIsIn(shellPanel))) await pressUntilFocused(page, 'Tab', shell.locator('textarea'), 4);
-  await page.keyboard.type('ech');
+  await expect.poll(() => focusIsIn(shellPanel)).toBe(true);
+  await page.keyboard.type('echo keyboard-ok');
   await page.keyboard.press('Tab');
   await expect.poll(() => focusIsIn(shellPanel)).toBe(true);
-  await page.keyboard.type(' keyboard-ok');
   await page.keyboard.press('Enter');
-  await expect(shell.locator('.xterm-rows')).toContainText(/^keyboard-ok$/m);
+  await new ShellTab(page).waitFor(/^keyboard-ok\s*$/m);
   await page.keyboard.press('F6');
   await expect(page.locator('#lesson-text')).toBeFocused();
 });
@@ -161,7 +161,7 @@ test('the dashboard grid by keyboard: arrow keys between cells, Enter drops in',
 
   // The grid is one Tab stop: the first cell; the others are reached with the arrows.
   const first = cell(page, 'Ada', LESSON_1).locator('button');
-  await pressUntilFocused(page, 'Tab', first);
+  await pressUntilFocused(page, 'Tab', first, 80);
   await expect(page.locator('[data-testid="room-cell"] button[tabindex="0"]')).toHaveCount(1);
   await page.keyboard.press('ArrowDown');
   await expect(cell(page, 'Bob', LESSON_1).locator('button')).toBeFocused();

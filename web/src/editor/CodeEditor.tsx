@@ -95,10 +95,19 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
       },
     };
     const changes = model.onDidChangeContent(() => latest.current.onChange(model.getValue()));
+    // Ctrl+M, Monaco's own key for "Tab moves focus", kept as the editor's option rather than Monaco's global
+    // flag: the option can be read back, so the page can say which way Tab goes now.
     const tabMode = monaco.editor.EditorOption.tabFocusMode;
     latest.current.onTabMovesFocus?.(ed.getOption(tabMode));
     const tabModeChanges = ed.onDidChangeConfiguration((e) => {
       if (e.hasChanged(tabMode)) latest.current.onTabMovesFocus?.(ed.getOption(tabMode));
+    });
+    const toggleTab = ed.addAction({
+      id: 'jaillab.toggleTabMovesFocus',
+      label: 'Toggle Tab key moves focus',
+      // Ctrl+M on every platform, as Monaco binds it (Cmd+M on a Mac minimises the window).
+      keybindings: [(/Mac|iPhone|iPad/.test(navigator.platform) ? monaco.KeyMod.WinCtrl : monaco.KeyMod.CtrlCmd) | monaco.KeyCode.KeyM],
+      run: () => ed.updateOptions({ tabFocusMode: !ed.getOption(tabMode) }),
     });
     // Overrides Monaco's own Ctrl+Enter ("insert line below"); also listed in the context menu.
     const run = ed.addAction({
@@ -113,6 +122,7 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
       run.dispose();
       changes.dispose();
       tabModeChanges.dispose();
+      toggleTab.dispose();
       handleRef.current = null;
       editorRef.current = null;
       ed.dispose();
