@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RunState } from '../run/run-state.js';
-import { type Announcement, runAnnouncements } from './run-announcements.js';
+import { type Announcement, AnnouncementLog } from './run-announcements.js';
 
 /** The latest sentences kept in the region: enough to read back, few enough that the region stays small. */
 const KEPT = 8;
@@ -15,18 +15,12 @@ const KEPT = 8;
  */
 export function RunAnnouncer({ state }: { state: RunState }) {
   const [lines, setLines] = useState<Array<Announcement & { n: number }>>([]);
-  const said = useRef<{ run: string | null; keys: Set<string>; n: number }>({ run: null, keys: new Set(), n: 0 });
+  const log = useRef(new AnnouncementLog());
+  const count = useRef(0);
 
   useEffect(() => {
-    const memory = said.current;
-    // A new run (a fresh request, or another run's id) starts a new log; the same run replayed after a reconnect does not.
-    if (state.phase === 'requested' && state.runId === null) memory.keys = new Set();
-    else if (state.runId !== null && state.runId !== memory.run && memory.run !== null) memory.keys = new Set();
-    memory.run = state.runId;
-    const fresh = runAnnouncements(state).filter((a) => !memory.keys.has(a.key));
-    if (fresh.length === 0) return;
-    for (const a of fresh) memory.keys.add(a.key);
-    setLines((old) => [...old, ...fresh.map((a) => ({ ...a, n: ++memory.n }))].slice(-KEPT));
+    const fresh = log.current.next(state);
+    if (fresh.length > 0) setLines((old) => [...old, ...fresh.map((a) => ({ ...a, n: ++count.current }))].slice(-KEPT));
   }, [state]);
 
   return (

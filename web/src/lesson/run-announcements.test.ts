@@ -1,7 +1,7 @@
 import type { CheckInfo, RunEvent } from '@jaillab/protocol';
 import { describe, expect, it } from 'vitest';
 import { initialRunState, runReducer, type RunState } from '../run/run-state.js';
-import { runAnnouncements } from './run-announcements.js';
+import { AnnouncementLog, runAnnouncements } from './run-announcements.js';
 
 const checks: CheckInfo[] = [
   { index: 0, id: 'cwd-outside', kind: 'escape', title: 'The working directory left outside', summary: 's' },
@@ -24,17 +24,16 @@ const events: RunEvent[] = [
 const requested = (): RunState => runReducer(initialRunState(checks), { type: 'requested' });
 const apply = (s: RunState, e: RunEvent): RunState => runReducer(s, { type: 'event', event: e });
 
-/** What a listener hears over a whole run: each key said once, as RunAnnouncer does. */
-function heard(states: RunState[]): string[] {
-  const said = new Set<string>();
-  const out: string[] = [];
-  for (const s of states)
-    for (const a of runAnnouncements(s))
-      if (!said.has(a.key)) {
-        said.add(a.key);
-        out.push(a.text);
-      }
-  return out;
+/** What a listener hears over these states, through one log (as RunAnnouncer keeps one per page). */
+function heard(states: RunState[], log = new AnnouncementLog()): string[] {
+  return states.flatMap((s) => log.next(s).map((a) => a.text));
+}
+
+/** Every state a run passes through, from a request. */
+function statesOf(list: RunEvent[], from: RunState = requested()): RunState[] {
+  const states: RunState[] = [from, runReducer(from, { type: 'accepted', runId: 'r_abcdefgh' })];
+  for (const e of list) states.push(apply(states.at(-1)!, e));
+  return states;
 }
 
 describe('run announcements', () => {
@@ -43,13 +42,7 @@ describe('run announcements', () => {
   });
 
   it('turns a run into a spoken log: progress, each verdict with its reason, the ending', () => {
-    const states: RunState[] = [];
-    events.reduce((s, e) => {
-      const next = apply(s, e);
-      states.push(next);
-      return next;
-    }, requested());
-    expect(heard(states)).toEqual([
+    expect(heard(statesOf(events))).toEqual([
       'Queued for a VM: you are next.',
       'Compiling…',
       'Running check 1 of 2: The working directory left outside.',
@@ -58,6 +51,17 @@ describe('run announcements', () => {
       'The service still works passed: the service read its data.',
       'Not yet. The probe escaped: The working directory left outside.',
     ]);
+  });
+
+  it('a run replayed after a reconnect says nothing twice; the next run is heard afresh', () => {
+    const log = new AnnouncementLog();
+    const first = statesOf(events);
+    expect(heard(first, log)).toHaveLength(7);
+    const replay = runReducer(first.at(-1)!, { type: 'restart' });
+    expect(heard([replay, ...events.reduce<RunState[]>((acc, e) => [...acc, apply(acc.at(-1) ?? replay, e)], [])], log)).toEqual([]);
+    const again = heard(statesOf(events), log);
+    expect(again).toHaveLength(7);
+    expect(again).toContain('The working directory left outside escaped: read the outside secret via ../outside/secret.');
   });
 
   it('a restored run (a reload) is not news: only how it ended', () => {

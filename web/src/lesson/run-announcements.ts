@@ -51,3 +51,22 @@ export function runAnnouncements(state: RunState): Announcement[] {
   }
   return out;
 }
+
+/**
+ * What is new to say as the run's state moves on: each key once per run. A
+ * new run (a fresh request, or another run's id) starts over; the same run
+ * replayed from its start after a reconnect does not, so nothing is said twice.
+ */
+export class AnnouncementLog {
+  private run: string | null = null;
+  private said = new Set<string>();
+
+  next(state: RunState): Announcement[] {
+    if (state.phase === 'requested' && state.runId === null) this.said = new Set();
+    else if (state.runId !== null && this.run !== null && state.runId !== this.run) this.said = new Set();
+    this.run = state.runId;
+    const fresh = runAnnouncements(state).filter((a) => !this.said.has(a.key));
+    for (const a of fresh) this.said.add(a.key);
+    return fresh;
+  }
+}
