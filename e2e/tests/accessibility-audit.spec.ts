@@ -9,8 +9,9 @@ import { Workspace } from '../support/workspace.js';
 
 /**
  * Issue 28: axe-core over every page and state a user meets — a lesson
- * before and after a run (escaped, passed), its hints, its replay, the
- * Shell tab, the capstone's nineteen checks, a phone, the dark scheme, the
+ * before and after a run (escaped, passed), its hints, its replay (timeline
+ * and table), the Shell tab, the comparison with the solution, the keyboard
+ * help, the capstone's nineteen checks, a phone, the dark scheme, the
  * instructor's pages, the live dashboard, dropping in, joining, and a
  * student's workshop banner with a broadcast. Zero serious or critical
  * WCAG 2.1 A/AA violations in each; the list of what was audited is printed
@@ -71,6 +72,11 @@ test('a learner alone: home, lesson 1 before and after a run, hints, the replay,
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('keyboard-help')).toBeHidden();
 
+  await page.getByTestId('compare-solution').click();
+  await expect(page.getByTestId('solution-diff')).toBeVisible();
+  await audit(page, 'learner: compared with the solution');
+  await page.getByTestId('close-compare').click();
+
   await ws.replaceCode(solution);
   await ws.run();
   expect(await ws.runOutcome()).toBe('passed');
@@ -85,7 +91,7 @@ test('a learner alone: home, lesson 1 before and after a run, hints, the replay,
   await expect(page.getByTestId('read-only-notice')).toBeVisible();
   await audit(page, 'learner: a phone (390×844)');
 
-  expect(statesOf('learner:')).toHaveLength(11);
+  expect(statesOf('learner:')).toHaveLength(12);
 });
 
 test('the capstone: its nineteen checks before a run and after the starter escapes', async ({ page }) => {

@@ -69,6 +69,8 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
       scrollBeyondLastLine: false,
       padding: { top: 10, bottom: 10 },
       lineNumbersMinChars: 3,
+      // 'dimmed' (the default) greys the last line's number out to below AA contrast (WCAG 1.4.3).
+      renderFinalNewline: 'on',
       renderLineHighlight: 'line',
       // Hovers and the find widget may extend over the terminal instead of being clipped.
       fixedOverflowWidgets: true,

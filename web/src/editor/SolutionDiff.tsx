@@ -32,6 +32,8 @@ export function SolutionDiff({ lessonId, mine, solution }: Props) {
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       fixedOverflowWidgets: true,
+      // Not 'dimmed': that greys the last line number out below AA contrast (as in CodeEditor).
+      renderFinalNewline: 'on',
       ariaLabel: 'Your code (left) compared with the lesson’s solution (right)',
     });
     diff.setModel({ original, modified });
