@@ -37,6 +37,10 @@ export function SolutionDiff({ lessonId, mine, solution }: Props) {
       ariaLabel: 'Your code (left) compared with the lesson’s solution (right)',
     });
     diff.setModel({ original, modified });
+    // Each side is an editor of its own with a text input, which needs a name of its own (WCAG 4.1.2);
+    // the diff editor's originalAriaLabel / modifiedAriaLabel options do not reach those inputs in Monaco 0.57.
+    diff.getOriginalEditor().updateOptions({ ariaLabel: 'Your code (read-only)' });
+    diff.getModifiedEditor().updateOptions({ ariaLabel: 'The lesson’s solution (read-only)' });
     return () => {
       diff.dispose();
       original.dispose();
