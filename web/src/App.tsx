@@ -13,6 +13,7 @@ import { InstructorPage } from './workshop/InstructorPage.js';
 import { JoinPage } from './workshop/JoinPage.js';
 import { WorkshopBanner } from './workshop/WorkshopBanner.js';
 import { Link } from './app/Link.js';
+import { SkipLink } from './app/SkipLink.js';
 import { ConnectionBanner } from './ui/ConnectionBanner.js';
 import { LoadFailure } from './ui/LoadFailure.js';
 import { ServerNotices } from './ui/ServerNotices.js';
@@ -109,6 +110,7 @@ export function App() {
 
   return (
     <div className={`app${outlineOpen && route.page !== 'workshop' ? ' outline-open' : ''}`}>
+      <SkipLink target="main" />
       <TopBar connection={connection} outlineOpen={outlineOpen} onToggleOutline={toggleOutline} chapterTitle={where?.chapter ?? null} lessonTitle={where?.lesson ?? null} />
       <ConnectionBanner state={connection} everConnected={everConnected.current} onRetry={() => socket.retryNow()} />
       <ServerNotices notices={notices} onDismiss={dismiss} />
@@ -119,7 +121,9 @@ export function App() {
           {outline.status === 'ready' && <CourseOutlineNav outline={outline.value} currentLessonId={lessonId} workshop={workshop} />}
           {outline.status === 'failed' && lessonId !== null && <p className="outline-error">The course outline could not be loaded.</p>}
         </aside>
-        <main className="page">{page}</main>
+        <main className="page" id="main" tabIndex={-1}>
+          {page}
+        </main>
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ import { App } from './App.js';
 import { ConnectionProvider, createConnection } from './app/connection.js';
 import './styles/theme.css';
 import './styles/base.css';
+import './styles/access.css';
 
 // One socket per page, opened before the first render so it is usually up by the time a lesson has loaded.
 const connection = createConnection();

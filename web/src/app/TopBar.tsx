@@ -1,5 +1,6 @@
 import type { ConnectionState } from '../api/connection-state.js';
 import { ConnectionStatus } from '../ui/ConnectionStatus.js';
+import { KeyboardHelp } from './KeyboardHelp.js';
 import { Link } from './Link.js';
 
 interface Props {
@@ -30,6 +31,7 @@ export function TopBar({ connection, outlineOpen, onToggleOutline, chapterTitle,
         </p>
       )}
       <span className="top-bar-spacer" />
+      <KeyboardHelp />
       <ConnectionStatus state={connection} />
     </header>
   );

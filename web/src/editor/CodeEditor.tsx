@@ -29,6 +29,8 @@ interface Props {
   handleRef: RefObject<CodeEditorHandle | null>;
   /** Nothing may be typed (a workshop that has ended keeps the work read-only). */
   readOnly?: boolean;
+  /** Monaco's own way out of its Tab (Ctrl+M toggles it): whether Tab now moves focus instead of indenting. */
+  onTabMovesFocus?(on: boolean): void;
 }
 
 function modelFor(modelKey: string, fileName: string, value: string): editor.ITextModel {
@@ -41,21 +43,21 @@ function modelFor(modelKey: string, fileName: string, value: string): editor.ITe
 }
 
 /** The C editor: Monaco with the learner's file, compile markers, and Run on Ctrl/Cmd+Enter. */
-export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onChange, onRun, handleRef, readOnly = false }: Props) {
+export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onChange, onRun, handleRef, readOnly = false, onTabMovesFocus }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dark = usePrefersDark();
   const phone = useIsPhone();
   // Callbacks change every render; the editor is made once and calls the latest through refs.
-  const latest = useRef({ onChange, onRun, initialValue, dark });
-  latest.current = { onChange, onRun, initialValue, dark };
+  const latest = useRef({ onChange, onRun, onTabMovesFocus, initialValue, dark });
+  latest.current = { onChange, onRun, onTabMovesFocus, initialValue, dark };
 
   useEffect(() => {
     const model = modelFor(modelKey, fileName, latest.current.initialValue);
     const ed = monaco.editor.create(hostRef.current!, {
       model,
       theme: latest.current.dark ? DARK_THEME : LIGHT_THEME,
-      ariaLabel: `C source: ${fileName}. Ctrl+Enter runs it. Ctrl+M makes Tab move focus.`,
+      ariaLabel: `C source: ${fileName}. Ctrl+Enter runs it. Tab indents; Ctrl+M makes Tab move focus. F6 moves to the next pane.`,
       automaticLayout: true,
       fontSize: 14,
       lineHeight: 21,
@@ -67,13 +69,16 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
       scrollBeyondLastLine: false,
       padding: { top: 10, bottom: 10 },
       lineNumbersMinChars: 3,
+      // 'dimmed' (the default) greys the last line's number out to below AA contrast (WCAG 1.4.3).
+      renderFinalNewline: 'on',
       renderLineHighlight: 'line',
       // Hovers and the find widget may extend over the terminal instead of being clipped.
       fixedOverflowWidgets: true,
       stickyScroll: { enabled: false },
       wordBasedSuggestions: 'off',
       quickSuggestions: false,
-      smoothScrolling: true,
+      // Smooth scrolling is motion: not for someone who asked their system for less of it.
+      smoothScrolling: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     });
     editorRef.current = ed;
     handleRef.current = {
@@ -92,6 +97,20 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
       },
     };
     const changes = model.onDidChangeContent(() => latest.current.onChange(model.getValue()));
+    // Ctrl+M, Monaco's own key for "Tab moves focus", kept as the editor's option rather than Monaco's global
+    // flag: the option can be read back, so the page can say which way Tab goes now.
+    const tabMode = monaco.editor.EditorOption.tabFocusMode;
+    latest.current.onTabMovesFocus?.(ed.getOption(tabMode));
+    const tabModeChanges = ed.onDidChangeConfiguration((e) => {
+      if (e.hasChanged(tabMode)) latest.current.onTabMovesFocus?.(ed.getOption(tabMode));
+    });
+    const toggleTab = ed.addAction({
+      id: 'jaillab.toggleTabMovesFocus',
+      label: 'Toggle Tab key moves focus',
+      // Ctrl+M on every platform, as Monaco binds it (Cmd+M on a Mac minimises the window).
+      keybindings: [(/Mac|iPhone|iPad/.test(navigator.platform) ? monaco.KeyMod.WinCtrl : monaco.KeyMod.CtrlCmd) | monaco.KeyCode.KeyM],
+      run: () => ed.updateOptions({ tabFocusMode: !ed.getOption(tabMode) }),
+    });
     // Overrides Monaco's own Ctrl+Enter ("insert line below"); also listed in the context menu.
     const run = ed.addAction({
       id: 'jaillab.run',
@@ -104,6 +123,8 @@ export function CodeEditor({ modelKey, fileName, initialValue, diagnostics, onCh
     return () => {
       run.dispose();
       changes.dispose();
+      tabModeChanges.dispose();
+      toggleTab.dispose();
       handleRef.current = null;
       editorRef.current = null;
       ed.dispose();

@@ -32,9 +32,15 @@ export function SolutionDiff({ lessonId, mine, solution }: Props) {
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       fixedOverflowWidgets: true,
+      // Not 'dimmed': that greys the last line number out below AA contrast (as in CodeEditor).
+      renderFinalNewline: 'on',
       ariaLabel: 'Your code (left) compared with the lesson’s solution (right)',
     });
     diff.setModel({ original, modified });
+    // Each side is an editor of its own with a text input, which needs a name of its own (WCAG 4.1.2);
+    // the diff editor's originalAriaLabel / modifiedAriaLabel options do not reach those inputs in Monaco 0.57.
+    diff.getOriginalEditor().updateOptions({ ariaLabel: 'Your code (read-only)' });
+    diff.getModifiedEditor().updateOptions({ ariaLabel: 'The lesson’s solution (read-only)' });
     return () => {
       diff.dispose();
       original.dispose();

@@ -14,6 +14,9 @@ function exitText(r: CheckFinished): string | null {
   return null;
 }
 
+/** A shape beside the state's word, so a verdict never rests on its colour alone (WCAG 1.4.1); the word is what is read. */
+const STATE_ICON: Partial<Record<CheckDisplay, string>> = { escaped: '✗', failed: '✗', error: '!', contained: '✓', passed: '✓' };
+
 interface Props {
   info: CheckInfo;
   display: CheckDisplay;
@@ -43,6 +46,11 @@ export function CheckRow({ info, display, result, state, expanded, onToggle, onR
           {info.index + 1}
         </span>
         <span className="check-title">{info.title}</span>
+        {STATE_ICON[display] && (
+          <span className="check-state-icon" aria-hidden="true">
+            {STATE_ICON[display]}
+          </span>
+        )}
         <span className="check-state" data-testid="check-state">
           {display === 'running' && <span className="spinner" aria-hidden="true" />}
           {open ?? checkStateLabel(display, state)}

@@ -16,7 +16,8 @@ export function LessonText({ lesson }: { lesson: LessonView }) {
     if (href?.startsWith('/lessons/')) followLink(e, href);
   };
   return (
-    <article className="lesson-text" aria-labelledby="lesson-title">
+    // tabIndex -1: F6 brings focus here (use-pane-keys.ts), and the skip link's target is inside.
+    <article className="lesson-text" id="lesson-text" aria-labelledby="lesson-title" tabIndex={-1}>
       <p className="lesson-chapter">{lesson.chapterTitle}</p>
       {/* The html has its own <h1>; this id names the article for screen readers. */}
       <div id="lesson-title" className="visually-hidden">

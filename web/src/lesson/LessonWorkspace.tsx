@@ -5,6 +5,7 @@ import { useConnection, useConnectionState, useLastWelcome, useWorkshopView } fr
 import { workshopBlock } from '../workshop/workshop-block.js';
 import { sha256Hex } from '../text/sha256.js';
 import { RestoredRunNote } from './RestoredRunNote.js';
+import { RunAnnouncer } from './RunAnnouncer.js';
 import { useProgress } from '../app/use-progress.js';
 import { CodeEditor, type CodeEditorHandle } from '../editor/CodeEditor.js';
 import { SolutionDiff } from '../editor/SolutionDiff.js';
@@ -23,6 +24,7 @@ import { RunToolbar } from './RunToolbar.js';
 import { type TerminalTab, TerminalTabs } from './TerminalTabs.js';
 import { useLessonCode } from './use-lesson-code.js';
 import { useRevealedHints } from './use-revealed-hints.js';
+import { usePaneKeys } from './use-pane-keys.js';
 import { useTracing } from './use-tracing.js';
 import { VerdictPanel } from './VerdictPanel.js';
 import './lesson-workspace.css';
@@ -63,6 +65,16 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const [terminalShare, setTerminalShare] = useStoredSize(TERMINAL.key, TERMINAL.fallback, TERMINAL.bounds);
   const phone = useIsPhone();
   const [tracing, setTracing] = useTracing();
+  const [tabMovesFocus, setTabMovesFocus] = useState(false);
+  // F6 / Shift+F6 between the panes (pane-keys.ts); the editor pane is the comparison while that shows.
+  usePaneKeys({
+    lesson: { element: () => document.getElementById('lesson-text') },
+    checks: { element: () => document.getElementById('verdict-heading') },
+    editor: compare
+      ? { element: () => document.querySelector<HTMLElement>('[data-testid="use-solution"]') }
+      : { element: () => document.querySelector<HTMLElement>('.code-editor'), focus: () => editorRef.current?.focus() },
+    terminal: { element: () => document.querySelector<HTMLElement>('#terminal-stack [role="tab"][aria-selected="true"]') },
+  });
 
   const { start } = run;
   const startRun = useCallback(() => {
@@ -130,6 +142,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
         <div className="lesson-column" id="lesson-column">
           <LessonText lesson={lesson} />
           {run.state.restored && <RestoredRunNote createdAt={run.state.restored.createdAt} changed={changedSince} />}
+          <RunAnnouncer state={run.state} />
           <VerdictPanel state={run.state} serverAccelerator={welcome?.accelerator ?? null} />
           <HintsPanel hints={lesson.hints} state={run.state} revealed={hints.revealed} checkTitle={checkTitle} onReveal={hints.reveal} />
           {passed && <NextLesson next={lesson.next} withSolution={withSolution} leavesProbesOpen={lesson.checks.some((c) => c.closedIn)} />}
@@ -151,6 +164,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
             onRun={startRun}
             tracing={tracing}
             onTracing={setTracing}
+            tabMovesFocus={tabMovesFocus}
             onCancel={run.cancel}
             onReset={code.reset}
             onRestore={code.restore}
@@ -174,7 +188,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
           )}
           {compare && <SolutionDiff lessonId={lesson.id} mine={compare.mine} solution={compare.solution} />}
           <div className="code-editor-slot" hidden={compare !== null} style={{ display: compare ? 'none' : 'contents' }}>
-            <CodeEditor modelKey={lesson.id} fileName={lesson.starterFileName} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} readOnly={blocked?.readOnly ?? false} />
+            <CodeEditor modelKey={lesson.id} fileName={lesson.starterFileName} initialValue={code.initial} diagnostics={diagnostics} onChange={code.onChange} onRun={startRun} handleRef={editorRef} readOnly={blocked?.readOnly ?? false} onTabMovesFocus={setTabMovesFocus} />
           </div>
           <Splitter orientation="horizontal" pane="after" paneId="terminal-stack" label="Resize the terminal" size={terminalShare} bounds={TERMINAL.bounds} onResize={setTerminalShare} testId="terminal-splitter" />
           <TerminalTabs tab={tab} onTab={setTab} outputRef={terminalRef} shellRef={shellRef} shell={shell.state} connected={connected} onOpenShell={openShell} onCloseShell={shell.close} />

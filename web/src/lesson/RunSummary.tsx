@@ -15,6 +15,8 @@ interface Props {
 /**
  * The run's result (from the verdicts, naming what escaped) or what it is
  * doing. data-outcome: none | running | refused | interrupted | a RunOutcome.
+ * Not a live region: RunAnnouncer says the run's moments and its ending once
+ * each; this box, re-rendered on every event, would say them again.
  */
 export function RunSummary({ state, onShowCheck }: Props) {
   const phone = useIsPhone();
@@ -68,7 +70,7 @@ export function RunSummary({ state, onShowCheck }: Props) {
     message = runProgressLabel(state) ?? '';
   }
   return (
-    <div className={`run-summary outcome-${outcome}`} data-testid="run-summary" data-outcome={outcome} role="status" aria-live="polite">
+    <div className={`run-summary outcome-${outcome}`} data-testid="run-summary" data-outcome={outcome}>
       <strong className="run-summary-title">{title}</strong>
       <span className="run-summary-message" data-testid="run-summary-message">
         {message}

@@ -20,6 +20,8 @@ interface Props {
   comparing: boolean;
   /** Why Run is closed here (a workshop's locked lesson, a workshop that ended), or null. */
   blocked?: string | null;
+  /** The editor's Tab moves focus instead of indenting (Monaco's Ctrl+M). */
+  tabMovesFocus: boolean;
   /** Record the escape replay of each check (sent with the run). */
   tracing: boolean;
   onTracing(on: boolean): void;
@@ -82,19 +84,34 @@ export function RunToolbar(p: Props) {
         </button>
       </div>
       <div className="run-status-line">
-        <span className="run-progress" data-testid="run-progress" aria-live="polite">
+        {/* The run's progress is said by RunAnnouncer; only the notices here (reset, restore, why Run is closed) are live. */}
+        <span className="run-progress" data-testid="run-progress">
           {progress && (
             <>
               <span className="spinner" aria-hidden="true" />
               <span className="run-progress-text">{progress}</span>
             </>
           )}
-          {!progress && p.blocked && (
-            <span className="toolbar-notice" data-testid="run-blocked">
-              {p.blocked}
-            </span>
+          <span className="run-notice" aria-live="polite">
+            {!progress && p.blocked && (
+              <span className="toolbar-notice" data-testid="run-blocked">
+                {p.blocked}
+              </span>
+            )}
+            {!progress && !p.blocked && p.notice && <span className="toolbar-notice">{p.notice}</span>}
+          </span>
+        </span>
+        {/* Monaco keeps Tab for indenting; its own toggle out of that is named here, where a keyboard user sees it. */}
+        <span className="editor-keys" data-testid="editor-keys" data-tab-moves-focus={p.tabMovesFocus}>
+          {p.tabMovesFocus ? (
+            <>
+              Tab moves focus · <kbd>Ctrl+M</kbd>: Tab indents
+            </>
+          ) : (
+            <>
+              Tab indents · <kbd>Ctrl+M</kbd>: Tab moves focus
+            </>
           )}
-          {!progress && !p.blocked && p.notice && <span className="toolbar-notice">{p.notice}</span>}
         </span>
         <span className="server-save" data-testid="server-save" data-saved={p.savedOnServer} title={p.savedOnServer ? 'Your code is saved on the server (and in this browser)' : 'Saved in this browser; it goes to the server as soon as it can'}>
           {p.savedOnServer ? 'Saved' : 'Saving…'}

@@ -3,6 +3,7 @@ import type { ShellState } from '../shell/use-shell.js';
 import { TerminalPane } from '../terminal/TerminalPane.js';
 import type { TerminalView } from '../terminal/terminal-view.js';
 import { useIsPhone } from '../ui/use-phone.js';
+import { useStoredFlag } from '../ui/use-stored-flag.js';
 import { ShellIntro } from './ShellIntro.js';
 
 export type TerminalTab = 'output' | 'shell';
@@ -19,6 +20,9 @@ interface Props {
   onCloseShell(): void;
 }
 
+/** xterm.js's screen reader mode, for both terminals; off by default (it costs a little on floods of output). */
+const SCREEN_READER_KEY = 'jaillab.terminal.screen-reader';
+
 const SHELL_TAB_STATUS: Record<ShellState['phase'], string | null> = { closed: null, opening: 'starting…', open: 'open' };
 
 /**
@@ -29,6 +33,7 @@ const SHELL_TAB_STATUS: Record<ShellState['phase'], string | null> = { closed: n
  */
 export function TerminalTabs(p: Props) {
   const phone = useIsPhone();
+  const [screenReader, setScreenReader] = useStoredFlag(SCREEN_READER_KEY, false);
   // The WAI-ARIA tabs pattern: one tab stop for the list (the selected tab), arrows and Home/End move between tabs.
   const select = (tab: TerminalTab) => {
     p.onTab(tab);
@@ -68,9 +73,12 @@ export function TerminalTabs(p: Props) {
             {shellStatus && <span className={`shell-tab-status shell-tab-${p.shell.phase}`}> · {shellStatus}</span>}
           </button>
         </div>
+        <label className="terminal-setting" title="Lets a screen reader read the terminals' rows and hear new output (xterm.js's screen reader mode); kept in this browser">
+          <input type="checkbox" data-testid="screen-reader-mode" checked={screenReader} onChange={(e) => setScreenReader(e.target.checked)} /> Screen reader mode
+        </label>
       </div>
       <div id="terminal-panel-output" role="tabpanel" aria-labelledby="terminal-tab-output" className="terminal-panel" hidden={p.tab !== 'output'}>
-        <TerminalPane viewRef={p.outputRef} />
+        <TerminalPane viewRef={p.outputRef} screenReader={screenReader} escapeTo="terminal-tab-output" keysHint="Read-only. Tab or Escape leaves it; F6 moves to the next pane." />
       </div>
       <div id="terminal-panel-shell" role="tabpanel" aria-labelledby="terminal-tab-shell" className="terminal-panel" hidden={p.tab !== 'shell'}>
         {!neverStarted && (
@@ -78,6 +86,11 @@ export function TerminalTabs(p: Props) {
             <span className="shell-message" data-testid="shell-message">
               {p.shell.message}
             </span>
+            {p.shell.phase === 'open' && (
+              <span className="shell-keys" data-testid="shell-keys">
+                <kbd>Tab</kbd> completes · <kbd>F6</kbd> leaves the shell
+              </span>
+            )}
             {phone ? null : p.shell.phase === 'closed' ? (
               <button type="button" className="button button-primary button-small" data-testid="open-shell" onClick={p.onOpenShell} disabled={!p.connected}>
                 Start a new shell
@@ -89,7 +102,7 @@ export function TerminalTabs(p: Props) {
             )}
           </div>
         )}
-        <TerminalPane viewRef={p.shellRef} label="Interactive shell" interactive testId="shell-terminal" />
+        <TerminalPane viewRef={p.shellRef} label="Interactive shell" interactive keepsKeys={p.shell.phase === 'open'} screenReader={screenReader} keysHint="Tab completes in the shell; F6 leaves it for the next pane, Shift+F6 for the one before." testId="shell-terminal" />
         {neverStarted && <ShellIntro connected={p.connected} phone={phone} onOpen={p.onOpenShell} />}
       </div>
     </div>

@@ -66,7 +66,9 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
   return (
     <section className={`verdict-panel${compact ? ' verdict-compact' : ''}`} aria-labelledby="verdict-heading" data-testid="verdict-panel">
       <header className="verdict-header">
-        <h2 id="verdict-heading">Checks</h2>
+        <h2 id="verdict-heading" tabIndex={-1}>
+          Checks
+        </h2>
         <AcceleratorBadge accelerator={state.accelerator ?? serverAccelerator} />
       </header>
       <RunSummary state={state} onShowCheck={showCheck} />

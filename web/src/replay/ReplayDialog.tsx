@@ -28,7 +28,7 @@ export function ReplayDialog({ title, trace, focusStep, onClose }: Props) {
           Close
         </button>
       </header>
-      <TraceTimeline trace={trace} focusStep={focusStep} />
+      <TraceTimeline title={title} trace={trace} focusStep={focusStep} />
     </dialog>
   );
 }

@@ -1,8 +1,7 @@
 import type { TraceStep, TraceWhere } from '@jaillab/protocol';
+import { markWords } from './step-words.js';
 import { callText, type Mark, stepDetail } from './trace-view.js';
 import { WherePicture } from './WherePicture.js';
-
-const MARK_LABEL: Record<Mark, string> = { outside: 'first step outside the jail', secret: 'read the secret', refused: 'refused' };
 
 interface Props {
   step: TraceStep;
@@ -37,7 +36,7 @@ export function TraceStepRow({ step, marks, place, selected, onSelect }: Props) 
         <div className="trace-step-detail">
           {marks.map((m) => (
             <span key={m} className={`trace-badge badge-${m}`} data-testid="trace-badge">
-              {m === 'refused' && step.errno ? `${MARK_LABEL[m]}: ${step.errno}` : MARK_LABEL[m]}
+              {markWords(m, step)}
             </span>
           ))}
           {more && <span className="trace-detail-text">{more}</span>}

@@ -1,4 +1,5 @@
 import type { TraceWhere } from '@jaillab/protocol';
+import { PLACE_WORD as WORD } from './step-words.js';
 import { placeOf } from './trace-view.js';
 
 interface Props {
@@ -6,7 +7,6 @@ interface Props {
   cwd: TraceWhere | null;
 }
 
-const WORD = { inside: 'inside', outside: 'outside', 'above-root': 'above its root', elsewhere: 'another namespace' } as const;
 
 /**
  * Where a process's root (R) and cwd (C) point after a step, as a box for the

@@ -19,7 +19,8 @@ export interface LessonShell {
   close(): void;
 }
 
-const dim = (s: string): string => `\x1b[2m${s}\x1b[0m\r\n`;
+// The theme's grey (bright black), not SGR 2 (half opacity, below AA contrast): terminal/run-transcript.ts.
+const dim = (s: string): string => `\x1b[90m${s}\x1b[0m\r\n`;
 const minutes = (ms: number): string => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
 
 /**

@@ -12,7 +12,8 @@ import type { TerminalView } from './terminal-view.js';
  */
 
 const ESC = '\x1b[';
-const dim = (s: string): string => `${ESC}2m${s}${ESC}22m`;
+// "Dim" is the theme's grey (bright black, 4.5:1 or more on the background), not SGR 2: xterm.js draws that at half opacity, below AA contrast.
+const dim = (s: string): string => `${ESC}90m${s}${ESC}39m`;
 const bold = (s: string): string => `${ESC}1m${s}${ESC}22m`;
 const colour = (code: number, s: string): string => `${ESC}${code}m${s}${ESC}39m`;
 const red = (s: string): string => colour(31, s);

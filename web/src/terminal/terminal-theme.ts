@@ -4,7 +4,8 @@ import type { ITheme } from '@xterm/xterm';
  * Terminal colours for the page's light and dark schemes. The background
  * matches the terminal pane in app CSS (--terminal-bg); ANSI colours are
  * chosen to stay readable on it (probes print plain text, gcc and our own
- * transcript lines use a few colours).
+ * transcript lines use a few colours): each at least 4.5:1 on the background
+ * (WCAG 1.4.3; the axe e2e audits a shell's colours).
  */
 export const lightTerminalTheme: ITheme = {
   background: '#f7f8f9',
@@ -18,15 +19,15 @@ export const lightTerminalTheme: ITheme = {
   blue: '#0859c6',
   magenta: '#8250df',
   cyan: '#1b7c83',
-  white: '#6e7781',
-  brightBlack: '#6e7781',
+  white: '#59636e',
+  brightBlack: '#59636e',
   brightRed: '#a40e26',
   brightGreen: '#116329',
   brightYellow: '#7d4e00',
   brightBlue: '#0550ae',
   brightMagenta: '#6639ba',
   brightCyan: '#136061',
-  brightWhite: '#8c959f',
+  brightWhite: '#656d76',
 };
 
 export const darkTerminalTheme: ITheme = {
@@ -34,7 +35,7 @@ export const darkTerminalTheme: ITheme = {
   foreground: '#d8dee9',
   cursor: '#d8dee9',
   selectionBackground: '#33415c',
-  black: '#484f58',
+  black: '#8b949e',
   red: '#ff7b72',
   green: '#56d364',
   yellow: '#e3b341',
@@ -42,7 +43,7 @@ export const darkTerminalTheme: ITheme = {
   magenta: '#d2a8ff',
   cyan: '#56d4dd',
   white: '#b1bac4',
-  brightBlack: '#6e7681',
+  brightBlack: '#8b949e',
   brightRed: '#ffa198',
   brightGreen: '#7ee787',
   brightYellow: '#f2cc60',

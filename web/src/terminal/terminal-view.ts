@@ -4,6 +4,13 @@ import '@xterm/xterm/css/xterm.css';
 import { guardAgainstEscapes } from './escape-guard.js';
 import { darkTerminalTheme, lightTerminalTheme } from './terminal-theme.js';
 
+/** Keys the terminal leaves to the page (see TerminalView). */
+export function passesThrough(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>, keepsKeys: boolean): boolean {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) return true;
+  if (e.key === 'F6') return true;
+  return !keepsKeys && (e.key === 'Tab' || e.key === 'Escape');
+}
+
 /**
  * One xterm.js terminal in a host element, sized to it. Everything written goes
  * through xterm's write queue — including clearing — so text, program output
@@ -11,18 +18,28 @@ import { darkTerminalTheme, lightTerminalTheme } from './terminal-theme.js';
  *
  * Output-only unless `interactive` (the interactive shell): then keystrokes
  * go to `onData` and size changes to `onResize`.
+ *
+ * Keys that belong to the page pass through (WCAG 2.1.2, no keyboard trap):
+ * Ctrl/Cmd+Enter (Run) and F6 (the next pane) always; in the output-only
+ * terminal, which takes no input, Tab and Escape too, so Tab moves on as it
+ * does anywhere else. The shell keeps Tab (completion) and Escape; F6 is
+ * its way out.
  */
 export class TerminalView {
   private readonly term: Terminal;
   private readonly fit = new FitAddon();
   private readonly resize: ResizeObserver;
   private frame = 0;
+  /** Whether Tab and Escape go to the terminal (a shell is running in it), or on to the page. */
+  private keepsKeys: boolean;
 
   constructor(
     private readonly host: HTMLElement,
     dark: boolean,
     interactive = false,
+    screenReaderMode = false,
   ) {
+    this.keepsKeys = interactive;
     this.term = new Terminal({
       disableStdin: !interactive,
       convertEol: false,
@@ -33,11 +50,13 @@ export class TerminalView {
       fontSize: 13,
       lineHeight: 1.15,
       theme: dark ? darkTerminalTheme : lightTerminalTheme,
+      // xterm.js keeps an accessibility tree of the rows and announces new output (a setting: ui/use-screen-reader-mode.ts).
+      screenReaderMode,
     });
     guardAgainstEscapes(this.term);
     this.term.loadAddon(this.fit);
-    // Let Ctrl/Cmd+Enter reach the page (Run) instead of being eaten by the terminal.
-    this.term.attachCustomKeyEventHandler((e) => !(e.key === 'Enter' && (e.ctrlKey || e.metaKey)));
+    // Returning false leaves the key to the browser and the page: xterm neither handles nor cancels it.
+    this.term.attachCustomKeyEventHandler((e) => !passesThrough(e, this.keepsKeys));
     this.term.open(host);
     this.refit();
     this.resize = new ResizeObserver(() => {
@@ -72,6 +91,15 @@ export class TerminalView {
 
   showCursor(): void {
     this.term.write('\x1b[?25h');
+  }
+
+  /** An interactive terminal with no shell in it yet (or any more) lets Tab move on: there is nothing to complete. */
+  setKeepsKeys(on: boolean): void {
+    this.keepsKeys = on;
+  }
+
+  setScreenReaderMode(on: boolean): void {
+    this.term.options.screenReaderMode = on;
   }
 
   setDark(dark: boolean): void {

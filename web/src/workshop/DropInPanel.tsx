@@ -60,7 +60,8 @@ export function DropInPanel({ workshopId, learnerId, lessonId, lessonTitle, runs
         </button>
       </header>
       <h3>Their code (live, read-only)</h3>
-      <pre className="drop-in-code" data-testid="drop-in-code">
+      {/* A box that scrolls takes focus, so its text can be scrolled with the keyboard too (WCAG 2.1.1). */}
+      <pre className="drop-in-code" data-testid="drop-in-code" tabIndex={0} aria-label="Their code">
         {drop ? (drop.code ?? '(nothing saved in this lesson yet)') : 'Loading…'}
       </pre>
       <h3>Their last run{record ? ` (${new Date(record.createdAt).toLocaleTimeString()})` : ''}</h3>
@@ -82,7 +83,7 @@ export function DropInPanel({ workshopId, learnerId, lessonId, lessonTitle, runs
           </ul>
           <details>
             <summary>Output</summary>
-            <pre className="drop-in-output">{record.output.map((o) => `── ${created?.checks[o.checkIndex]?.id ?? o.checkIndex}\n${decode(o.data)}`).join('\n')}</pre>
+            <pre className="drop-in-output" tabIndex={0} aria-label="Their last run's output">{record.output.map((o) => `── ${created?.checks[o.checkIndex]?.id ?? o.checkIndex}\n${decode(o.data)}`).join('\n')}</pre>
           </details>
         </>
       )}

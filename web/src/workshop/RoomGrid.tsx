@@ -1,5 +1,6 @@
 import type { Dashboard, DashboardCell } from '@jaillab/protocol';
-import { useMemo } from 'react';
+import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
+import { type GridAt, gridMove } from './grid-keys.js';
 import { type RoomSort, sortMembers } from './room-sort.js';
 
 const GLYPH: Record<DashboardCell['status'], string> = { 'not-started': '·', 'in-progress': '◐', passed: '✓', stuck: '!' };
@@ -24,15 +25,31 @@ interface Props {
  * Students × lessons: each cell the student's state in the lesson (passed,
  * stuck, in progress) and the latest run's probes contained of total. Compact
  * enough for 40 × 15: the header row and the names stay put while it scrolls.
+ * The cells are one stop for Tab (a roving tabindex): arrow keys move
+ * between them (grid-keys.ts), Enter drops in.
  */
 export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove }: Props) {
   const members = useMemo(() => sortMembers(dashboard, sort), [dashboard, sort]);
   const cells = useMemo(() => new Map(dashboard.cells.map((c) => [`${c.learnerId}\n${c.lessonId}`, c])), [dashboard]);
   const lessons = dashboard.workshop.lessons;
+  const [active, setActive] = useState<GridAt>({ row: 0, col: 0 });
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  const at = { row: Math.min(active.row, members.length - 1), col: Math.min(active.col, lessons.length - 1) };
+  const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
+    if (!(e.target as HTMLElement).closest('[data-testid="room-cell"]')) return;
+    const next = gridMove(e.key, e.ctrlKey || e.metaKey, at, members.length, lessons.length);
+    if (!next) return;
+    e.preventDefault();
+    setActive(next);
+    bodyRef.current?.querySelector<HTMLElement>(`[data-row="${next.row}"][data-col="${next.col}"] button`)?.focus();
+  };
   if (members.length === 0) return <p className="room-empty">No students yet: they join with the code above.</p>;
   return (
     <div className="room-grid-wrap">
-      <table className="room-grid" data-testid="room-grid">
+      <table className="room-grid" data-testid="room-grid" aria-describedby="room-grid-keys">
+        <caption className="room-grid-caption">
+          Students × lessons. <span id="room-grid-keys">Arrow keys move between the cells; Enter drops in on that student.</span>
+        </caption>
         <thead>
           <tr>
             <th scope="col" className="room-name-col">
@@ -46,11 +63,11 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove }: Prop
             ))}
           </tr>
         </thead>
-        <tbody>
-          {members.map((m) => (
+        <tbody ref={bodyRef} onKeyDown={onKeyDown}>
+          {members.map((m, row) => (
             <tr key={m.learnerId} data-testid="room-row" data-name={m.name}>
               <th scope="row" className="room-name-col">
-                <span className={`online-dot${m.online ? ' online' : ''}`} title={m.online ? 'online' : 'offline'} aria-label={m.online ? 'online' : 'offline'} />
+                <span className={`online-dot${m.online ? ' online' : ''}`} role="img" title={m.online ? 'online' : 'offline'} aria-label={m.online ? 'online' : 'offline'} />
                 <button type="button" className="room-student" onClick={() => onSelect(m.learnerId, m.lastLessonId ?? lessons[0]!.id)} title={`Drop in on ${m.name}`}>
                   {m.name}
                 </button>
@@ -58,13 +75,20 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove }: Prop
                   ✕
                 </button>
               </th>
-              {lessons.map((l) => {
+              {lessons.map((l, col) => {
                 const c = cells.get(`${m.learnerId}\n${l.id}`);
                 if (!c) return <td key={l.id} />;
                 const isSelected = selected?.learnerId === m.learnerId && selected.lessonId === l.id;
                 return (
-                  <td key={l.id} className={`room-cell cell-${c.status}${isSelected ? ' selected' : ''}${c.withSolution ? ' with-solution' : ''}`} data-testid="room-cell" data-lesson={l.id} data-status={c.status}>
-                    <button type="button" onClick={() => onSelect(m.learnerId, l.id)} title={describe(m.name, l.title, c)} aria-label={describe(m.name, l.title, c)}>
+                  <td key={l.id} className={`room-cell cell-${c.status}${isSelected ? ' selected' : ''}${c.withSolution ? ' with-solution' : ''}`} data-testid="room-cell" data-lesson={l.id} data-status={c.status} data-row={row} data-col={col}>
+                    <button
+                      type="button"
+                      tabIndex={at.row === row && at.col === col ? 0 : -1}
+                      onFocus={() => setActive({ row, col })}
+                      onClick={() => onSelect(m.learnerId, l.id)}
+                      title={describe(m.name, l.title, c)}
+                      aria-label={describe(m.name, l.title, c)}
+                    >
                       <span className="cell-glyph" aria-hidden="true">
                         {GLYPH[c.status]}
                       </span>
