@@ -15,11 +15,11 @@ test('the instructor sets the room size; a student beyond it is told the room is
   await page.getByTestId('workshop-room-size').fill('1');
   await page.getByTestId('create-workshop').click();
   await expect(page.getByTestId('dashboard')).toBeVisible();
-  await expect(page.locator('.dashboard-meta')).toContainText('0 of 1 students');
+  await expect(page.locator('.dashboard-meta')).toContainText('0 of 1 student ·');
   const code = ((await page.getByTestId('join-code-big').textContent()) ?? '').replace(/\s+/g, '');
 
   await joinAs(browser, baseURL!, code, 'Ada');
-  await expect(page.locator('.dashboard-meta')).toContainText('1 of 1 student');
+  await expect(page.locator('.dashboard-meta')).toContainText('1 of 1 student ·');
 
   // The second is turned away, in words.
   const context = await browser.newContext({ baseURL });
