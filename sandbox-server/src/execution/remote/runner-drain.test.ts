@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { RunEvent } from '@jaillab/protocol';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisProcess, startRedis } from '../../../test/redis-process.js';
 import { type RedisProxy, startRedisProxy } from '../../../test/remote-redis-proxy.js';
 import type { ExecutorCapacity, RunExecutor, RunSink } from '../run-executor.js';
@@ -122,8 +122,11 @@ beforeAll(async () => {
   queue = new Queue(QUEUE_NAME, { connection: { path: redis.socket, password: redis.password }, prefix: PREFIX });
   dir = await mkdtemp(join(tmpdir(), 'jaillab-drain-'));
 });
+// Each test has its own runners: one left over would take the next test's jobs.
+afterEach(async () => {
+  for (const r of runners.splice(0)) await r.close().catch(() => undefined);
+});
 afterAll(async () => {
-  for (const r of runners) await r.close().catch(() => undefined);
   await queue?.close();
   await server?.close();
   await redis?.stop();
