@@ -139,7 +139,9 @@ export class Runner {
     if (this.beat) clearInterval(this.beat);
     if (this.touch) clearInterval(this.touch);
     await this.worker?.close(true);
-    await this.redis?.del(keys.runner(this.deps.id)).catch(() => undefined);
+    // Commands wait for Redis to come back; leaving must not: the record expires by itself if this one is lost.
+    const leaving = this.redis?.del(keys.runner(this.deps.id)).catch(() => undefined);
+    await Promise.race([leaving, new Promise((r) => setTimeout(r, RUNNER_RECORD_TTL_MS).unref())]);
     this.subscriber?.disconnect();
     this.redis?.disconnect();
   }
