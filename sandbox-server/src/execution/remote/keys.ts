@@ -31,7 +31,7 @@ export const HEARTBEAT_EVERY_MS = 1000;
  * its own — it writes nothing meanwhile, and writes it all, in order, once back — and short enough that a
  * runner that died is named to the learner within seconds.
  */
-export const HEARTBEAT_TTL_MS = 15_000;
+export const HEARTBEAT_TTL_MS = 20_000;
 /** How long a runner's record lives: the dashboard and /api/health drop a runner this soon after its last beat. */
 export const RUNNER_RECORD_TTL_MS = 4000;
 /**
