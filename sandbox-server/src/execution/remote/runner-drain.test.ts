@@ -86,7 +86,7 @@ function watch(runId: string): Watched {
 }
 
 async function startRunner(host: string, executor: RunExecutor, url = redis.url, slots = 1): Promise<Runner> {
-  const r = new Runner({ target: redisTarget(url, { JAILLAB_REDIS_PASSWORD: redis.password }), executor, id: `${host}-id`, host, slots, log: () => undefined });
+  const r = new Runner({ target: redisTarget(url, { JAILLAB_REDIS_PASSWORD: redis.password }), executor, id: `${host}-id`, host, slots, log: (l) => (process.env.JAILLAB_TEST_LOG ? console.log(`${host}: ${l}`) : undefined) });
   runners.push(r);
   await r.start();
   return r;
@@ -201,10 +201,10 @@ describe('a runner told to stop (SIGTERM)', () => {
     await startRunner('grace-b', new ScriptedExecutor());
     await notBegun.done;
     expect(notBegun.ended()).toMatchObject({ outcome: 'passed', message: 'All checks held.' });
-    const kinds = notBegun.events.map((e) => (e.type === 'vm-ready' ? `vm-ready:${e.runner}` : e.type === 'vm-fault' ? `vm-fault:${e.retrying}` : e.type));
-    // Compiled once on A (all it did), handed back, in line again, then the whole run on B: one check, one end.
-    expect(kinds.slice(kinds.indexOf('vm-fault:true'))).toEqual(['vm-fault:true', 'queued', 'compile-started', 'vm-ready:grace-b', 'check-started', 'finished']);
-    expect(kinds.filter((k) => k === 'compile-started')).toHaveLength(2);
+    // (Its place in line shows only if it waits past the server's next look: B may take it first.)
+    const kinds = notBegun.events.filter((e) => e.type !== 'queued').map((e) => (e.type === 'vm-ready' ? `vm-ready:${e.runner}` : e.type === 'vm-fault' ? `vm-fault:${e.retrying}` : e.type));
+    // Compiled on A (all it did there), handed back, then the whole run on B: one check, one end.
+    expect(kinds).toEqual(['compile-started', 'vm-fault:true', 'compile-started', 'vm-ready:grace-b', 'check-started', 'finished']);
     expect(notBegun.events.find((e) => e.type === 'vm-fault')).toMatchObject({ message: expect.stringMatching(/grace-a is shutting down and handed this run back/) });
     expect(notBegun.output).toBe('held\n');
   });
