@@ -27,10 +27,16 @@ export interface RemoteCluster {
   redis: RedisProcess;
   server: ServerProcess;
   runners: RunnerProcess[];
-  startRunner(name: string): Promise<RunnerProcess>;
+  /** Another runner; `redisUrl` puts something between it and Redis (a proxy the test can cut), `args` go to runner-main. */
+  startRunner(name: string, opts?: RunnerOptions): Promise<RunnerProcess>;
   /** Until /api/health lists exactly these runner names (after a start, a kill, a Redis restart). */
   waitForRunners(names: string[]): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RunnerOptions {
+  redisUrl?: string;
+  args?: string[];
 }
 
 export interface ClusterOptions {
@@ -50,11 +56,11 @@ export async function startRemoteCluster(opts: ClusterOptions): Promise<RemoteCl
   };
   const slots = opts.slotsPerRunner ?? 1;
   const runners: RunnerProcess[] = [];
-  const startRunner = async (name: string): Promise<RunnerProcess> => {
+  const startRunner = async (name: string, ropts: RunnerOptions = {}): Promise<RunnerProcess> => {
     const dataDir = await tempDir(`runner-${name}`);
     const env = { ...process.env, JAILLAB_DATA_DIR: dataDir, JAILLAB_POOL_SIZE: String(slots), JAILLAB_REDIS_PASSWORD: redis.password };
     // setpriv: it dies with the test process, even one killed hard (its VMs die with it in turn).
-    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', process.execPath, '--import', 'tsx', 'src/execution/remote/runner-main.ts', '--redis', redis.url, '--slots', String(slots), '--name', name], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', process.execPath, '--import', 'tsx', 'src/execution/remote/runner-main.ts', '--redis', ropts.redisUrl ?? redis.url, '--slots', String(slots), '--name', name, ...(ropts.args ?? [])], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
     await new Promise<void>((resolve, reject) => {
       const onLine = (d: Buffer): void => {
@@ -92,7 +98,7 @@ export async function startRemoteCluster(opts: ClusterOptions): Promise<RemoteCl
   };
 
   try {
-    await Promise.all(opts.runners.map(startRunner));
+    await Promise.all(opts.runners.map((name) => startRunner(name)));
     const dataDir = await tempDir('remote-server');
     const server = await startServerProcess({
       ...process.env,

@@ -23,9 +23,23 @@ export const keys = {
   cancelChannel: `${PREFIX}:cancel`,
 } as const;
 
-/** How often a runner refreshes its heartbeats, and how long one lives: a runner is lost within HEARTBEAT_TTL_MS of its last beat. */
+/** How often a runner refreshes its heartbeats and its record. */
 export const HEARTBEAT_EVERY_MS = 1000;
-export const HEARTBEAT_TTL_MS = 4000;
+/**
+ * How long a run's heartbeat lives: the server calls the runner lost when it is gone. Long enough that a runner
+ * whose Redis connection drops for 10 s (a node's network blip, a Redis failover) comes back with its runs still
+ * its own — it writes nothing meanwhile, and writes it all, in order, once back — and short enough that a
+ * runner that died is named to the learner within seconds.
+ */
+export const HEARTBEAT_TTL_MS = 20_000;
+/** How long a runner's record lives: the dashboard and /api/health drop a runner this soon after its last beat. */
+export const RUNNER_RECORD_TTL_MS = 4000;
+/**
+ * BullMQ's lock on a job a runner holds. Above HEARTBEAT_TTL_MS, so a runner cut off for a while keeps its jobs
+ * (another runner's stalled check does not fail them), and a job of a runner that died is failed soon after the
+ * server has told its learner.
+ */
+export const JOB_LOCK_MS = 30_000;
 /** How long a run's keys stay after it ended (a server that lost its connection for a moment can still read the end). */
 export const FINISHED_TTL_S = 120;
 /** Keys of a run in flight expire after this if nobody touches them again (a server and a runner both gone). */

@@ -159,7 +159,15 @@ export class RemoteExecutor implements RunExecutor {
             lastId = id.toString();
             const entry = decodeEntry(fields);
             if (entry.kind === 'taken') taken = entry.by;
-            else if (entry.kind === 'output') await sink.output(entry.checkIndex, entry.data);
+            else if (entry.kind === 'handed-back') {
+              // The runner is shutting down and gave the run back before its first check: it waits again, from
+              // its place at the front, and the next runner starts it from the beginning.
+              taken = null;
+              missedBeat = false;
+              notWaitingSince = null;
+              lastPosition = -1;
+              sink.event({ type: 'vm-fault', message: `runner ${entry.by.host} is shutting down and handed this run back before its checks began; it runs on another runner`, retrying: true });
+            } else if (entry.kind === 'output') await sink.output(entry.checkIndex, entry.data);
             else {
               const e: RunEvent = entry.event.type === 'vm-ready' && taken ? { ...entry.event, runner: taken.host } : entry.event;
               if (e.type === 'finished') finished = true;

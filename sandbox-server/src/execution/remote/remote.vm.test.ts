@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunEvent } from '@jaillab/protocol';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JailLabClient, type RunResult } from '../../client/jaillab-client.js';
 import { LESSONS_DIR, programThat } from '../../../test/lesson-sources.js';
 import { type RemoteCluster, startRemoteCluster } from '../../../test/remote-cluster.js';
 import { rssMiB } from '../../../test/server-process.js';
+import { startRedisProxy } from '../../../test/remote-redis-proxy.js';
 import { Queue } from 'bullmq';
 import { PREFIX, QUEUE_NAME, keys } from './keys.js';
 
@@ -43,6 +44,12 @@ const HANGS = programThat('for (;;) pause();', '#include <signal.h>');
  */
 const SLOW = programThat('if (chroot(argv[1]) != 0 || chdir("/") != 0) return 1; sleep(3); execv(argv[2], &argv[2]); return 1;');
 const LONG_RUN = 'capstone/a-jail-that-holds';
+const LESSON_1 = 'first-jail/a-jail-that-leaks';
+/** Polls a state until it holds (each look is a read; the test's timeout bounds it). */
+async function until(holds: () => boolean): Promise<void> {
+  while (!holds()) await new Promise((r) => setTimeout(r, 50));
+}
+const alive = (): string[] => cluster.runners.filter((x) => x.child.exitCode === null && x.child.signalCode === null).map((x) => x.name);
 
 let cluster: RemoteCluster;
 let client: JailLabClient;
@@ -230,6 +237,69 @@ describe('runs on remote runners (BullMQ on Redis)', () => {
     await cluster.waitForRunners(cluster.runners.filter((x) => x.child.exitCode === null && x.child.signalCode === null).map((x) => x.name));
     const next = await client.run(...lessonRun(0, '_solution'));
     expect(next.finished.outcome).toBe('passed');
+  });
+
+  it('SIGTERM to a runner holding a long run: that run and every other one passes, it takes no new job, and it exits once its run is done', async () => {
+    await cluster.startRunner('host-c');
+    await cluster.waitForRunners(alive());
+    const second = await JailLabClient.connect(cluster.server.url);
+    const third = await JailLabClient.connect(cluster.server.url);
+    try {
+      // Lesson 1 with a 3 s pause in each check: a run that lasts, as a learner's often does.
+      const held = await startRun(client, LESSON_1, SLOW, (e) => e.type === 'check-started');
+      const victim = cluster.runners.find((r) => r.name === runnerOf(held) && r.child.exitCode === null)!;
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => victim.child.once('exit', (code, signal) => r([code, signal])));
+      victim.child.kill('SIGTERM');
+      await until(() => victim.log.some((l) => l.includes('runner: draining')));
+      // The other runner is kept busy, and one more run waits: it must not go to the runner that is leaving.
+      const busy = await startRun(second, LESSON_1, SLOW, (e) => e.type === 'check-started');
+      const waiting = third.run(LESSON_1, SLOW);
+
+      const [h, b, w] = await Promise.all([held.done, busy.done, waiting]);
+      for (const r of [h, b, w]) expect(r.finished.outcome, r.finished.message).toBe('passed');
+      expect(verdicts(h)).toHaveLength(2);
+      expect(runnerOf(h)).toBe(victim.name);
+      expect(h.events.some((e) => e.type === 'vm-fault')).toBe(false);
+      expect(runnerOf(b)).not.toBe(victim.name);
+      expect(runnerOf(w)).not.toBe(victim.name);
+      expect(await exited).toEqual([0, null]);
+      // It left after its run was done, not before: its log says so in that order.
+      const doneAt = victim.log.findIndex((l) => l.includes(`run ${held.runId}: done`));
+      const drainedAt = victim.log.findIndex((l) => l.includes('runner: drained: 1 finished, 0 handed back, 0 ended early'));
+      expect(doneAt).toBeGreaterThanOrEqual(0);
+      expect(drainedAt).toBeGreaterThan(doneAt);
+    } finally {
+      second.close();
+      third.close();
+    }
+  });
+
+  it("a runner whose Redis connection drops for 10 s keeps its run: it passes with nothing lost, and nobody is told the runner was lost", async () => {
+    // Only this runner, behind a relay the test can cut: its network goes, the server's and Redis's stay.
+    for (const r of cluster.runners) await r.stop();
+    const proxy = await startRedisProxy(cluster.redis.socket, join(dirname(cluster.redis.socket), 'runner-p.sock'));
+    try {
+      const p = await cluster.startRunner('host-p', { redisUrl: proxy.url });
+      await cluster.waitForRunners(['host-p']);
+      const running = await startRun(client, LESSON_1, SLOW, (e) => e.type === 'check-started');
+      const before = proxy.connections;
+      await proxy.cut();
+      // The outage itself: ten seconds in which nothing host-p writes reaches Redis (the run goes on in its VM).
+      await new Promise((r) => setTimeout(r, 10_000));
+      await proxy.restore();
+      const r = await running.done;
+      expect(r.finished.outcome, r.finished.message).toBe('passed');
+      expect(verdicts(r)).toHaveLength(2);
+      expect(r.events.some((e) => e.type === 'vm-fault')).toBe(false);
+      expect(runnerOf(r)).toBe('host-p');
+      expect(proxy.connections).toBeGreaterThan(before);
+      expect(p.log.some((l) => /giving the run up/.test(l))).toBe(false);
+      const next = await client.run(...lessonRun(0, '_solution'));
+      expect(next.finished.outcome, next.finished.message).toBe('passed');
+      expect(runnerOf(next)).toBe('host-p');
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 

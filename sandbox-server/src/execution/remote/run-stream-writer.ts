@@ -32,6 +32,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * reading the VM meanwhile — the guest program's writes block, exactly as
  * when a local server stops reading. Entries the server has handled are
  * trimmed, so the stream never holds much more than the backlog.
+ *
+ * Every entry after the first gets its id from the writer (the first one's id,
+ * then the next sequence number), so a write is idempotent: when the
+ * connection drops with an XADD on the wire, ioredis sends it again once
+ * back, and if Redis had stored it already the second one is refused as "not
+ * above the top" instead of doubling a chunk of the learner's output.
  */
 export class RunStreamWriter implements RunSink {
   private chain: Promise<void> = Promise.resolve();
@@ -39,6 +45,8 @@ export class RunStreamWriter implements RunSink {
   private readonly backlog = new OutputBacklog();
   private readonly stream: string;
   private readonly cursor: string;
+  /** The id the next entry gets, once the first entry has told us where this writer's ids start. */
+  private next: { ms: string; seq: bigint } | null = null;
 
   constructor(
     private readonly redis: Redis,
@@ -55,6 +63,11 @@ export class RunStreamWriter implements RunSink {
     this.append({ kind: 'taken', by }, 0);
     // Keys of a run expire by themselves if both ends vanish; the writer renews nothing, the server sets the end.
     this.chain = this.chain.then(() => this.redis.expire(this.stream, RUN_TTL_S).then(() => undefined));
+  }
+
+  /** This runner gives the run back (it shuts down before the run's first check started): the job is on the queue again. */
+  handedBack(by: RunnerHello): void {
+    this.append({ kind: 'handed-back', by }, 0);
   }
 
   event(e: RunEvent): void {
@@ -84,12 +97,32 @@ export class RunStreamWriter implements RunSink {
     this.chain = this.chain.then(async () => {
       if (this.failure) return;
       try {
-        const id = await this.redis.xadd(this.stream, '*', ...fields);
-        if (id) this.backlog.stored(id, total);
+        const id = await this.add(fields);
+        this.backlog.stored(id, total);
       } catch (e) {
         this.failure = e as Error;
       }
     });
+  }
+
+  private async add(fields: Array<string | Buffer>): Promise<string> {
+    if (!this.next) {
+      // The first entry's id comes from Redis: above anything in the stream, also what an earlier runner wrote
+      // before it handed the run back.
+      const id = (await this.redis.xadd(this.stream, '*', ...fields))!;
+      const [ms, seq] = id.split('-') as [string, string];
+      this.next = { ms, seq: BigInt(seq) + 1n };
+      return id;
+    }
+    const id = `${this.next.ms}-${this.next.seq}`;
+    this.next.seq += 1n;
+    try {
+      await this.redis.xadd(this.stream, id, ...fields);
+    } catch (e) {
+      // Sent again after a reconnect, and already stored the first time: the stream has it once, as it should.
+      if (!/equal or smaller than the target stream top item/.test((e as Error).message)) throw e;
+    }
+    return id;
   }
 
   private async caughtUp(): Promise<void> {

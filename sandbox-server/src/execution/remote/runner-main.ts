@@ -18,15 +18,20 @@ import { Runner } from './runner.js';
  * (scripts/prepare.sh installs it), the guest image (built on first start) and
  * Redis; no inbound port. Settings as for the server: JAILLAB_ACCEL,
  * JAILLAB_POOL_SIZE, JAILLAB_VM_MEMORY_MIB, JAILLAB_CACHE_DIR;
- * --slots (default JAILLAB_MAX_RUNS) is how many runs it takes at once.
- * JAILLAB_DATA_DIR holds only `runner-alive`, touched each second while Redis
- * answers: the liveness probe of a runner, which has no port.
+ * --slots (default JAILLAB_MAX_RUNS) is how many runs it takes at once;
+ * --grace (default JAILLAB_RUNNER_GRACE_S, 100) is how long it may finish its
+ * runs after SIGTERM before it gives back those not started and ends the rest:
+ * set it some seconds under the time the supervisor waits before SIGKILL
+ * (Kubernetes: terminationGracePeriodSeconds).
+ * JAILLAB_DATA_DIR holds only `runner-alive`, touched each second while the
+ * runner's process works: its startup and liveness probes (it has no port).
  */
-const USAGE = 'usage: npm run runner -- --redis <redis://:password@host:port | unix:///path> [--slots N] [--name NAME]';
+const USAGE = 'usage: npm run runner -- --redis <redis://:password@host:port | unix:///path> [--slots N] [--name NAME] [--grace SECONDS]';
+const DEFAULT_GRACE_S = 100;
 const log = (line: string): void => console.log(line);
 
 try {
-  const { values } = parseArgs({ options: { redis: { type: 'string' }, slots: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { redis: { type: 'string' }, slots: { type: 'string' }, name: { type: 'string' }, grace: { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -37,6 +42,8 @@ try {
   const target = redisTarget(url);
   const slots = values.slots === undefined ? config.maxConcurrentRuns : Number(values.slots);
   if (!Number.isInteger(slots) || slots < 1 || slots > 64) throw new Error(`--slots must be a whole number from 1 to 64 (got ${values.slots})`);
+  const grace = Number(values.grace ?? process.env.JAILLAB_RUNNER_GRACE_S ?? DEFAULT_GRACE_S);
+  if (!Number.isFinite(grace) || grace < 0) throw new Error(`--grace must be a number of seconds, 0 or more (got ${values.grace ?? process.env.JAILLAB_RUNNER_GRACE_S})`);
   const name = values.name ?? hostname();
   const id = `${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
@@ -64,7 +71,8 @@ try {
     stopping = true;
     console.log('runner: stopping: finishing the runs it holds…');
     void (async () => {
-      await runner.close();
+      // Heartbeats go on until the runs it holds are done: the server must not take a draining runner for a lost one.
+      await runner.drain(grace * 1000);
       await executor.close();
       await pool?.close();
       await rm(config.runDir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { type Job, Worker } from 'bullmq';
+import { type Job, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunExecutor } from '../run-executor.js';
 import { RunJob } from '../run-job.js';
-import { FINISHED_TTL_S, HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, PREFIX, QUEUE_NAME, keys } from './keys.js';
+import { type GiveUp, HeldRun } from './held-run.js';
+import { FINISHED_TTL_S, HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, JOB_LOCK_MS, PREFIX, QUEUE_NAME, RUNNER_RECORD_TTL_MS, keys } from './keys.js';
 import { connect, type RedisTarget } from './redis-connection.js';
 import { type Backpressure, DEFAULT_BACKPRESSURE, RunStreamWriter } from './run-stream-writer.js';
 import type { RunnerRecord } from './runner-registry.js';
@@ -17,9 +18,20 @@ export interface RunnerDeps {
   /** Jobs at once: the VM slots of this machine. */
   slots: number;
   backpressure?: Backpressure;
-  /** Touched after every heartbeat Redis took: a liveness probe reads its age (the runner has no port to probe). */
+  /**
+   * Touched each second while the runner's event loop turns, whatever Redis does: a liveness probe reads its
+   * age, and a startup probe waits for it (the runner has no port to probe). A Redis outage is not a reason to
+   * restart a runner: it would only lose the runs it holds.
+   */
   aliveFile?: string;
   log: (line: string) => void;
+}
+
+/** What a drain did with the runs the runner held when it began. */
+export interface DrainReport {
+  finished: number;
+  handedBack: number;
+  stopped: number;
 }
 
 /**
@@ -27,75 +39,155 @@ export interface RunnerDeps {
  * VM slots), executes each in its own VMs and writes the run's events and
  * output to the run's Redis stream. It needs no inbound port: everything goes
  * through Redis. While it holds a run it beats a heartbeat for it, so the
- * server notices within seconds when it is gone; and it listens for cancels.
+ * server notices when it is gone; and it listens for cancels.
+ *
+ * Its connection to Redis may drop for a while (HEARTBEAT_TTL_MS): it runs on,
+ * what it writes waits and goes out in order once back (the stream writer's
+ * ids make a resent write harmless). Only a Redis that restarted — its data
+ * gone — makes it give the runs up.
  */
 export class Runner {
   private redis: Redis | null = null;
   private subscriber: Redis | null = null;
   private worker: Worker | null = null;
   private beat: NodeJS.Timeout | null = null;
-  private readonly active = new Map<string, AbortController>();
+  private touch: NodeJS.Timeout | null = null;
+  private beating = false;
+  private draining = false;
+  /** Redis's own run_id when the runner started: another one after a reconnect means Redis restarted, empty. */
+  private redisRunId = '';
+  private readonly held = new Map<string, HeldRun>();
+  private readonly done = new Map<string, Promise<void>>();
   private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly deps: RunnerDeps) {}
 
   async start(): Promise<void> {
     const { target, log } = this.deps;
-    this.redis = connect(target, `runner-${this.deps.id}`, false);
-    // Its connection dropped: what it wrote meanwhile may be gone (a Redis restart forgets the streams), so the
-    // runs it holds are given up and their VMs freed; the server tells the learners why.
-    this.redis.on('reconnecting', () => {
-      for (const [runId, abort] of this.active) {
-        log(`runner: run ${runId}: the connection to Redis dropped; giving the run up`);
-        abort.abort();
-      }
-    });
+    // Commands wait for a dropped connection to come back rather than fail: a run's output is not lost to a blip.
+    this.redis = connect(target, `runner-${this.deps.id}`, true);
     this.redis.on('error', () => undefined);
     this.subscriber = connect(target, `runner-${this.deps.id}-cancels`, true);
+    this.subscriber.on('error', () => undefined);
     await this.redis.ping();
-    this.subscriber.on('message', (_channel: string, runId: string) => this.active.get(runId)?.abort());
+    this.redisRunId = await serverRunId(this.redis);
+    this.redis.on('ready', () => void this.reconnected().catch((e: Error) => log(`runner: after reconnecting: ${e.message}`)));
+    this.subscriber.on('message', (_channel: string, runId: string) => this.held.get(runId)?.abort.abort());
     await this.subscriber.subscribe(keys.cancelChannel);
     await this.announce();
     this.beat = setInterval(() => void this.announce().catch((e: Error) => log(`runner: could not reach Redis: ${e.message}`)), HEARTBEAT_EVERY_MS);
-    this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), {
+    this.worker = new Worker(QUEUE_NAME, (job, token) => this.process(job, token), {
       connection: { ...target.options, maxRetriesPerRequest: null },
       prefix: PREFIX,
       concurrency: this.deps.slots,
       // A job whose runner died is failed by the next stalled check, never handed to another runner: a run
       // is never executed twice. (The server has told the learner already, from the missing heartbeat.)
       maxStalledCount: 0,
-      lockDuration: 10_000,
+      lockDuration: JOB_LOCK_MS,
       stalledInterval: 5_000,
     });
     this.worker.on('error', (e) => log(`runner: ${e.message}`));
     await this.worker.waitUntilReady();
+    await this.touchAlive();
+    this.touch = setInterval(() => void this.touchAlive().catch(() => undefined), HEARTBEAT_EVERY_MS);
     log(`runner ${this.deps.id}: taking runs from ${target.label} (${this.deps.slots} at once)`);
   }
 
   /** Runs it holds now. */
   get busy(): number {
-    return this.active.size;
+    return this.held.size;
   }
 
-  /** Stops taking jobs, lets the runs it holds finish, and leaves the registry. */
+  /**
+   * What a runner does on SIGTERM (a scale-down, a rollout, a node drain): takes no new job, keeps the
+   * heartbeats of the runs it holds going while they finish, then leaves the registry. Runs still going
+   * after `graceMs` are given up (HeldRun: back on the queue if no check has started, else ended saying why),
+   * so nothing is left for the server to call lost.
+   */
+  async drain(graceMs: number): Promise<DrainReport> {
+    this.draining = true;
+    const report: DrainReport = { finished: 0, handedBack: 0, stopped: 0 };
+    const holding = [...this.done.entries()];
+    this.deps.log(`runner: draining: finishing the ${holding.length} run(s) it holds, taking no new one`);
+    // No new job from here on (a job fetched a moment ago is handed straight back by process()); the worker keeps
+    // its jobs' locks until they end.
+    const closed = this.worker?.close();
+    const given = new Map<string, GiveUp>();
+    const deadline = setTimeout(() => {
+      for (const run of this.held.values()) {
+        const how = run.giveUp();
+        given.set(run.runId, how);
+        this.deps.log(`runner: run ${run.runId}: not done within the grace period: ${how === 'handed-back' ? 'handing it back to the queue' : 'ending it'}`);
+      }
+    }, graceMs);
+    await Promise.all(holding.map(([, p]) => p));
+    clearTimeout(deadline);
+    for (const [runId] of holding) {
+      const how = given.get(runId);
+      if (how === 'handed-back') report.handedBack++;
+      else if (how === 'stopped') report.stopped++;
+      else report.finished++;
+    }
+    await closed;
+    await this.close();
+    this.deps.log(`runner: drained: ${report.finished} finished, ${report.handedBack} handed back, ${report.stopped} ended early`);
+    return report;
+  }
+
+  /** Leaves the registry and lets go of Redis, now (drain() first, to let the runs it holds end). */
   async close(): Promise<void> {
     if (this.beat) clearInterval(this.beat);
-    await this.worker?.close();
-    await this.redis?.del(keys.runner(this.deps.id)).catch(() => undefined);
+    if (this.touch) clearInterval(this.touch);
+    await this.worker?.close(true);
+    // Commands wait for Redis to come back; leaving must not: the record expires by itself if this one is lost.
+    const leaving = this.redis?.del(keys.runner(this.deps.id)).catch(() => undefined);
+    await Promise.race([leaving, new Promise((r) => setTimeout(r, RUNNER_RECORD_TTL_MS).unref())]);
     this.subscriber?.disconnect();
     this.redis?.disconnect();
   }
 
-  private async announce(): Promise<void> {
-    const c = this.deps.executor.capacity();
-    const record: RunnerRecord = { id: this.deps.id, host: this.deps.host, accelerator: c.accelerator, slots: this.deps.slots, busy: this.active.size, ready: c.ready, starting: c.starting, startedAt: this.startedAt };
-    const m = this.redis!.multi().set(keys.runner(this.deps.id), JSON.stringify(record), 'PX', HEARTBEAT_TTL_MS);
-    for (const runId of this.active.keys()) m.set(keys.heartbeat(runId), this.deps.id, 'PX', HEARTBEAT_TTL_MS);
-    await m.exec();
+  private async touchAlive(): Promise<void> {
     if (this.deps.aliveFile) await writeFile(this.deps.aliveFile, `${new Date().toISOString()}\n`);
   }
 
-  private async process(bull: Job): Promise<void> {
+  private async announce(): Promise<void> {
+    // One beat at a time: while Redis is away, beats would only pile up in the offline queue.
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      const c = this.deps.executor.capacity();
+      const record: RunnerRecord = { id: this.deps.id, host: this.deps.host, accelerator: c.accelerator, slots: this.deps.slots, busy: this.held.size, ready: c.ready, starting: c.starting, startedAt: this.startedAt };
+      const m = this.redis!.multi().set(keys.runner(this.deps.id), JSON.stringify(record), 'PX', RUNNER_RECORD_TTL_MS);
+      for (const runId of this.held.keys()) m.set(keys.heartbeat(runId), this.deps.id, 'PX', HEARTBEAT_TTL_MS);
+      await m.exec();
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  /**
+   * Back on Redis after the connection dropped. The same Redis: the runs go on (what was written meanwhile is
+   * on its way), except one the server cancelled meanwhile (the pub/sub message was missed). A Redis that
+   * restarted has forgotten the runs' streams: they cannot be finished whole, so they are given up and the VMs
+   * freed; the server tells the learners why.
+   */
+  private async reconnected(): Promise<void> {
+    if (this.held.size === 0) return;
+    const restarted = (await serverRunId(this.redis!)) !== this.redisRunId;
+    for (const run of this.held.values()) {
+      if (restarted) {
+        this.deps.log(`runner: run ${run.runId}: Redis restarted (the run's stream is gone); giving the run up`);
+        run.abort.abort();
+      } else if (await this.redis!.exists(keys.cancelled(run.runId))) run.abort.abort();
+    }
+  }
+
+  private async process(bull: Job, token: string | undefined): Promise<void> {
+    if (this.draining) {
+      // Fetched as the drain began: never started here, so straight back to the front of the queue.
+      await bull.moveToWait(token);
+      throw new WaitingError();
+    }
     const redis = this.redis!;
     const parsed = RunJob.safeParse(bull.data);
     if (!parsed.success) {
@@ -111,29 +203,62 @@ export class Runner {
       return;
     }
     const job = parsed.data;
+    let settle!: () => void;
+    this.done.set(job.runId, new Promise<void>((r) => (settle = r)));
+    try {
+      await this.hold(job, bull, token);
+    } finally {
+      this.done.delete(job.runId);
+      settle();
+    }
+  }
+
+  private async hold(job: RunJob, bull: Job, token: string | undefined): Promise<void> {
+    const redis = this.redis!;
+    const hello = { runnerId: this.deps.id, host: this.deps.host };
     const abort = new AbortController();
-    this.active.set(job.runId, abort);
     const writer = new RunStreamWriter(redis, job.runId, this.deps.backpressure ?? DEFAULT_BACKPRESSURE, abort.signal, () => {
       this.deps.log(`runner: run ${job.runId}: the server has read nothing for a minute; giving the run up`);
       abort.abort();
     });
+    const run = new HeldRun(job.runId, abort, writer, this.deps.host);
+    this.held.set(job.runId, run);
+    let handedBack = false;
     try {
       await redis.set(keys.heartbeat(job.runId), this.deps.id, 'PX', HEARTBEAT_TTL_MS);
       // Cancelled between the server's cancel and this runner taking the job: the pub/sub message came too early.
-      if (await redis.exists(keys.cancelled(job.runId))) abort.abort();
-      writer.taken({ runnerId: this.deps.id, host: this.deps.host });
-      await this.deps.executor.execute(job, writer, abort.signal);
+      if (await redis.exists(keys.cancelled(job.runId))) run.abort.abort();
+      writer.taken(hello);
+      await this.deps.executor.execute(job, run, run.abort.signal);
       await writer.flush();
+      if (run.handedBack) {
+        // No more beats for it, and the heartbeat goes before the job does: the next runner's beat is its own.
+        this.held.delete(job.runId);
+        writer.handedBack(hello);
+        await writer.flush();
+        await redis.del(keys.heartbeat(job.runId));
+        await bull.moveToWait(token);
+        handedBack = true;
+      }
+      this.deps.log(`runner: run ${job.runId}: ${handedBack ? 'handed back' : 'done'}`);
     } catch (e) {
       this.deps.log(`runner: run ${job.runId}: ${(e as Error).message}`);
     } finally {
-      this.active.delete(job.runId);
-      await redis
-        .multi()
-        .del(keys.heartbeat(job.runId))
-        .expire(keys.stream(job.runId), FINISHED_TTL_S)
-        .exec()
-        .catch(() => undefined);
+      this.held.delete(job.runId);
+      if (!handedBack)
+        await redis
+          .multi()
+          .del(keys.heartbeat(job.runId))
+          .expire(keys.stream(job.runId), FINISHED_TTL_S)
+          .exec()
+          .catch(() => undefined);
     }
+    if (handedBack) throw new WaitingError();
   }
+}
+
+/** Redis's run_id: random per start of the Redis server, so a changed one means everything in it is gone. */
+async function serverRunId(redis: Redis): Promise<string> {
+  const info = await redis.info('server');
+  return /^run_id:(\w+)/m.exec(info)?.[1] ?? '';
 }

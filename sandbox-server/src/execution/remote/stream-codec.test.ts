@@ -9,6 +9,7 @@ describe('the run stream codec', () => {
       { kind: 'event', event: { type: 'check-started', index: 2 } },
       { kind: 'output', checkIndex: 1, data: Buffer.from([0, 255, 10, 0xc3]) },
       { kind: 'taken', by: { runnerId: 'r1', host: 'box' } },
+      { kind: 'handed-back', by: { runnerId: 'r1', host: 'box' } },
     ];
     for (const e of entries) expect(decodeEntry(asBuffers(encodeEntry(e)))).toEqual(e);
   });
@@ -18,6 +19,7 @@ describe('the run stream codec', () => {
     expect(() => decodeEntry(asBuffers(['e', 'not json']))).toThrow(StreamEntryError);
     expect(() => decodeEntry(asBuffers(['o', '-1', 'd', 'x']))).toThrow(StreamEntryError);
     expect(() => decodeEntry(asBuffers(['x', 'y']))).toThrow(StreamEntryError);
+    expect(() => decodeEntry(asBuffers(['h', '{"runnerId":1}']))).toThrow(StreamEntryError);
   });
 
   it('orders stream ids numerically', () => {

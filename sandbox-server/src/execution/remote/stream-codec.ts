@@ -4,14 +4,20 @@ import { z } from 'zod';
 /**
  * What a run's Redis stream carries, one entry each: a run event (JSON, the
  * same typed events a local run gives), a chunk of a check's output (bytes,
- * as they came), or the runner's "I have it" (who took the job). The server
+ * as they came), the runner's "I have it" (who took the job), or its "I give
+ * it back" (a runner shutting down before the run's first check started: the
+ * job is back on the queue, and another runner will write on). The server
  * validates every entry: a runner is trusted to run jobs, not to send
  * arbitrary messages to browsers.
  */
 export const RunnerHello = z.object({ runnerId: z.string().max(200), host: z.string().max(200) });
 export type RunnerHello = z.infer<typeof RunnerHello>;
 
-export type StreamEntry = { kind: 'event'; event: RunEvent } | { kind: 'output'; checkIndex: number; data: Buffer } | { kind: 'taken'; by: RunnerHello };
+export type StreamEntry =
+  | { kind: 'event'; event: RunEvent }
+  | { kind: 'output'; checkIndex: number; data: Buffer }
+  | { kind: 'taken'; by: RunnerHello }
+  | { kind: 'handed-back'; by: RunnerHello };
 
 /** Flat field list for XADD. */
 export function encodeEntry(e: StreamEntry): Array<string | Buffer> {
@@ -22,6 +28,8 @@ export function encodeEntry(e: StreamEntry): Array<string | Buffer> {
       return ['o', String(e.checkIndex), 'd', e.data];
     case 'taken':
       return ['t', JSON.stringify(e.by)];
+    case 'handed-back':
+      return ['h', JSON.stringify(e.by)];
   }
 }
 
@@ -50,6 +58,12 @@ export function decodeEntry(fields: Buffer[]): StreamEntry {
     const parsed = RunnerHello.safeParse(safeJson(taken));
     if (!parsed.success) throw new StreamEntryError('a runner announced itself badly');
     return { kind: 'taken', by: parsed.data };
+  }
+  const back = get('h');
+  if (back) {
+    const parsed = RunnerHello.safeParse(safeJson(back));
+    if (!parsed.success) throw new StreamEntryError('a runner handed a run back badly');
+    return { kind: 'handed-back', by: parsed.data };
   }
   throw new StreamEntryError('a runner sent a stream entry of no known kind');
 }
