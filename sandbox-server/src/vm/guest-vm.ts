@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import type { Accelerator } from '@jaillab/protocol';
 import { AgentChannel } from './agent-channel.js';
 import type { VmExit } from './vm-backend.js';
-import { qemuProcessesUnder } from './jail/host-processes.js';
+import { killJail, qemuProcessesUnder } from './jail/host-processes.js';
 import { recordQemuCpu } from './qemu-cpu.js';
-import { vmCgroups } from './jail/vm-cgroup.js';
+import { type VmCgroup, vmCgroups } from './jail/vm-cgroup.js';
 import { IN_VMM_ROOT, jailedQemu, signalFromExitCode, type VmmFiles, type VmmIdentity, vmmSpec } from './jail/vmm-jail.js';
 import { qemuArgs, type MachineSpec } from './qemu-args.js';
 import { QmpClient } from './qmp.js';
@@ -58,7 +58,7 @@ export class QemuProcess {
       stdio: ['ignore', 'pipe', 'pipe', ...fd3],
       env: { PATH: '/usr/bin:/bin' },
     });
-    const vm = new QemuProcess(id, spec, files.runDir, child, launch.identity);
+    const vm = new QemuProcess(id, spec, files.runDir, child, launch.identity, launch.cgroup);
     void vm.exited.then(() => launch.cgroup?.remove());
     return vm;
   }
@@ -70,6 +70,7 @@ export class QemuProcess {
     child: ChildProcess,
     /** The uid and gid QEMU runs as (null: the server's own, when it is not root). */
     readonly identity: VmmIdentity | null,
+    private readonly cgroup: VmCgroup | null,
   ) {
     this.spec = spec;
     this.child = child;
@@ -127,22 +128,9 @@ export class QemuProcess {
 
   async destroy(): Promise<VmExit> {
     this.destroying = true;
-    if (this.isAlive) {
-      // QEMU first, so that its jailer reaps it and exits (its CPU time read just before, vm/qemu-cpu.ts). The jailer
-      // itself if QEMU is not found or does not go.
-      const qemu = this.pid;
-      let killed = false;
-      if (qemu !== undefined) {
-        recordQemuCpu(qemu);
-        try {
-          process.kill(qemu, 'SIGKILL');
-          killed = true;
-        } catch {
-          // gone meanwhile, or not ours
-        }
-      }
-      if (!killed) this.child.kill('SIGKILL');
-      else void Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000).unref())]).then(() => this.isAlive && this.child.kill('SIGKILL'));
+    if (this.isAlive && this.child.pid !== undefined) {
+      if (this.qemuPid !== undefined) recordQemuCpu(this.qemuPid); // before it goes (vm/qemu-cpu.ts)
+      killJail(this.child.pid, this.cgroup?.pids() ?? []);
     }
     const exit = await this.exited;
     await rm(this.runDir, { recursive: true, force: true });

@@ -172,6 +172,11 @@ export class VmPool implements VmBackend {
     return [...this.live].map((p) => p.pid).filter((p): p is number => p !== undefined);
   }
 
+  /** The template clones start from (for tests that start a VM by hand). */
+  templateForTests(): VmTemplate | null {
+    return this.template;
+  }
+
   /** The RAM file of the template clones start from (for tests: it must be the server's alone). */
   templateRamPath(): string | null {
     return this.template?.ramPath ?? null;

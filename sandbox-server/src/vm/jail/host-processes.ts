@@ -43,3 +43,41 @@ export function qemuProcessesUnder(root: number): number[] {
   const younger = pids.filter((p) => p > root && isOurs(p));
   return younger.length > 0 ? younger : pids.filter((p) => p <= root && isOurs(p));
 }
+
+/** Every process under `root` (not `root` itself). */
+export function descendantsOf(root: number): number[] {
+  return livePids().filter((p) => p !== root && descendsFrom(p, root));
+}
+
+/**
+ * Kills a jailed VM whole: the jailer, bwrap's init in the VM's PID namespace (whose death takes the namespace
+ * with it) and QEMU. bwrap's --die-with-parent has a window at start-up (a jailer killed before its child has
+ * asked for the parent-death signal leaves the child running, seen here as a QEMU reparented to the host's
+ * init), so nothing is left to it: the jailer is stopped first (a stopped process starts nothing more), then
+ * everything found under it, or in the VM's cgroup, is killed, then the jailer.
+ */
+export function killJail(jailer: number, inCgroup: readonly number[]): void {
+  const signal = (pid: number, sig: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // gone already
+    }
+  };
+  signal(jailer, 'SIGSTOP');
+  for (const p of new Set([...inCgroup, ...descendantsOf(jailer)])) if (p !== jailer) signal(p, 'SIGKILL');
+  signal(jailer, 'SIGKILL');
+}
+
+/** Jailed VMs whose jailer binds a directory under `runDir` (a server's run directory): to find a dead server's orphans. */
+export function jailsUnder(runDir: string): number[] {
+  const marker = ` ${runDir}/`;
+  return livePids().filter((p) => {
+    if (commandOf(p) !== 'bwrap') return false;
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}

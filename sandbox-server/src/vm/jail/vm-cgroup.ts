@@ -21,6 +21,8 @@ export interface VmResourceLimits {
 export interface VmCgroup {
   /** The files a process writes its pid to, to join (one per hierarchy). */
   readonly procsFiles: readonly string[];
+  /** The processes in it now. */
+  pids(): number[];
   /** Removes it, once the VM's processes are gone. */
   remove(): Promise<void>;
 }
@@ -124,8 +126,20 @@ class HostVmCgroups implements VmCgroups {
       await Promise.all(dirs.map((d) => rmdir(d).catch(() => {})));
       throw new Error(`could not set up the VM's cgroup: ${(e as Error).message}`);
     }
+    const procsFiles = dirs.map((d) => join(d, 'cgroup.procs'));
     return {
-      procsFiles: dirs.map((d) => join(d, 'cgroup.procs')),
+      procsFiles,
+      pids: () => {
+        const found = new Set<number>();
+        for (const f of procsFiles) {
+          try {
+            for (const line of readFileSync(f, 'utf8').split('\n')) if (line) found.add(Number(line));
+          } catch {
+            // removed meanwhile
+          }
+        }
+        return [...found];
+      },
       // The kernel empties a cgroup a moment after its last process is reaped: retry briefly.
       remove: async () => {
         for (const d of dirs) {

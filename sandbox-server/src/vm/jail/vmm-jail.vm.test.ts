@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureGuestImage } from '../../../guest/image/build-image.js';
 import { loadConfig } from '../../config/config.js';
+import { QemuProcess } from '../guest-vm.js';
 import { VmPool } from '../pool.js';
+import { jailsUnder, parentOf, qemuProcessesUnder } from './host-processes.js';
 import { VM_UID_BASE } from './vmm-jail.js';
 import { vmCgroups } from './vm-cgroup.js';
 
@@ -87,6 +89,29 @@ describe('the VM jail (QEMU never root)', () => {
       await pool.close();
       await rm(dataDir, { recursive: true, force: true });
       await rm(runDir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves nothing running when a VM is destroyed at any moment of its start (no orphan of the jailer)', async () => {
+    const image = await ensureGuestImage(config.cacheDir, () => {});
+    const runRoot = await mkdtemp(join(tmpdir(), 'jaillab-vmm-orphans-'));
+    try {
+      const pool = new VmPool({ image, accelerator: 'auto', size: 0, memoryMiB: config.vmMemoryMiB, cacheDir: config.cacheDir, runDir: runRoot, log: () => {} });
+      await pool.start();
+      const template = pool.templateForTests()!;
+      // Destroyed as soon as spawned, a little later, and after it is up: whenever it happens, nothing is left.
+      for (const [i, delayMs] of [0, 0, 1, 3, 10, 30, 100].entries()) {
+        const runDir = join(runRoot, `vm-orphan-${i}`);
+        await mkdir(runDir, { recursive: true });
+        const vm = await QemuProcess.start(`orphan-${i}`, { accelerator: template.accelerator, memoryMiB: template.memoryMiB, role: 'clone' }, { image: template.image, runDir, sealedRam: template.sealedRam });
+        if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+        await vm.destroy();
+      }
+      await pool.close();
+      expect(jailsUnder(runRoot)).toEqual([]);
+      expect(qemuProcessesUnder(1).filter((p) => readFileSync(`/proc/${parentOf(p)}/cmdline`, 'utf8').includes(runRoot))).toEqual([]);
+    } finally {
+      await rm(runRoot, { recursive: true, force: true });
     }
   });
 });
