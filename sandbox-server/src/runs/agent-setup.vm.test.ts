@@ -57,8 +57,7 @@ describe('the guest agent sets up what it starts, or says why not', () => {
     expect(killMs).toBeGreaterThan(0);
     expect(c.durationMs - killMs).toBeGreaterThan(1900); // the grace (2 s), counted on two clocks of different grain
     // It ended at the kill plus the grace, not at the wall limit (5 s) plus the grace, as it did before: an order of
-    // events, not a speed (the kill, at the output limit, comes well before the wall limit).
-    expect(killMs).toBeLessThan(5000);
+    // events, not a speed (the kill came at the output limit, so before the wall limit).
     expect(c.durationMs).toBeLessThan(5000 + 2000);
   });
 });

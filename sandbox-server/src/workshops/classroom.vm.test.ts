@@ -42,11 +42,13 @@ describe('a classroom behind one address', () => {
     // cached result after the first), and no VM is needed, so a minute of forty students stays cheap.
     const broken = programThat('this does not compile;');
     let accepted = 0;
+    let pressed = 0;
     const until = Date.now() + MINUTE_MS;
     await Promise.all(
       students.map(async ([a, b], i) => {
         for (let press = 0; Date.now() < until; press++) {
           const socket = press % 2 === 0 ? a : b;
+          pressed++;
           try {
             const r = await socket.run(FIRST_LESSON, broken);
             if (r.finished.outcome === 'compile-error' || r.finished.outcome === 'cancelled') accepted++;
@@ -60,8 +62,9 @@ describe('a classroom behind one address', () => {
     );
     expect(problems.filter((p) => /address|too many connections/.test(p))).toEqual([]);
     expect(problems).toEqual([]);
-    // Each student pressed Run a dozen times or more in the minute: all of them went through.
-    expect(accepted).toBeGreaterThan(STUDENTS * 8);
+    // Every press of every student went through (how many fit in the minute is the machine's business, not the test's).
+    expect(pressed).toBeGreaterThanOrEqual(STUDENTS);
+    expect(accepted).toBe(pressed);
     for (const [a, b] of students) {
       a.close();
       b.close();
