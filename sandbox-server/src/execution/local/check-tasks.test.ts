@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobCheck } from '../run-job.js';
-import { CheckTasks, HANG_CHECKS } from './check-tasks.js';
+import { CheckTasks, HANG_CHECKS, RECORDING_RUNS } from './check-tasks.js';
 
 const check = (index: number, race: 'jail-path' | null = null): JobCheck => ({
   index,
@@ -27,6 +27,26 @@ describe("a run's check tasks", () => {
     expect(again).toMatchObject({ check: { index: 1 }, record: true, rerunOf: { verdict: 'escaped' } });
     t.finished(again, 'contained', false); // a second run's result changes nothing
     expect(drain(t)).toEqual(['2 recording', '3']);
+  });
+
+  it(`tries the recording run again, up to ${RECORDING_RUNS} times, while it does not escape as the first run did`, () => {
+    const t = new CheckTasks([check(0), check(1)], true);
+    t.finished(t.next()!, 'contained', false);
+    t.finished(t.next()!, 'escaped', false);
+    const tries: number[] = [];
+    for (let task = t.next(); task?.rerunOf; task = t.next()) {
+      tries.push(task.rerunOf.attempt);
+      // The squatter lost the race every time: the last try's replay is the one shown.
+      expect(t.recorded(task, 'contained')).toBe(task.rerunOf.attempt === RECORDING_RUNS);
+    }
+    expect(tries).toEqual(Array.from({ length: RECORDING_RUNS }, (_, i) => i + 1));
+
+    const u = new CheckTasks([check(0), check(1)], true);
+    u.finished(u.next()!, 'contained', false);
+    u.finished(u.next()!, 'escaped', false);
+    const again = u.next()!;
+    expect(u.recorded(again, 'escaped')).toBe(true); // ended as the first did: shown, nothing more
+    expect(u.next()).toBeNull();
   });
 
   it('records nothing with the replay off, and never runs a check twice', () => {

@@ -12,7 +12,10 @@ import type { JobCheck } from '../run-job.js';
  * for the race anyway); every other check runs with the agent watching only
  * execs, forks and exits. One that escapes runs a second time, recording, so
  * its replay shows how it got out; the verdict stays the first run's, and the
- * replay says which run it shows and how that run ended.
+ * replay says which run it shows and how that run ended. An escape can depend
+ * on timing (another user squatting the jail's directory first): a recording
+ * run that does not end as the first did is run again, up to
+ * RECORDING_RUNS times, so the replay shows the escape whenever it can.
  *
  * A program that hangs: once two checks in a row hit the time limit before the
  * probe ever started, the rest are not run (every one would wait out its limit
@@ -22,9 +25,12 @@ export interface CheckTask {
   check: JobCheck;
   /** Record the escape replay in this run of the check. */
   record: boolean;
-  /** Set for the second run of an escaped check: the verdict the learner was shown. */
-  rerunOf: { verdict: Verdict } | null;
+  /** Set for the recording run of an escaped check: the verdict the learner was shown, and which try this is (1…). */
+  rerunOf: { verdict: Verdict; attempt: number } | null;
 }
+
+/** How many recording runs an escaped check gets, at most, to end as its first run did. */
+export const RECORDING_RUNS = 3;
 
 /** Consecutive checks that timed out before their probe started after which the rest are not run. */
 export const HANG_CHECKS = 2;
@@ -60,9 +66,20 @@ export class CheckTasks {
   /** A first run's result: may queue its recording run, and counts hangs. */
   finished(task: CheckTask, verdict: Verdict, hung: boolean): void {
     if (task.rerunOf) return;
-    if (this.replay && !task.record && verdict === 'escaped') this.waiting.unshift({ check: task.check, record: true, rerunOf: { verdict } });
+    if (this.replay && !task.record && verdict === 'escaped') this.waiting.unshift({ check: task.check, record: true, rerunOf: { verdict, attempt: 1 } });
     this.timedOutInARow = hung ? this.timedOutInARow + 1 : 0;
     if (this.timedOutInARow >= HANG_CHECKS) this.skipped = true;
+  }
+
+  /**
+   * A recording run's result. True when its replay is the one to show: it ended as the first run did, or it was
+   * the last try. False when another try is queued instead.
+   */
+  recorded(task: CheckTask, verdict: Verdict): boolean {
+    const rerun = task.rerunOf;
+    if (!rerun || verdict === rerun.verdict || rerun.attempt >= RECORDING_RUNS) return true;
+    this.waiting.unshift({ ...task, rerunOf: { ...rerun, attempt: rerun.attempt + 1 } });
+    return false;
   }
 
   /** The first runs that were never started because the program hangs; they are taken out of the queue. */

@@ -253,8 +253,9 @@ class LocalRun {
     const judging = performance.now();
     const j = judgeCheck(check.kind, output, done, secrets, lesson.limits);
     if (task.rerunOf) {
-      // The replay of an escaped check, recorded on its second run: it says so, and how that run ended.
-      if (done.trace) this.emit({ type: 'check-trace', index: check.index, trace: checkTrace(done.trace, j.verdict, { verdict: j.verdict }) });
+      // The replay of an escaped check, recorded on a later run: it says so, and how that run ended (tried again,
+      // up to RECORDING_RUNS, while it does not end as the first did).
+      if (tasks.recorded(task, j.verdict) && done.trace) this.emit({ type: 'check-trace', index: check.index, trace: checkTrace(done.trace, j.verdict, { verdict: j.verdict }) });
       return;
     }
     const agentMs = done.phases.prepareMs + done.phases.accomplicesMs + done.phases.namespacesMs + done.wallMs + done.phases.drainMs;
