@@ -1,4 +1,5 @@
 import { DoorPass } from '@jaillab/protocol';
+import { storedValue } from './stored-value.js';
 
 /**
  * The door pass the server gave this browser as a workshop member or an
@@ -6,21 +7,13 @@ import { DoorPass } from '@jaillab/protocol';
  * shared address never counts this browser's sockets. It proves nothing but
  * that the server issued it, and grants nothing by itself.
  */
-const KEY = 'jaillab.doorPass';
+const stored = storedValue('jaillab.doorPass', DoorPass);
 
 export function loadDoorPass(): string | undefined {
-  try {
-    const pass = localStorage.getItem(KEY);
-    return pass !== null && DoorPass.safeParse(pass).success ? pass : undefined;
-  } catch {
-    return undefined;
-  }
+  return stored.load();
 }
 
+/** Offered at every upgrade; not kept (storage disabled), this browser counts against its address until the next welcome. */
 export function saveDoorPass(pass: string): void {
-  try {
-    localStorage.setItem(KEY, pass);
-  } catch {
-    // not kept: this browser is counted against its address until the next welcome
-  }
+  stored.save(pass);
 }

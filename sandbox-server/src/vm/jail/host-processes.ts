@@ -65,7 +65,9 @@ export function killJail(jailer: number, inCgroup: readonly number[]): void {
     }
   };
   signal(jailer, 'SIGSTOP');
-  for (const p of new Set([...inCgroup, ...descendantsOf(jailer)])) if (p !== jailer) signal(p, 'SIGKILL');
+  // A VM's cgroup holds all of it (joined before the jailer ran): /proc is read only for a VM without one.
+  const under = inCgroup.length > 0 ? inCgroup : descendantsOf(jailer);
+  for (const p of under) if (p !== jailer) signal(p, 'SIGKILL');
   signal(jailer, 'SIGKILL');
 }
 
