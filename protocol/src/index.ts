@@ -11,3 +11,4 @@ export * from './trace.js';
 export * from './pos05.js';
 export * from './door.js';
 export * from './display-name.js';
+export * from './attack-messages.js';

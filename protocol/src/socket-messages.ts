@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttackClientMessages, AttackServerMessages } from './attack-messages.js';
 import { DoorPass } from './door.js';
 import { Accelerator, LessonId, RunId } from './ids.js';
 import { RunEvent } from './run-events.js';
@@ -27,6 +28,8 @@ export const InstructorToken = z.string().min(16).max(256);
 /** A probe an instructor is trying out before it is in a lesson (`jaillab run --probe file.c`). */
 export const ExtraProbe = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'a probe name is lowercase words joined by -'),
+  /** What the verdict list calls it (the name when absent). */
+  title: z.string().max(80).optional(),
   source: Source,
 });
 export type ExtraProbe = z.infer<typeof ExtraProbe>;
@@ -41,6 +44,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
     source: Source,
     /** Instructors only: extra escape probes run after the lesson's own. */
     extraProbes: z.array(ExtraProbe).max(8).optional(),
+    /** Instructors trying a probe: run only the extra probes, not the lesson's own checks. */
+    extraProbesOnly: z.boolean().optional(),
     /** Record the escape replay of every check (and check it against POS05-C). Absent: on. */
     trace: z.boolean().optional(),
   }),
@@ -54,6 +59,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   ...WorkspaceClientMessages,
   ...ShellClientMessages,
   ...WorkshopClientMessages,
+  ...AttackClientMessages,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -81,6 +87,10 @@ export const ErrorCode = z.enum([
   'lesson-locked',
   /** The workshop has as many students as its instructor allowed. */
   'workshop-full',
+  /** A probe folder of that name exists already (keep it under another name, or say to replace it). */
+  'probe-exists',
+  /** The lessons loader refused what a kept probe would make (nothing was kept); the message lists its problems. */
+  'content-refused',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -118,5 +128,6 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ...WorkspaceServerMessages,
   ...ShellServerMessages,
   ...WorkshopServerMessages,
+  ...AttackServerMessages,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

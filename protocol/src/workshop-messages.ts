@@ -3,6 +3,7 @@ import { Accelerator, LessonId, ProbeId, RunId } from './ids.js';
 import { DoorPass } from './door.js';
 import { normaliseDisplayName } from './display-name.js';
 import { LessonStatus } from './workspace-messages.js';
+import { AttackColumn, MemberAttack } from './attack-messages.js';
 
 /**
  * Workshops: one instructor, a room of students, one server. The instructor
@@ -54,6 +55,8 @@ export const WorkshopView = z.object({
   broadcasts: z.array(Broadcast),
   /** This member's display name. */
   name: z.string(),
+  /** Probes the instructor fired at this member's jails, newest first, with their verdicts. */
+  attacks: z.array(MemberAttack),
 });
 export type WorkshopView = z.infer<typeof WorkshopView>;
 
@@ -120,6 +123,8 @@ export const Dashboard = z.object({
   members: z.array(DashboardMember),
   cells: z.array(DashboardCell),
   lessons: z.array(LessonStats),
+  /** Probes fired at the room, oldest first: a column each. */
+  attacks: z.array(AttackColumn),
   /** The server's capacity, live: VMs ready and busy, runs waiting, and the runners serving them. */
   capacity: z.object({
     accelerator: Accelerator.nullable(),

@@ -22,6 +22,8 @@ import type { VmPool } from './vm/pool.js';
 import { startExecution } from './execution/start-execution.js';
 import type { PreloadFile } from './vm/template.js';
 import { WorkshopService } from './workshops/workshop-service.js';
+import { RoomAttacks } from './attacks/room-attacks.js';
+import { ProbeAuthoring } from './authoring/probe-authoring.js';
 import { SocketSession } from './ws/session.js';
 import { SocketGate } from './ws/socket-gate.js';
 import { RunRateLimits } from './ws/run-rate-limits.js';
@@ -113,6 +115,11 @@ export async function createApp(config: Config, log: (line: string) => void = co
     log,
     onFinished: (run) => workshops.runFinished(run.learnerId),
   });
+  // Room attacks: after a restart, a fired probe's runs that were still going are gone; say so in their cells.
+  const cutOff = workshops.attacks.markPendingInterrupted();
+  if (cutOff) log(`workshops: ${cutOff} fired-probe run(s) were cut off by the last shutdown`);
+  const attacks = new RoomAttacks({ attacks: workshops.attacks, workshops, runs, catalog, store, log });
+  const authoring = new ProbeAuthoring({ catalog, probes: probeBuilder, runs, log });
   const shells = new ShellService({ backend: pool, compiler, queue, probes: probeBuilder, library: () => catalog.library, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
   // An author's edit under lessons/ shows at the next page load; changed probes are compiled first, so a
@@ -162,7 +169,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     wss.handleUpgrade(req, socket, head, (ws) => {
       const ticket = gate.opened(req, claim, () => ws.close(1008, 'idle: its place went to a new connection'));
       ws.once('close', () => ticket.release());
-      new SocketSession(ws, { store, runs, catalog, executor, instructorToken, shells, runLimits, workshops, identityLimits, doorPasses, log }, req.socket.remoteAddress ?? '?', ticket);
+      new SocketSession(ws, { store, runs, catalog, executor, instructorToken, shells, runLimits, workshops, attacks, authoring, identityLimits, doorPasses, log }, req.socket.remoteAddress ?? '?', ticket);
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOOR_PASS_SUBPROTOCOL_PREFIX, type ServerMessage, SOCKET_SUBPROTOCOL } from '@jaillab/protocol';
+import type { RoomAttacks } from '../src/attacks/room-attacks.js';
+import type { ProbeAuthoring } from '../src/authoring/probe-authoring.js';
 import { loadConfig } from '../src/config/config.js';
 import { LessonCatalog } from '../src/lessons/lesson-catalog.js';
 import type { RunService } from '../src/runs/run-service.js';
@@ -53,6 +55,8 @@ export class RoomHarness {
       executor: { capacity: () => ({ accelerator: 'tcg', slots: 1, ready: 1, starting: 0, inUse: 0, queued: 0, runners: [] }) },
       instructorToken: INSTRUCTOR_TOKEN,
       shells: {} as ShellService,
+      attacks: {} as RoomAttacks,
+      authoring: {} as ProbeAuthoring,
       runLimits: new RunRateLimits(),
       workshops: this.workshops,
       identityLimits: new IdentityLimits(budgets),

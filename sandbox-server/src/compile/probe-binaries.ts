@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CompileResult } from './compile-c.js';
 import type { CompileCache } from './compile-cache.js';
 import { ContentError } from '../lessons/content-error.js';
 import type { ProbeLibrary } from '../lessons/probe-library.js';
@@ -52,6 +53,12 @@ export class ProbeBuilder {
       this.memo.set(key, b);
     }
     return b;
+  }
+
+  /** A draft probe compiled as a run would compile it, for gcc's diagnostics (the probe editor's markers). */
+  check(source: string, header: string): Promise<CompileResult> {
+    // Not kept on disk: a draft changes at every keystroke pause; the one that is kept or fired compiles again through binary().
+    return this.cache.get({ source, fileName: 'probe.c', extraFiles: { 'probe.h': header }, libc: 'musl' }, { persist: false });
   }
 
   /** The binaries of every probe a job's checks use, by probe id. */

@@ -25,12 +25,11 @@ export class LessonCatalog {
   watch(log: (line: string) => void, beforeSwap?: (course: Course) => Promise<void>): () => void {
     let timer: NodeJS.Timeout | null = null;
     let running: Promise<void> = Promise.resolve();
+    this.beforeSwap = beforeSwap;
     const reload = async (): Promise<void> => {
       try {
-        const course = await loadCourse(this.lessonsDir);
-        await beforeSwap?.(course);
-        this.course = course;
-        log(`lessons: reloaded (${course.lessons.length} lessons)`);
+        await this.reload();
+        log(`lessons: reloaded (${this.course.lessons.length} lessons)`);
       } catch (e) {
         log(`lessons: not reloaded, keeping the last good version: ${(e as Error).message}`);
       }
@@ -44,6 +43,19 @@ export class LessonCatalog {
       if (timer) clearTimeout(timer);
       watcher.close();
     };
+  }
+
+  private beforeSwap: ((course: Course) => Promise<void>) | undefined;
+
+  /**
+   * Loads the course again now (an instructor kept a probe from the browser): the new version is taken only
+   * if it loads without problems and passes beforeSwap (the probes compile); else this throws the problems
+   * and the last good version stays.
+   */
+  async reload(): Promise<void> {
+    const course = await loadCourse(this.lessonsDir);
+    await this.beforeSwap?.(course);
+    this.course = course;
   }
 
   get library(): ProbeLibrary {

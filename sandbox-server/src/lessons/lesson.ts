@@ -30,6 +30,8 @@ export interface EffectiveLimits {
 export interface Lesson {
   id: string;
   chapterId: string;
+  /** Its folder (lessons/<chapter>/<lesson>/): where lesson.md is, for an edit made from the probe editor. */
+  dir: string;
   chapterTitle: string;
   meta: LessonFrontMatter;
   html: string;

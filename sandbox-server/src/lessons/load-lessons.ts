@@ -183,6 +183,7 @@ async function loadLesson(
   return {
     id,
     chapterId,
+    dir,
     chapterTitle: chapter.title,
     meta,
     html: await marked.parse(body, { async: true }),

@@ -106,6 +106,39 @@ describe('the run queue', () => {
     releaseB();
     expect(q.borrow()).not.toBeNull();
   });
+
+  it('keeps a room of 30 fired probes below a student: their own Run waits for one slot at most', async () => {
+    const q = new RunQueue(2);
+    const fired = Array.from({ length: 30 }, (_, i) => ({ ...request(`student-${i}`), background: true }));
+    const order: string[] = [];
+    const entries = fired.map((r) => q.enter(r).then((release) => (order.push(r.owner), release)));
+    // Two fired runs hold the slots, 28 wait.
+    const holding = await Promise.all(entries.slice(0, 2));
+    expect(q.length).toBe(28);
+    const own = request('student-7');
+    const ownIn = q.enter(own).then((release) => (order.push('own'), release));
+    // The student is next in line at once, ahead of all 28 fired runs.
+    expect(own.positions).toEqual([0]);
+    expect(fired[2]!.positions.at(-1)).toBe(1);
+    // The first slot that frees is theirs.
+    holding[0]!();
+    const releaseOwn = await ownIn;
+    expect(order).toEqual(['student-0', 'student-1', 'own']);
+    releaseOwn();
+    holding[1]!();
+    for (const e of entries.slice(2)) (await e)();
+    // The fired runs went in arrival order.
+    expect(order.slice(3)).toEqual(fired.slice(2).map((r) => r.owner));
+    expect(q.length).toBe(0);
+  });
+
+  it('lets background work straight in when slots are free and nobody waits', async () => {
+    const q = new RunQueue(2);
+    const b = { ...request('a'), background: true };
+    const release = await q.enter(b);
+    expect(b.positions).toEqual([]);
+    release();
+  });
 });
 
 /** Releases slots one at a time and returns the names of the waiting requests in the order they got in. */

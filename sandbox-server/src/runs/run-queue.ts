@@ -6,6 +6,12 @@ export interface SlotRequest {
   signal: AbortSignal;
   /** Called with the request's place in line (0 = next) whenever it changes; not called for a request let in at once. */
   onPosition?(position: number): void;
+  /**
+   * Work nobody is waiting at a screen for (an instructor's probe fired at a room): let in only when no other
+   * request waits, in arrival order. A student's own Run is never behind one: at most it waits for the slot
+   * one is already in.
+   */
+  background?: boolean | undefined;
 }
 
 /**
@@ -48,7 +54,7 @@ export class RunQueue {
   async enter(request: SlotRequest): Promise<() => void> {
     if (request.signal.aborted) throw new Error('cancelled');
     if (this.active < this.slots && this.waiting.length === 0) {
-      this.servedTurn(request.owner);
+      if (!request.background) this.servedTurn(request.owner);
       return this.take();
     }
     await new Promise<void>((resolve, reject) => {
@@ -89,15 +95,21 @@ export class RunQueue {
       const next = this.order()[0];
       if (!next) return;
       this.waiting.splice(this.waiting.indexOf(next), 1);
-      this.servedTurn(next.request.owner);
+      if (!next.request.background) this.servedTurn(next.request.owner);
       this.announce();
       next.go();
     };
   }
 
-  /** The waiting requests in the order they will be let in. */
+  /** The waiting requests in the order they will be let in: everyone's own first, background work after. */
   private order(): Waiting[] {
     const byArrival = [...this.waiting].sort((a, b) => a.seq - b.seq);
+    const background = byArrival.filter((w) => w.request.background);
+    return background.length ? [...this.ownOrder(byArrival.filter((w) => !w.request.background)), ...background] : this.ownOrder(byArrival);
+  }
+
+  /** Requests of people waiting at a screen, in the queue's policy. */
+  private ownOrder(byArrival: Waiting[]): Waiting[] {
     if (this.policy === 'fifo') return byArrival;
     // Round-robin: take each owner's oldest in turn order, then everyone's second, and so on.
     const queues = new Map<string, Waiting[]>();

@@ -56,7 +56,7 @@ export class RunService {
   }
 
   start(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[] = lesson.checks, options: RunOptions = {}): Run {
-    for (const r of this.runs.values()) if (r.learnerId === learnerId && !r.outcome) r.abort.abort();
+    for (const r of this.runs.values()) if (r.learnerId === learnerId && !r.outcome && !r.background) r.abort.abort();
     const run = new Run(`r_${randomBytes(9).toString('base64url')}`, learnerId, lesson, source);
     this.runs.set(run.id, run);
     run.log.append({ type: 'created', runId: run.id, lessonId: lesson.id, checks: checkInfos({ ...lesson, checks }), createdAt: run.createdAt.toISOString() });
@@ -64,31 +64,63 @@ export class RunService {
     this.deps.store.saveCode(learnerId, lesson.id, source);
     run.solutionShown = this.deps.store.runSolutionShown(run.id);
     const job = jobFor(run, lesson, checks, this.deps.library().header, { trace: options.trace ?? true, course: this.deps.course?.() ?? [] });
-    const p = this.execute(run, job).finally(() => this.running.delete(p));
-    this.running.add(p);
+    this.track(this.execute(run, job, { background: false }).then(() => this.keepRecord(run)));
+    return run;
+  }
+
+  /**
+   * A run that is not the learner's own: an instructor's probe fired at their jail (room attacks). It waits
+   * below every learner's own Run in the queue (a room firing 30 of them never delays a student's Run by more
+   * than the one run slot it is in), supersedes nothing, and is neither their progress nor their last run:
+   * `onFinished` gets the run to keep its result where the attack keeps it.
+   */
+  startBackground(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[], onFinished: (run: Run) => void): Run {
+    const run = new Run(`r_${randomBytes(9).toString('base64url')}`, learnerId, lesson, source, true);
+    this.runs.set(run.id, run);
+    run.log.append({ type: 'created', runId: run.id, lessonId: lesson.id, checks: checkInfos({ ...lesson, checks }), createdAt: run.createdAt.toISOString() });
+    const job = jobFor(run, lesson, checks, this.deps.library().header, { trace: true, course: this.deps.course?.() ?? [] });
+    this.track(
+      this.execute(run, job, { background: true }).then(() => {
+        try {
+          onFinished(run);
+        } catch (e) {
+          this.deps.log(`run ${run.id}: could not keep its result: ${(e as Error).message}`);
+        }
+      }),
+    );
     return run;
   }
 
   /**
    * An instructor trying new probes against a lesson: they are compiled like
-   * library probes (with probe.h) and run after the lesson's own checks.
+   * library probes (with probe.h) and run after the lesson's own checks, or
+   * alone (`only`: trying a probe in the probe editor).
    */
-  async startWithExtraProbes(learnerId: string, lesson: Lesson, source: string, extras: ExtraProbe[], options: RunOptions = {}): Promise<Run> {
-    const header = this.deps.library().header;
-    const checks: CheckSpec[] = [...lesson.checks];
-    for (const extra of extras) {
-      await this.deps.probes.binary(extra.source, `${extra.name}.c`, header, `probe ${extra.name}`);
-      checks.push({
-        index: checks.length,
-        kind: 'escape',
-        probe: { id: `extra-${extra.name}`, meta: { title: extra.name, kind: 'escape', summary: `instructor probe ${extra.name}.c`, source: 'instructor', plant: [], accompliceStarts: 'before-program' }, html: '', source: extra.source, accompliceSource: null },
-      });
-    }
+  async startWithExtraProbes(learnerId: string, lesson: Lesson, source: string, extras: ExtraProbe[], options: RunOptions & { only?: boolean } = {}): Promise<Run> {
+    const checks: CheckSpec[] = options.only ? [] : [...lesson.checks];
+    for (const extra of extras) checks.push(await this.extraProbeCheck(extra, checks.length));
     return this.start(learnerId, lesson, source, checks, options);
   }
 
+  /** An instructor's probe as a check: compiled first (with probe.h), so a typo is an answer, not a run. */
+  async extraProbeCheck(extra: ExtraProbe, index: number): Promise<CheckSpec> {
+    // Named probe.c as the job will compile it (ProbeBuilder.forJob): the binary is built once.
+    await this.deps.probes.binary(extra.source, 'probe.c', this.deps.library().header, `probe ${extra.name}`);
+    const title = extra.title ?? extra.name;
+    return {
+      index,
+      kind: 'escape',
+      probe: { id: `extra-${extra.name}`, meta: { title, kind: 'escape', summary: `instructor probe ${extra.name}.c`, source: 'instructor', plant: [], accompliceStarts: 'before-program' }, html: '', source: extra.source, accompliceSource: null },
+    };
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+  }
+
   /** Waits its turn, hands the job to the executor, and keeps what comes back. */
-  private async execute(run: Run, job: RunJob): Promise<void> {
+  private async execute(run: Run, job: RunJob, how: { background: boolean }): Promise<void> {
     const signal = run.abort.signal;
     const queued = performance.now();
     const verdicts: Array<{ id: string; verdict: string }> = [];
@@ -100,7 +132,7 @@ export class RunService {
           run.outcome = e.outcome;
           run.finishedAt = Date.now();
           if (e.timings) e = { ...e, timings: { ...e.timings, queueMs: queueMs } };
-          this.record(run, { outcome: e.outcome, accelerator: e.accelerator, verdicts });
+          if (!how.background) this.record(run, { outcome: e.outcome, accelerator: e.accelerator, verdicts });
         }
         run.log.append(e);
       },
@@ -109,7 +141,7 @@ export class RunService {
     let queueMs = 0;
     let release: (() => void) | null = null;
     try {
-      release = await this.deps.queue.enter({ owner: run.learnerId, signal, onPosition: (position) => sink.event({ type: 'queued', position }) });
+      release = await this.deps.queue.enter({ owner: run.learnerId, signal, background: how.background, onPosition: (position) => sink.event({ type: 'queued', position }) });
       queueMs = Math.round((performance.now() - queued) * 10) / 10;
       await this.deps.executor.execute(job, sink, signal, this.deps.queue);
     } catch (e) {
@@ -120,11 +152,17 @@ export class RunService {
     // Whatever happened, the run ends with `finished`, once.
     if (!run.outcome)
       sink.event(signal.aborted ? { type: 'finished', outcome: 'cancelled', message: 'The run was cancelled.', accelerator: null, durationMs: Date.now() - run.createdAt.getTime() } : { type: 'finished', outcome: 'error', message: 'The run could not complete.', accelerator: null, durationMs: Date.now() - run.createdAt.getTime() });
-    this.keepRecord(run);
   }
 
   /** Recorded off the run's path: a database held busy by someone else delays the record, it does not lose it. */
   private record(run: Run, summary: { outcome: string; accelerator: string | null; verdicts: Array<{ id: string; verdict: string }> }): void {
+    if (summary.outcome === 'passed') {
+      try {
+        this.deps.store.keepPassingCode(run.learnerId, run.lesson.id, run.source);
+      } catch (e) {
+        this.deps.log(`run ${run.id}: could not keep its passing code: ${(e as Error).message}`);
+      }
+    }
     void retryWhenBusy(() => this.deps.store.finishRun(run.id, summary), {
       attempts: 6,
       firstDelayMs: 250,

@@ -21,5 +21,7 @@ export class Run {
     readonly learnerId: string,
     readonly lesson: Lesson,
     readonly source: string,
+    /** Not the learner's own Run (an instructor's probe fired at their jail): it waits below their own and supersedes nothing. */
+    readonly background = false,
   ) {}
 }

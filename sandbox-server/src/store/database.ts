@@ -100,6 +100,36 @@ const MIGRATIONS: string[] = [
      WHERE m.learner_id = runs.learner_id AND runs.created_at >= m.joined_at AND (m.removed_at IS NULL OR runs.created_at < m.removed_at)
      ORDER BY m.joined_at DESC LIMIT 1);
    CREATE INDEX runs_by_workshop ON runs (workshop_id, created_at);`,
+  // The room attacks (issue #26): probes fired at a room, each student's verdict with the run whole (its
+  // replay), and the code of each learner's last passing run (a probe may be fired at that instead).
+  `CREATE TABLE attacks (
+     id TEXT PRIMARY KEY,
+     workshop_id TEXT NOT NULL REFERENCES workshops(id),
+     lesson_id TEXT NOT NULL,
+     probe_id TEXT NOT NULL,
+     probe_title TEXT NOT NULL,
+     probe_source TEXT NOT NULL,
+     explanation TEXT NOT NULL,
+     code_choice TEXT NOT NULL,
+     show_source INTEGER NOT NULL DEFAULT 0,
+     fired_at TEXT NOT NULL
+   );
+   CREATE INDEX attacks_by_workshop ON attacks (workshop_id, fired_at);
+   CREATE TABLE attack_results (
+     attack_id TEXT NOT NULL REFERENCES attacks(id),
+     learner_id TEXT NOT NULL,
+     verdict TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     record_json TEXT,
+     PRIMARY KEY (attack_id, learner_id)
+   );
+   CREATE TABLE passing_code (
+     learner_id TEXT NOT NULL REFERENCES learners(id),
+     lesson_id TEXT NOT NULL,
+     source TEXT NOT NULL,
+     passed_at TEXT NOT NULL,
+     PRIMARY KEY (learner_id, lesson_id)
+   );`,
 ];
 
 export class DataDirError extends Error {}

@@ -83,6 +83,20 @@ export class Store {
     return row ? { source: row.source, editedAt: row.edited_at } : null;
   }
 
+  /** The code of the learner's last passing run of a lesson: a room attack may be fired at it (issue #26). */
+  keepPassingCode(learnerId: string, lessonId: string, source: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO passing_code (learner_id, lesson_id, source, passed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (learner_id, lesson_id) DO UPDATE SET source = excluded.source, passed_at = excluded.passed_at`,
+      )
+      .run(learnerId, lessonId, source, now());
+  }
+
+  passingCode(learnerId: string, lessonId: string): string | null {
+    return (this.db.prepare('SELECT source FROM passing_code WHERE learner_id = ? AND lesson_id = ?').get(learnerId, lessonId) as { source: string } | undefined)?.source ?? null;
+  }
+
   /** Per lesson this learner touched: not started (absent), in progress, or passed (some run passed). */
   progress(learnerId: string): Record<string, LessonStatus> {
     const rows = this.db

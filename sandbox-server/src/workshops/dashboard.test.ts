@@ -26,6 +26,7 @@ function input(runs: RunRow[]): DashboardInput {
     runs,
     online: new Set(['l_ada']),
     lastLessons: new Map([['l_cy', 'a/one']]),
+    attacks: [],
     capacity: { accelerator: 'tcg', ready: 2, starting: 0, inUse: 1, queued: 3, slots: 2, runners: [] },
   };
 }

@@ -17,6 +17,8 @@ export interface DashboardInput {
   online: ReadonlySet<string>;
   lastLessons: ReadonlyMap<string, string>;
   capacity: Dashboard['capacity'];
+  /** Probes fired at the room (attacks/attack-store.ts), passed through as the grid's extra columns. */
+  attacks: Dashboard['attacks'];
 }
 
 /** Runs that failed in a row, not passed since, before a student counts as stuck. */
@@ -94,6 +96,7 @@ export function buildDashboard(input: DashboardInput): Dashboard {
     members: members.map((m) => ({ learnerId: m.learnerId, name: m.name, joinedAt: m.joinedAt, online: input.online.has(m.learnerId), lastLessonId: input.lastLessons.get(m.learnerId) ?? null })),
     cells,
     lessons: stats,
+    attacks: input.attacks,
     capacity: input.capacity,
   };
 }

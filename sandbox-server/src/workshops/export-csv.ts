@@ -1,3 +1,4 @@
+import type { AttackColumn } from '@jaillab/protocol';
 import type { MemberRow, RunRow } from './workshop-store.js';
 
 /**
@@ -17,23 +18,32 @@ export interface ExportInput {
   runs: RunRow[];
   hints: Array<{ learnerId: string; lessonId: string; hints: number }>;
   solutionViews: Array<{ learnerId: string; lessonId: string; at: string }>;
+  /** Probes fired at the room: a column each, filled in the rows of the lesson it was fired in. */
+  attacks?: AttackColumn[];
 }
 
 export const CSV_HEADER = ['student', 'lesson', 'passed', 'runs', 'first_pass_at', 'hints_used', 'solution_shown_before_passing'];
 
+/** A fired probe's column: its title and when it was fired (the same probe may be fired twice). */
+export const attackHeader = (a: Pick<AttackColumn, 'probeTitle' | 'firedAt'>): string => `probe: ${a.probeTitle} (${a.firedAt})`;
+
 /**
  * One row per student and lesson of the workshop: passed (yes/no), runs,
  * when they first passed, hints revealed, and whether they had looked at the
- * solution before passing (yes/no; empty when they have not passed).
+ * solution before passing (yes/no; empty when they have not passed); then a
+ * column per probe fired at the room: escaped, contained, no-code, error or
+ * pending in that lesson's rows, empty in the others.
  */
 export function workshopCsv(input: ExportInput): string {
-  const rows: string[] = [CSV_HEADER.map(csvField).join(',')];
+  const attacks = input.attacks ?? [];
+  const rows: string[] = [[...CSV_HEADER, ...attacks.map(attackHeader)].map(csvField).join(',')];
   for (const m of input.members) {
     for (const l of input.lessons) {
       const runs = input.runs.filter((r) => r.learnerId === m.learnerId && r.lessonId === l.id);
       const firstPass = runs.find((r) => r.outcome === 'passed');
       const hints = input.hints.find((h) => h.learnerId === m.learnerId && h.lessonId === l.id)?.hints ?? 0;
-      const row = [m.name, l.id, firstPass ? 'yes' : 'no', runs.length, firstPass?.createdAt ?? '', hints, firstPass ? (firstPass.solutionShown ? 'yes' : 'no') : ''];
+      const fired = attacks.map((a) => (a.lessonId === l.id ? (a.results.find((r) => r.learnerId === m.learnerId)?.verdict ?? '') : ''));
+      const row = [m.name, l.id, firstPass ? 'yes' : 'no', runs.length, firstPass?.createdAt ?? '', hints, firstPass ? (firstPass.solutionShown ? 'yes' : 'no') : '', ...fired];
       rows.push(row.map(csvField).join(','));
     }
   }

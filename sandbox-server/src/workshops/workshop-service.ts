@@ -3,10 +3,11 @@ import type { LessonCatalog } from '../lessons/lesson-catalog.js';
 import type { Store } from '../store/store.js';
 import { buildDashboard, type LessonFacts } from './dashboard.js';
 import { workshopCsv } from './export-csv.js';
+import { AttackStore } from '../attacks/attack-store.js';
 import type { JoinRefusal, WorkshopRow } from './workshop-store.js';
 import { WorkshopStore } from './workshop-store.js';
 
-/** What a workshop needs of the machine that runs its VMs (a local pool today, remote runners later). */
+/** What a workshop needs of the machine that runs its VMs (a local pool, or remote runners). */
 export interface RoomCapacity {
   /** VMs ready, starting, in use; runs waiting; run slots. */
   stats(): Dashboard['capacity'];
@@ -48,6 +49,8 @@ const NO_SUCH_CODE = (code: string): string => `no workshop has the code ${code}
  */
 export class WorkshopService {
   readonly store: WorkshopStore;
+  /** Probes fired at rooms (attacks/): the dashboard's columns and each member's results are read from here. */
+  readonly attacks: AttackStore;
   private readonly dashboards = new Map<string, Set<Push<Dashboard>>>();
   private readonly memberSockets = new Map<string, Set<Push<WorkshopView | null>>>();
   private readonly dropIns = new Map<string, Set<{ lessonId: string; push: Push<string>; pending: string | null; timer: NodeJS.Timeout | null; last: number }>>();
@@ -62,6 +65,7 @@ export class WorkshopService {
     private readonly deps: { store: Store; catalog: LessonCatalog; capacity: RoomCapacity; log: (line: string) => void; secret: Buffer },
   ) {
     this.store = new WorkshopStore(deps.store.database, deps.secret);
+    this.attacks = new AttackStore(deps.store.database);
     this.refresher = setInterval(() => {
       for (const id of this.dashboards.keys()) this.changed(id);
     }, DASHBOARD_REFRESH_MS);
@@ -122,7 +126,7 @@ export class WorkshopService {
     this.changed(w.id);
     this.pushView(joined.member.learnerId);
     this.rewarm();
-    return { view: this.viewOf(w, joined.member.name), memberKey: joined.memberKey, becomeLearner };
+    return { view: this.viewOf(w, joined.member), memberKey: joined.memberKey, becomeLearner };
   }
 
   leave(learnerId: string): void {
@@ -175,6 +179,7 @@ export class WorkshopService {
       runs: this.store.runs(w.id),
       hints: this.store.hintsUsed(w.id),
       solutionViews: this.store.solutionViews(w.id),
+      attacks: this.attacks.columns(w.id),
     });
     const slug = w.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workshop';
     return { fileName: `${slug}-${w.code}.csv`, csv };
@@ -190,6 +195,7 @@ export class WorkshopService {
       online: new Set([...this.memberSockets.entries()].filter(([, s]) => s.size > 0).map(([id]) => id)),
       lastLessons: this.store.lastLessons(w.id),
       capacity: this.deps.capacity.stats(),
+      attacks: this.attacks.columns(w.id),
     });
   }
 
@@ -209,10 +215,10 @@ export class WorkshopService {
   /** What a member sees of their workshop; null when they are in none. */
   viewFor(learnerId: string): WorkshopView | null {
     const m = this.store.membershipOf(learnerId);
-    return m ? this.viewOf(m.workshop, m.member.name) : null;
+    return m ? this.viewOf(m.workshop, m.member) : null;
   }
 
-  private viewOf(w: WorkshopRow, name: string): WorkshopView {
+  private viewOf(w: WorkshopRow, member: { learnerId: string; name: string }): WorkshopView {
     const titles = this.lessonFacts(w);
     return {
       id: w.id,
@@ -221,7 +227,8 @@ export class WorkshopService {
       endsAt: w.endsAt,
       endedAt: w.endedAt,
       broadcasts: this.store.broadcasts(w.id),
-      name,
+      name: member.name,
+      attacks: this.attacks.forMember(w.id, member.learnerId),
     };
   }
 
@@ -341,6 +348,11 @@ export class WorkshopService {
         }
       }
     }, DASHBOARD_MIN_INTERVAL_MS);
+  }
+
+  /** Something only this member sees changed (a probe fired at their jail, its result): push their view. */
+  memberChanged(learnerId: string): void {
+    this.pushView(learnerId);
   }
 
   private pushView(learnerId: string): void {

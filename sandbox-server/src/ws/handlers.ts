@@ -1,3 +1,4 @@
+import { attackHandlers } from './attack-handlers.js';
 import { runHandlers } from './run-handlers.js';
 import type { Handlers, LearnerMessageType } from './session-context.js';
 import { shellHandlers } from './shell-handlers.js';
@@ -10,4 +11,5 @@ export const handlers: Handlers<LearnerMessageType> = {
   ...workspaceHandlers,
   ...shellHandlers,
   ...workshopHandlers,
+  ...attackHandlers,
 };

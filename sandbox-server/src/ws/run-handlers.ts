@@ -13,7 +13,7 @@ export const runHandlers: Handlers<'run' | 'watch' | 'cancel'> = {
     const options = { trace: msg.trace };
     if (!msg.extraProbes?.length) return ctx.watch(ctx.deps.runs.start(ctx.learner.id, lesson, msg.source, lesson.checks, options), msg.requestId);
     if (!ctx.instructor) return ctx.error('forbidden', 'extra probes are for instructors', msg.requestId);
-    void ctx.deps.runs.startWithExtraProbes(ctx.learner.id, lesson, msg.source, msg.extraProbes, options).then(
+    void ctx.deps.runs.startWithExtraProbes(ctx.learner.id, lesson, msg.source, msg.extraProbes, { ...options, only: msg.extraProbesOnly === true }).then(
       (run) => ctx.watch(run, msg.requestId),
       (e: Error) => ctx.error(e instanceof ProbeCompileError ? 'probe-compile-error' : 'internal', e.message, msg.requestId),
     );
@@ -32,6 +32,7 @@ export const runHandlers: Handlers<'run' | 'watch' | 'cancel'> = {
 
   cancel(msg, ctx) {
     const run = ctx.deps.runs.get(msg.runId);
-    if (run && run.learnerId === ctx.learner.id) ctx.deps.runs.cancel(run.id);
+    // A probe the instructor fired at this learner's jail is not theirs to call off.
+    if (run && run.learnerId === ctx.learner.id && !run.background) ctx.deps.runs.cancel(run.id);
   },
 };

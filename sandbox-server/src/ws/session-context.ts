@@ -1,4 +1,6 @@
 import type { ClientMessage, ErrorCode, ServerMessage } from '@jaillab/protocol';
+import type { RoomAttacks } from '../attacks/room-attacks.js';
+import type { ProbeAuthoring } from '../authoring/probe-authoring.js';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
 import type { Run } from '../runs/run.js';
 import type { RunService } from '../runs/run-service.js';
@@ -23,6 +25,10 @@ export interface SessionDeps {
   /** Shared by all sockets: runs started per learner and per address. */
   runLimits: RunRateLimits;
   workshops: WorkshopService;
+  /** Instructors' probes fired at a room's jails. */
+  attacks: RoomAttacks;
+  /** The probe editor: the library, compiling drafts, keeping them as probe folders, lessons:check. */
+  authoring: ProbeAuthoring;
   /** Shared by all sockets: new learners, new members and wrong join codes, per address. */
   identityLimits: IdentityLimits;
   /** Issues the door passes members and instructors present at the upgrade. */

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { RoomAttacks } from '../attacks/room-attacks.js';
+import type { ProbeAuthoring } from '../authoring/probe-authoring.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeOutputFrame, MAX_SOURCE_BYTES, type RunOutcome, type ServerMessage } from '@jaillab/protocol';
@@ -60,6 +62,8 @@ function newSession(): FakeSocket {
     executor: { capacity: () => ({ accelerator: 'tcg', slots: 1, ready: 1, starting: 0, inUse: 0, queued: 0, runners: [] }) },
     instructorToken: INSTRUCTOR,
     shells: {} as ShellService,
+    attacks: {} as RoomAttacks,
+    authoring: {} as ProbeAuthoring,
     runLimits: new RunRateLimits(),
     workshops,
     identityLimits: new IdentityLimits(),

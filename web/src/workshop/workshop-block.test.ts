@@ -10,6 +10,7 @@ const view = (over: Partial<WorkshopView> = {}): WorkshopView => ({
   endedAt: null,
   broadcasts: [],
   name: 'Ada',
+  attacks: [],
   ...over,
 });
 

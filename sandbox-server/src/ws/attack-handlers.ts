@@ -1,0 +1,62 @@
+import type { ErrorCode } from '@jaillab/protocol';
+import { ProbeKeepError } from '../authoring/probe-authoring.js';
+import { ProbeCompileError } from '../compile/probe-binaries.js';
+import { WorkshopError } from '../workshops/workshop-service.js';
+import type { Handlers, SessionContext } from './session-context.js';
+
+type InstructorOnly = 'probe-library-get' | 'probe-compile' | 'probe-keep' | 'lesson-check' | 'attack-fire' | 'attack-show-source';
+
+/** The error reply for what an authoring or attack action refused; anything else is the server's fault. */
+function refusal(e: unknown): { code: ErrorCode; message: string } {
+  if (e instanceof WorkshopError) return { code: e.code as ErrorCode, message: e.message };
+  if (e instanceof ProbeKeepError) return { code: e.code, message: e.message };
+  if (e instanceof ProbeCompileError) return { code: 'probe-compile-error', message: e.message };
+  return { code: 'internal', message: 'the server could not do that' };
+}
+
+/** An instructor's action: the socket must have said hello with the instructor token; async work answers when done. */
+function instructor<T extends { requestId: string }>(handle: (msg: T, ctx: SessionContext) => Promise<void> | void): (msg: T, ctx: SessionContext) => void {
+  return (msg, ctx) => {
+    if (!ctx.instructor) return ctx.error('forbidden', 'the probe editor and room attacks are for instructors', msg.requestId);
+    Promise.resolve()
+      .then(() => handle(msg, ctx))
+      .catch((e: unknown) => {
+        const r = refusal(e);
+        if (r.code === 'internal') ctx.deps.log(`attack handler ${(msg as { type?: string }).type}: ${(e as Error).stack ?? e}`);
+        ctx.error(r.code, r.message, msg.requestId);
+      });
+  };
+}
+
+const instructorHandlers: Handlers<InstructorOnly> = {
+  'probe-library-get': instructor((msg, ctx) => ctx.send({ type: 'probe-library', requestId: msg.requestId, ...ctx.deps.authoring.library() })),
+  'probe-compile': instructor(async (msg, ctx) => {
+    const r = await ctx.deps.authoring.compile(msg.source);
+    ctx.send({ type: 'probe-compiled', requestId: msg.requestId, ok: r.ok, diagnostics: r.diagnostics, text: r.text });
+  }),
+  'probe-keep': instructor(async (msg, ctx) => {
+    const kept = await ctx.deps.authoring.keep(msg.draft, { replace: msg.replace === true, addTo: msg.addTo ?? null });
+    ctx.send({ type: 'probe-kept', requestId: msg.requestId, probeId: msg.draft.id, ...kept });
+  }),
+  'lesson-check': instructor(async (msg, ctx) => {
+    ctx.send({ type: 'lesson-checked', requestId: msg.requestId, report: await ctx.deps.authoring.checkLesson(ctx.learner.id, msg.lessonId) });
+  }),
+  'attack-fire': instructor(async (msg, ctx) => {
+    const fired = await ctx.deps.attacks.fire(msg.workshopId, msg.lessonId, msg.probe, msg.code, msg.showSource);
+    ctx.send({ type: 'attack-fired', requestId: msg.requestId, ...fired });
+  }),
+  'attack-show-source': instructor((msg, ctx) => {
+    ctx.deps.attacks.showSource(msg.workshopId, msg.attackId, msg.show);
+    ctx.send({ type: 'attack-source-shown', requestId: msg.requestId, attackId: msg.attackId, show: msg.show });
+  }),
+};
+
+export const attackHandlers: Handlers<InstructorOnly | 'attack-record-get'> = {
+  ...instructorHandlers,
+  /** A student's own result, or (the instructor) any student's of a fired probe: the run whole, for its replay. */
+  'attack-record-get'(msg, ctx) {
+    const learnerId = msg.learnerId ?? ctx.learner.id;
+    if (learnerId !== ctx.learner.id && !ctx.instructor) return ctx.error('forbidden', 'that run is not yours to see', msg.requestId);
+    ctx.send({ type: 'run-record', requestId: msg.requestId, record: ctx.deps.workshops.attacks.record(msg.attackId, learnerId) });
+  },
+};
