@@ -25,7 +25,7 @@ class BackgroundRuns {
       verdict === 'compile-error'
         ? [{ type: 'finished', outcome: 'compile-error', message: 'Your program did not compile.', accelerator: 'tcg', durationMs: 1 }]
         : [
-            { type: 'check-finished', index: 0, verdict, reason: verdict === 'escaped' ? 'read the secret' : 'no way out', exitCode: 0, durationMs: 1 } as RunEvent,
+            { type: 'check-finished', index: 0, verdict, evidence: null, reason: verdict === 'escaped' ? 'read the secret' : 'no way out', exit: { code: 0, signal: null }, limit: null, durationMs: 1 },
             { type: 'finished', outcome: verdict === 'escaped' ? 'failed' : 'passed', message: '', accelerator: 'tcg', durationMs: 1 },
           ];
     for (const e of events) s.run.log.append(e);
