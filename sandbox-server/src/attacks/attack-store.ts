@@ -89,7 +89,7 @@ export class AttackStore {
   /** Every fired probe of a workshop as the dashboard's columns. */
   columns(workshopId: string): AttackColumn[] {
     const results = this.db
-      .prepare('SELECT r.attack_id, r.learner_id, r.verdict, r.reason FROM attack_results r JOIN attacks a ON a.id = r.attack_id WHERE a.workshop_id = ?')
+      .prepare('SELECT r.attack_id, r.learner_id, r.verdict, r.reason FROM attack_results r JOIN attacks a ON a.id = r.attack_id WHERE a.workshop_id = ? ORDER BY r.rowid')
       .all(workshopId) as Array<{ attack_id: string; learner_id: string; verdict: AttackVerdict; reason: string }>;
     return this.ofWorkshop(workshopId).map((a) => ({
       id: a.id,
