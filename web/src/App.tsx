@@ -10,8 +10,10 @@ import { LessonPage } from './lesson/LessonPage.js';
 import { useWorkshopView } from './app/connection.js';
 import { DashboardPage } from './workshop/DashboardPage.js';
 import { InstructorPage } from './workshop/InstructorPage.js';
+import { ProbeEditorPage } from './probes/ProbeEditorPage.js';
 import { JoinPage } from './workshop/JoinPage.js';
 import { WorkshopBanner } from './workshop/WorkshopBanner.js';
+import { AttackNotices } from './attacks/AttackNotices.js';
 import { Link } from './app/Link.js';
 import { SkipLink } from './app/SkipLink.js';
 import { ConnectionBanner } from './ui/ConnectionBanner.js';
@@ -94,6 +96,7 @@ export function App() {
   else if (route.page === 'join') page = <JoinPage code={route.code} />;
   else if (route.page === 'instructor') page = <InstructorPage outline={outline.status === 'ready' ? outline.value : null} />;
   else if (route.page === 'workshop') page = <DashboardPage workshopId={route.workshopId} />;
+  else if (route.page === 'probes') page = <ProbeEditorPage outline={outline.status === 'ready' ? outline.value : null} />;
   else if (route.page === 'not-found')
     page = (
       <div className="page-message" role="alert" data-testid="not-found">
@@ -109,15 +112,16 @@ export function App() {
   else page = <div className="page-message" aria-busy="true">Loading the course…</div>;
 
   return (
-    <div className={`app${outlineOpen && route.page !== 'workshop' ? ' outline-open' : ''}`}>
+    <div className={`app${outlineOpen && route.page !== 'workshop' && route.page !== 'probes' ? ' outline-open' : ''}`}>
       <SkipLink target="main" />
       <TopBar connection={connection} outlineOpen={outlineOpen} onToggleOutline={toggleOutline} chapterTitle={where?.chapter ?? null} lessonTitle={where?.lesson ?? null} />
       <ConnectionBanner state={connection} everConnected={everConnected.current} onRetry={() => socket.retryNow()} />
       <ServerNotices notices={notices} onDismiss={dismiss} />
       {workshop && <WorkshopBanner view={workshop} />}
+      {workshop && lessonId && <AttackNotices view={workshop} lessonId={lessonId} />}
       <div className="app-body">
         {/* The dashboard wants the width: the course outline is for learners. */}
-        <aside className="outline-pane" id="course-outline" hidden={!outlineOpen || route.page === 'workshop'}>
+        <aside className="outline-pane" id="course-outline" hidden={!outlineOpen || route.page === 'workshop' || route.page === 'probes'}>
           {outline.status === 'ready' && <CourseOutlineNav outline={outline.value} currentLessonId={lessonId} workshop={workshop} />}
           {outline.status === 'failed' && lessonId !== null && <p className="outline-error">The course outline could not be loaded.</p>}
         </aside>

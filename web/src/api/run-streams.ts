@@ -1,4 +1,4 @@
-import { type ErrorCode, OutputFrameKind, type RunEvent } from '@jaillab/protocol';
+import { type ErrorCode, type ExtraProbe, OutputFrameKind, type RunEvent } from '@jaillab/protocol';
 import type { SocketClient } from './socket-client.js';
 
 /** Why a run request came to nothing: the server's error code, or one of the browser's own. */
@@ -60,6 +60,9 @@ function newRequestId(): string {
 /** How a run is asked for: `trace: false` runs it without the escape replay (the workspace's Replay toggle). */
 export interface RunOptions {
   trace?: boolean;
+  /** Instructors trying a probe (the probe editor): run it against the program, alone unless `extraProbesOnly` is false. */
+  extraProbes?: ExtraProbe[];
+  extraProbesOnly?: boolean;
 }
 
 export class RunStreams {
@@ -132,7 +135,8 @@ export class RunStreams {
     const sub: Subscription = { sink, runId: null, requestId: newRequestId(), channel: null, finished: false, streamed: false, cancelWanted: false };
     this.subs.add(sub);
     this.byRequest.set(sub.requestId!, sub);
-    if (!this.socket.send({ type: 'run', requestId: sub.requestId!, lessonId, source, ...(options.trace === false ? { trace: false } : {}) })) {
+    const extras = options.extraProbes?.length ? { extraProbes: options.extraProbes, extraProbesOnly: options.extraProbesOnly ?? true } : {};
+    if (!this.socket.send({ type: 'run', requestId: sub.requestId!, lessonId, source, ...(options.trace === false ? { trace: false } : {}), ...extras })) {
       this.forget(sub, true);
       // Told asynchronously, like every other outcome, so callers handle one order of events.
       queueMicrotask(() => sink.failed({ code: 'not-connected', message: 'Not connected to the JailLab server yet; your run was not sent. Try again once the connection is back.' }));

@@ -5,6 +5,7 @@ import { RunStreams } from '../api/run-streams.js';
 import { ShellStreams } from '../api/shell-streams.js';
 import { SocketClient } from '../api/socket-client.js';
 import { WorkshopClient } from '../api/workshop-client.js';
+import { AttackClient } from '../api/attack-client.js';
 import { WorkspaceClient } from '../api/workspace-client.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 
@@ -20,6 +21,8 @@ export interface Connection {
   workspace: WorkspaceClient;
   shells: ShellStreams;
   workshops: WorkshopClient;
+  /** The probe editor and room attacks. */
+  attacks: AttackClient;
 }
 
 /** Made once per page load (main.tsx); lives as long as the page. */
@@ -30,8 +33,9 @@ export function createConnection(): Connection {
   const workspace = new WorkspaceClient(socket);
   const shells = new ShellStreams(socket);
   const workshops = new WorkshopClient(socket);
+  const attacks = new AttackClient(socket);
   socket.start();
-  return { socket, runs, acks, workspace, shells, workshops };
+  return { socket, runs, acks, workspace, shells, workshops, attacks };
 }
 
 const ConnectionContext = createContext<Connection | null>(null);

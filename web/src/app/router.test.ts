@@ -20,6 +20,7 @@ describe('routes', () => {
     expect(routeOf('/join')).toEqual({ page: 'join', code: null });
     expect(routeOf('/join/ABC234')).toEqual({ page: 'join', code: 'ABC234' });
     expect(routeOf('/instructor')).toEqual({ page: 'instructor' });
+    expect(routeOf('/instructor/probes')).toEqual({ page: 'probes' });
     expect(routeOf('/workshops/w_abcdef12')).toEqual({ page: 'workshop', workshopId: 'w_abcdef12' });
     expect(routeOf('/lessons/first-jail/a-jail-that-leaks')).toEqual({ page: 'lesson', lessonId: 'first-jail/a-jail-that-leaks' });
     expect(routeOf('/dashboard')).toEqual({ page: 'instructor' });

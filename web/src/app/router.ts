@@ -6,6 +6,7 @@ import { type MouseEvent, useSyncExternalStore } from 'react';
  *   /lessons/<lesson-id>   → a lesson (ids contain slashes: /lessons/first-jail/a-jail-that-leaks)
  *   /join, /join/<code>    → a student joins a workshop
  *   /instructor            → an instructor's workshops (behind the instructor token)
+ *   /instructor/probes     → the probe editor: write, try and keep a probe (instructors)
  *   /workshops/<id>        → a workshop's live dashboard
  * The server answers every non-API path with index.html, so deep links work.
  */
@@ -62,6 +63,7 @@ export type Route =
   | { page: 'lesson'; lessonId: string }
   | { page: 'join'; code: string | null }
   | { page: 'instructor' }
+  | { page: 'probes' }
   | { page: 'workshop'; workshopId: string }
   | { page: 'home' }
   | { page: 'not-found' };
@@ -74,6 +76,7 @@ export function routeOf(pathname: string): Route {
   if (join) return { page: 'join', code: join[1] ? decodeURIComponent(join[1]) : null };
   // Where an instructor might look first: the instructor's page.
   if (/^\/(instructor|workshops?|dashboard)\/*$/.test(pathname)) return { page: 'instructor' };
+  if (/^\/instructor\/probes\/*$/.test(pathname)) return { page: 'probes' };
   const workshop = /^\/workshops\/(w_[A-Za-z0-9_-]+)\/*$/.exec(pathname);
   if (workshop) return { page: 'workshop', workshopId: workshop[1]! };
   return pathname === '/' || pathname === '' ? { page: 'home' } : { page: 'not-found' };
@@ -81,3 +84,4 @@ export function routeOf(pathname: string): Route {
 
 export const joinPath = (code?: string): string => (code ? `/join/${code}` : '/join');
 export const workshopPath = (workshopId: string): string => `/workshops/${workshopId}`;
+export const PROBE_EDITOR_PATH = '/instructor/probes';

@@ -2,6 +2,8 @@ import { type Dashboard, DEFAULT_ROOM_SIZE } from '@jaillab/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useConnection, useLastWelcome } from '../app/connection.js';
 import { Link } from '../app/Link.js';
+import { AttackPanel } from '../attacks/AttackPanel.js';
+import { FireProbePanel } from '../attacks/FireProbePanel.js';
 import { DropInPanel } from './DropInPanel.js';
 import { JoinPanel } from './JoinPanel.js';
 import { RoomGrid } from './RoomGrid.js';
@@ -31,6 +33,7 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
   const [sort, setSort] = useState<RoomSort>('progress');
   const [selected, setSelected] = useState<{ learnerId: string; lessonId: string } | null>(null);
+  const [attackOpen, setAttackOpen] = useState<{ attackId: string; learnerId: string } | null>(null);
   const [message, setMessage] = useState('');
   const [sent, setSent] = useState<string | null>(null);
   const instructor = welcome?.instructor === true;
@@ -116,8 +119,23 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
           </label>
         ))}
       </section>
+      {!ended && <FireProbePanel dashboard={dashboard} />}
       <div className="room-body">
-        <RoomGrid dashboard={dashboard} sort={sort} selected={selected} onSelect={(learnerId, lessonId) => setSelected({ learnerId, lessonId })} onRemove={(id, name) => confirm(`Remove ${name} from the workshop? Their work stays theirs.`) && workshops.remove(w.id, id)} />
+        <RoomGrid
+          dashboard={dashboard}
+          sort={sort}
+          selected={selected}
+          onSelect={(learnerId, lessonId) => {
+            setAttackOpen(null);
+            setSelected({ learnerId, lessonId });
+          }}
+          onRemove={(id, name) => confirm(`Remove ${name} from the workshop? Their work stays theirs.`) && workshops.remove(w.id, id)}
+          onOpenAttack={(attackId, learnerId) => {
+            setSelected(null);
+            setAttackOpen({ attackId, learnerId });
+          }}
+        />
+        {attackOpen && <AttackPanel dashboard={dashboard} attackId={attackOpen.attackId} learnerId={attackOpen.learnerId} onClose={() => setAttackOpen(null)} />}
         {selected && (
           <DropInPanel
             workshopId={w.id}

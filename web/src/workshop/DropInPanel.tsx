@@ -2,14 +2,12 @@ import type { RunEvent, RunRecord } from '@jaillab/protocol';
 import { useEffect, useState } from 'react';
 import type { DropIn } from '../api/workshop-client.js';
 import { useConnection } from '../app/connection.js';
+import { plainOutput } from '../text/plain-output.js';
 
 type CheckFinished = Extract<RunEvent, { type: 'check-finished' }>;
 type Created = Extract<RunEvent, { type: 'created' }>;
 type Finished = Extract<RunEvent, { type: 'finished' }>;
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]/g;
-const decode = (b64: string): string => new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))).replace(ANSI, '');
 
 interface Props {
   workshopId: string;
@@ -83,7 +81,7 @@ export function DropInPanel({ workshopId, learnerId, lessonId, lessonTitle, runs
           </ul>
           <details>
             <summary>Output</summary>
-            <pre className="drop-in-output" tabIndex={0} aria-label="Their last run's output">{record.output.map((o) => `── ${created?.checks[o.checkIndex]?.id ?? o.checkIndex}\n${decode(o.data)}`).join('\n')}</pre>
+            <pre className="drop-in-output" tabIndex={0} aria-label="Their last run's output">{record.output.map((o) => `── ${created?.checks[o.checkIndex]?.id ?? o.checkIndex}\n${plainOutput(o.data)}`).join('\n')}</pre>
           </details>
         </>
       )}

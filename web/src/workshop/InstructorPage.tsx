@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { saveInstructorToken } from '../api/instructor-token.js';
 import { useConnection, useConnectionState, useLastWelcome } from '../app/connection.js';
 import { Link } from '../app/Link.js';
-import { navigate, workshopPath } from '../app/router.js';
+import { navigate, PROBE_EDITOR_PATH, workshopPath } from '../app/router.js';
 import './workshop.css';
 
 /** The instructor token: asked for once, kept in this browser. `npm start` prints where the server keeps it. */
@@ -127,6 +127,9 @@ export function InstructorPage({ outline }: { outline: CourseOutline | null }) {
       ) : (
         <>
           {outline && <CreateForm outline={outline} />}
+          <p>
+            <Link href={PROBE_EDITOR_PATH}>Write a new probe</Link>: try it against a lesson&apos;s programs, keep it in the library, fire it at a room.
+          </p>
           <h2>Your workshops</h2>
           {list === null ? (
             <p aria-busy="true">Loading…</p>

@@ -1,5 +1,6 @@
 import type { Dashboard, DashboardCell } from '@jaillab/protocol';
 import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
+import { AttackCells, AttackHeaders } from '../attacks/AttackColumns.js';
 import { type GridAt, gridMove } from './grid-keys.js';
 import { type RoomSort, sortMembers } from './room-sort.js';
 
@@ -19,6 +20,8 @@ interface Props {
   selected: { learnerId: string; lessonId: string } | null;
   onSelect(learnerId: string, lessonId: string): void;
   onRemove(learnerId: string, name: string): void;
+  /** A fired probe's cell: that student's run against it. */
+  onOpenAttack(attackId: string, learnerId: string): void;
 }
 
 /**
@@ -28,7 +31,7 @@ interface Props {
  * The cells are one stop for Tab (a roving tabindex): arrow keys move
  * between them (grid-keys.ts), Enter drops in.
  */
-export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove }: Props) {
+export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpenAttack }: Props) {
   const members = useMemo(() => sortMembers(dashboard, sort), [dashboard, sort]);
   const cells = useMemo(() => new Map(dashboard.cells.map((c) => [`${c.learnerId}\n${c.lessonId}`, c])), [dashboard]);
   const lessons = dashboard.workshop.lessons;
@@ -61,6 +64,7 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove }: Prop
                 <span className="room-lesson-title">{l.title}</span>
               </th>
             ))}
+            <AttackHeaders attacks={dashboard.attacks} workshopId={dashboard.workshop.id} />
           </tr>
         </thead>
         <tbody ref={bodyRef} onKeyDown={onKeyDown}>
@@ -101,6 +105,7 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove }: Prop
                   </td>
                 );
               })}
+              <AttackCells attacks={dashboard.attacks} member={m} onOpen={onOpenAttack} />
             </tr>
           ))}
         </tbody>
@@ -118,6 +123,9 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove }: Prop
                   </span>
                 )}
               </td>
+            ))}
+            {dashboard.attacks.map((a) => (
+              <td key={a.id} />
             ))}
           </tr>
         </tfoot>
