@@ -26,6 +26,11 @@ export class OwnServer {
     return (this.dir ??= mkdtempSync(join(tmpdir(), 'jaillab-e2e-own-')));
   }
 
+  /** What the server printed (the end of it): attached to a failed test, so its log says what the server saw. */
+  get output(): string {
+    return this.log.slice(-20_000);
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -16,7 +16,8 @@ export function summaryOf(explanation: string): string {
 
 /** probe.md for a draft: front matter the loader validates (ProbeFrontMatter), the explanation below it. */
 export function probeMarkdown(draft: ProbeDraft): string {
-  const front = stringify({ title: draft.title, kind: 'escape', summary: summaryOf(draft.explanation), source: INSTRUCTOR_SOURCE });
+  // One line per field (lineWidth 0): a summary folded over two lines reads badly in the file.
+  const front = stringify({ title: draft.title, kind: 'escape', summary: summaryOf(draft.explanation), source: INSTRUCTOR_SOURCE }, { lineWidth: 0 });
   return `---\n${front}---\n${draft.explanation.trim()}\n`;
 }
 

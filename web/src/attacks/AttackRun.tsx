@@ -42,7 +42,9 @@ export function AttackRun({ load, version, title }: Props) {
   return (
     <div className="attack-run" data-testid="attack-run">
       <p className={`attack-run-verdict verdict-${result?.verdict ?? 'error'}`} data-testid="attack-run-verdict">
-        <strong>{result ? result.verdict : 'no verdict'}</strong>: {result?.reason ?? state.finished?.message ?? 'the run did not reach the probe'}
+        <strong>{result ? result.verdict : 'no verdict'}</strong>
+        {/* The agent's reason usually starts with the verdict already ("escaped: read …"): say it once. */}
+        {` — ${(result?.reason ?? state.finished?.message ?? 'the run did not reach the probe').replace(/^(escaped|contained):\s*/, '')}`}
       </p>
       {trace && (
         <button type="button" className="button button-small" data-testid="attack-replay" onClick={() => setReplaying(true)}>

@@ -35,6 +35,8 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpen
   const members = useMemo(() => sortMembers(dashboard, sort), [dashboard, sort]);
   const cells = useMemo(() => new Map(dashboard.cells.map((c) => [`${c.learnerId}\n${c.lessonId}`, c])), [dashboard]);
   const lessons = dashboard.workshop.lessons;
+  // Probes fired at the room come first, newest first: the column being filled in is in view.
+  const fired = useMemo(() => [...dashboard.attacks].reverse(), [dashboard]);
   const [active, setActive] = useState<GridAt>({ row: 0, col: 0 });
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const at = { row: Math.min(active.row, members.length - 1), col: Math.min(active.col, lessons.length - 1) };
@@ -58,13 +60,13 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpen
             <th scope="col" className="room-name-col">
               Student
             </th>
+            <AttackHeaders attacks={fired} workshopId={dashboard.workshop.id} />
             {lessons.map((l, i) => (
               <th key={l.id} scope="col" title={l.title} className={l.open ? '' : 'lesson-locked'}>
                 <span className="room-lesson-number">{i + 1}</span>
                 <span className="room-lesson-title">{l.title}</span>
               </th>
             ))}
-            <AttackHeaders attacks={dashboard.attacks} workshopId={dashboard.workshop.id} />
           </tr>
         </thead>
         <tbody ref={bodyRef} onKeyDown={onKeyDown}>
@@ -79,6 +81,7 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpen
                   ✕
                 </button>
               </th>
+              <AttackCells attacks={fired} member={m} onOpen={onOpenAttack} />
               {lessons.map((l, col) => {
                 const c = cells.get(`${m.learnerId}\n${l.id}`);
                 if (!c) return <td key={l.id} />;
@@ -105,7 +108,6 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpen
                   </td>
                 );
               })}
-              <AttackCells attacks={dashboard.attacks} member={m} onOpen={onOpenAttack} />
             </tr>
           ))}
         </tbody>
@@ -114,6 +116,9 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpen
             <th scope="row" className="room-name-col">
               Passed · stuck on
             </th>
+            {fired.map((a) => (
+              <td key={a.id} />
+            ))}
             {dashboard.lessons.map((s) => (
               <td key={s.lessonId} className="room-stat" data-testid="lesson-stat" data-lesson={s.lessonId}>
                 <span className="stat-passed">{s.passed}</span>
@@ -123,9 +128,6 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpen
                   </span>
                 )}
               </td>
-            ))}
-            {dashboard.attacks.map((a) => (
-              <td key={a.id} />
             ))}
           </tr>
         </tfoot>
