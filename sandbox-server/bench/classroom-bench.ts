@@ -14,7 +14,9 @@ import { fmtMs, median, percentile } from './stats.js';
  * the capstone. Then the same bursts on a server without the workshop: plain
  * learners, arrival-order queue, no VMs warmed for a room. Prints time to all
  * verdicts (p50, p95, last), errors, runs per second, CPU per run and the
- * server's peak RSS.
+ * server's peak RSS. In the workshop, the instructor then fires one probe at
+ * the 30 jails (room attacks): the time until its column is complete, and one
+ * student's own Run pressed while it fills (it waits for one run slot at most).
  */
 const N = Number(process.env.CLASSROOM_STUDENTS ?? 30);
 const LESSON = 'first-jail/a-jail-that-leaks';
@@ -57,6 +59,31 @@ async function burst(app: App, clients: JailLabClient[], lessonId: string, label
   report('  runs per second; CPU seconds per run; errors', `${(clients.length / seconds).toFixed(2)}/s; ${((cpuSeconds() - cpu0) / clients.length).toFixed(2)} s; ${results.filter((r) => !r.ok).length} ${tag}`);
 }
 
+/**
+ * The instructor fires one library probe at every student's lesson-1 jail (their latest code, from the burst);
+ * while the column fills, one student presses Run on their own. Reports when the column was complete and how
+ * long that student's Run took, beside the same Run alone afterwards.
+ */
+async function fireAtRoom(app: App, teacher: JailLabClient, student: JailLabClient, workshopId: string): Promise<void> {
+  const own = `${app.catalog.get(LESSON)!.starter}\n/* my own run ${Math.random()} */\n`;
+  const s = performance.now();
+  const fired = await teacher.request({ type: 'attack-fire', workshopId, lessonId: LESSON, probe: { probeId: 'cwd-outside' }, code: 'latest', showSource: false }, 'attack-fired');
+  const ownStart = performance.now();
+  const ownDuring = student.run(LESSON, own).then(() => performance.now() - ownStart);
+  const column = (): Array<{ verdict: string }> => app.workshops.dashboard(workshopId).attacks.find((a) => a.id === fired.attackId)!.results;
+  while (column().some((r) => r.verdict === 'pending')) await new Promise((r) => setTimeout(r, 20));
+  const complete = performance.now() - s;
+  const during = await ownDuring;
+  await waitForReady(app, 1);
+  const aloneStart = performance.now();
+  await student.run(LESSON, `${own}/* again */\n`);
+  const alone = performance.now() - aloneStart;
+  const verdicts = column().reduce<Record<string, number>>((n, r) => ({ ...n, [r.verdict]: (n[r.verdict] ?? 0) + 1 }), {});
+  const tag = `[${app.executor.capacity().accelerator}]`;
+  report(`fire one probe at ${fired.students} jails: column complete`, `${fmtMs(complete)} (${Object.entries(verdicts).map(([v, k]) => `${k} ${v}`).join(', ')}) ${tag}`);
+  report('  a student\'s own Run meanwhile; the same alone', `${fmtMs(during)}; ${fmtMs(alone)} ${tag}`);
+}
+
 async function waitForReady(app: App, want: number, timeoutMs = 120_000): Promise<number> {
   const s = performance.now();
   while (app.executor.capacity().ready < want && performance.now() - s < timeoutMs) await new Promise((r) => setTimeout(r, 20));
@@ -81,6 +108,8 @@ await withApp({ queuePolicy: 'fair' }, async (app) => {
   await burst(app, students, LESSON, `${N} press Run on lesson 1`);
   await waitForReady(app, want);
   await burst(app, students, CAPSTONE, `${N} press Run on the capstone`);
+  await waitForReady(app, want);
+  await fireAtRoom(app, teacher, students[0]!, workshop.id);
   for (const c of [teacher, ...students]) c.close();
 });
 console.log(`\nwithout a workshop (learners on their own, arrival order, ${config.poolSize} VMs kept ready)`);

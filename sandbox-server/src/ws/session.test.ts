@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { RoomAttacks } from '../attacks/room-attacks.js';
-import type { ProbeAuthoring } from '../authoring/probe-authoring.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeOutputFrame, MAX_SOURCE_BYTES, type RunOutcome, type ServerMessage } from '@jaillab/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_LESSON } from '../../test/lesson-sources.js';
+import type { RoomAttacks } from '../attacks/room-attacks.js';
+import type { ProbeAuthoring } from '../authoring/probe-authoring.js';
 import { loadConfig } from '../config/config.js';
 import { LessonCatalog } from '../lessons/lesson-catalog.js';
 import type { Run } from '../runs/run.js';
@@ -116,6 +117,31 @@ describe('a socket session, before hello', () => {
     expect(ws.last()).toMatchObject({ type: 'welcome', instructor: true });
     ws.say({ type: 'hello' });
     expect(ws.last()).toMatchObject({ type: 'error', code: 'bad-message' });
+  });
+});
+
+describe('the probe editor and room attacks, from a learner\'s socket', () => {
+  it('are refused without the instructor token, and another learner\'s fired run is not theirs to read', async () => {
+    const ws = newSession();
+    hello(ws);
+    const draft = { id: 'mine', title: 'Mine', explanation: 'Tries a thing.', source: 'int main(void) { return 0; }' };
+    const refused = [
+      { type: 'probe-library-get', requestId: 'a' },
+      { type: 'probe-compile', requestId: 'b', source: 'int main(void) { return 0; }' },
+      { type: 'probe-keep', requestId: 'c', draft },
+      { type: 'lesson-check', requestId: 'd', lessonId: FIRST_LESSON },
+      { type: 'attack-fire', requestId: 'e', workshopId: 'w_abcdefgh', lessonId: FIRST_LESSON, probe: { draft }, code: 'latest', showSource: true },
+      { type: 'attack-show-source', requestId: 'f', workshopId: 'w_abcdefgh', attackId: 'a_abcdefghij', show: true },
+      { type: 'attack-record-get', requestId: 'g', attackId: 'a_abcdefghij', learnerId: 'l_someone_else' },
+    ];
+    for (const msg of refused) {
+      ws.say(msg);
+      await pumped();
+      expect(ws.last()).toMatchObject({ type: 'error', code: 'forbidden', requestId: msg.requestId });
+    }
+    // Their own result of a probe never fired at them: nothing, not an error.
+    ws.say({ type: 'attack-record-get', requestId: 'h', attackId: 'a_abcdefghij' });
+    expect(ws.last()).toMatchObject({ type: 'run-record', requestId: 'h', record: null });
   });
 });
 
