@@ -12,3 +12,4 @@ export * from './pos05.js';
 export * from './door.js';
 export * from './display-name.js';
 export * from './attack-messages.js';
+export * from './round-messages.js';

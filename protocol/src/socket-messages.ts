@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AttackClientMessages, AttackServerMessages } from './attack-messages.js';
+import { RoundClientMessages, RoundServerMessages } from './round-messages.js';
 import { DoorPass } from './door.js';
 import { Accelerator, LessonId, RunId } from './ids.js';
 import { RunEvent } from './run-events.js';
@@ -60,6 +61,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   ...ShellClientMessages,
   ...WorkshopClientMessages,
   ...AttackClientMessages,
+  ...RoundClientMessages,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -91,6 +93,9 @@ export const ErrorCode = z.enum([
   'probe-exists',
   /** The lessons loader refused what a kept probe would make (nothing was kept); the message lists its problems. */
   'content-refused',
+  /** Break-it rounds: the round is over (or not open), or this student has fired all the runs of their budget. */
+  'round-closed',
+  'budget-spent',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -129,5 +134,6 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ...ShellServerMessages,
   ...WorkshopServerMessages,
   ...AttackServerMessages,
+  ...RoundServerMessages,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

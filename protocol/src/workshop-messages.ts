@@ -4,6 +4,7 @@ import { DoorPass } from './door.js';
 import { normaliseDisplayName } from './display-name.js';
 import { LessonStatus } from './workspace-messages.js';
 import { AttackColumn, MemberAttack } from './attack-messages.js';
+import { MemberRound, RoundView } from './round-messages.js';
 
 /**
  * Workshops: one instructor, a room of students, one server. The instructor
@@ -57,6 +58,8 @@ export const WorkshopView = z.object({
   name: z.string(),
   /** Probes the instructor fired at this member's jails, newest first, with their verdicts. */
   attacks: z.array(MemberAttack),
+  /** The break-it round of the workshop (open, or the last one), as this member takes part in it. */
+  round: MemberRound.nullable(),
 });
 export type WorkshopView = z.infer<typeof WorkshopView>;
 
@@ -125,6 +128,8 @@ export const Dashboard = z.object({
   lessons: z.array(LessonStats),
   /** Probes fired at the room, oldest first: a column each. */
   attacks: z.array(AttackColumn),
+  /** The workshop's break-it round (open, or the last one): its scoreboard. */
+  round: RoundView.nullable(),
   /** The server's capacity, live: VMs ready and busy, runs waiting, and the runners serving them. */
   capacity: z.object({
     accelerator: Accelerator.nullable(),

@@ -24,6 +24,7 @@ import type { PreloadFile } from './vm/template.js';
 import { WorkshopService } from './workshops/workshop-service.js';
 import { RoomAttacks } from './attacks/room-attacks.js';
 import { ProbeAuthoring } from './authoring/probe-authoring.js';
+import { BreakItRounds } from './rounds/break-it-rounds.js';
 import { SocketSession } from './ws/session.js';
 import { SocketGate } from './ws/socket-gate.js';
 import { RunRateLimits } from './ws/run-rate-limits.js';
@@ -120,6 +121,9 @@ export async function createApp(config: Config, log: (line: string) => void = co
   if (cutOff) log(`workshops: ${cutOff} fired-probe run(s) were cut off by the last shutdown`);
   const attacks = new RoomAttacks({ attacks: workshops.attacks, workshops, runs, catalog, store, log });
   const authoring = new ProbeAuthoring({ catalog, probes: probeBuilder, runs, log });
+  const shotsCutOff = workshops.rounds.markPendingInterrupted();
+  if (shotsCutOff) log(`workshops: ${shotsCutOff} break-it shot(s) were cut off by the last shutdown`);
+  const rounds = new BreakItRounds({ workshops, runs, catalog, store, log });
   const shells = new ShellService({ backend: pool, compiler, queue, probes: probeBuilder, library: () => catalog.library, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
   // An author's edit under lessons/ shows at the next page load; changed probes are compiled first, so a
@@ -169,7 +173,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
     wss.handleUpgrade(req, socket, head, (ws) => {
       const ticket = gate.opened(req, claim, () => ws.close(1008, 'idle: its place went to a new connection'));
       ws.once('close', () => ticket.release());
-      new SocketSession(ws, { store, runs, catalog, executor, instructorToken, shells, runLimits, workshops, attacks, authoring, identityLimits, doorPasses, log }, req.socket.remoteAddress ?? '?', ticket);
+      new SocketSession(ws, { store, runs, catalog, executor, instructorToken, shells, runLimits, workshops, attacks, authoring, rounds, identityLimits, doorPasses, log }, req.socket.remoteAddress ?? '?', ticket);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -190,6 +194,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
       await new Promise<void>((r) => http.close(() => r()));
       shells.closeAll('server-stopping', 'The server is stopping.');
       workshops.close();
+      rounds.close();
       await runs.shutdown();
       await executor.close();
       await pool?.close();

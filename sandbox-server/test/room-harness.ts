@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DOOR_PASS_SUBPROTOCOL_PREFIX, type ServerMessage, SOCKET_SUBPROTOCOL } from '@jaillab/protocol';
 import type { RoomAttacks } from '../src/attacks/room-attacks.js';
 import type { ProbeAuthoring } from '../src/authoring/probe-authoring.js';
+import type { BreakItRounds } from '../src/rounds/break-it-rounds.js';
 import { loadConfig } from '../src/config/config.js';
 import { LessonCatalog } from '../src/lessons/lesson-catalog.js';
 import type { RunService } from '../src/runs/run-service.js';
@@ -57,6 +58,7 @@ export class RoomHarness {
       shells: {} as ShellService,
       attacks: {} as RoomAttacks,
       authoring: {} as ProbeAuthoring,
+      rounds: {} as BreakItRounds,
       runLimits: new RunRateLimits(),
       workshops: this.workshops,
       identityLimits: new IdentityLimits(budgets),

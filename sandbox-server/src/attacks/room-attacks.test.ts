@@ -10,7 +10,7 @@ import { RoomAttacks } from './room-attacks.js';
 /** A run service that only records the background runs asked of it; the test finishes them. */
 class BackgroundRuns {
   readonly started: Array<{ run: Run; checks: CheckSpec[]; done: (run: Run) => void }> = [];
-  startBackground(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[], onFinished: (run: Run) => void): Run {
+  startDetached(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[], onFinished: (run: Run) => void): Run {
     const run = new Run(`r_fake${this.started.length.toString().padStart(6, '0')}`, learnerId, lesson, source, true);
     this.started.push({ run, checks, done: onFinished });
     return run;

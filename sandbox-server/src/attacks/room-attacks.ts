@@ -13,7 +13,7 @@ import { attackVerdictOf } from './attack-verdict.js';
 export interface RoomAttacksDeps {
   attacks: AttackStore;
   workshops: WorkshopService;
-  runs: Pick<RunService, 'startBackground' | 'extraProbeCheck'>;
+  runs: Pick<RunService, 'startDetached' | 'extraProbeCheck'>;
   catalog: LessonCatalog;
   store: Pick<Store, 'code' | 'passingCode'>;
   log: (line: string) => void;
@@ -52,7 +52,7 @@ export class RoomAttacks {
       targets.map((t) => ({ learnerId: t.learnerId, verdict: t.source === null ? 'no-code' : 'pending', reason: t.source === null ? NO_CODE[code] : 'waiting for a free VM' })),
     );
     this.deps.log(`workshop ${w.id}: probe ${check.probe.id} fired at ${targets.filter((t) => t.source !== null).length} of ${members.length} students (${lesson.id}, ${code})`);
-    for (const t of targets) if (t.source !== null) this.deps.runs.startBackground(t.learnerId, lesson, t.source, [check], (run) => this.finished(w.id, attackId, run));
+    for (const t of targets) if (t.source !== null) this.deps.runs.startDetached(t.learnerId, lesson, t.source, [check], (run) => this.finished(w.id, attackId, run), { background: true });
     workshops.changed(w.id);
     for (const t of targets) workshops.memberChanged(t.learnerId);
     return { attackId, students: members.length };

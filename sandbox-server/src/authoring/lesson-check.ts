@@ -12,9 +12,9 @@ import type { RunService } from '../runs/run-service.js';
  * below every student's own Run: an instructor checking a lesson in the
  * middle of a class takes no slot a student is waiting for.
  */
-export async function checkLesson(runs: Pick<RunService, 'startBackground'>, owner: string, lesson: Lesson): Promise<LessonCheckReport> {
+export async function checkLesson(runs: Pick<RunService, 'startDetached'>, owner: string, lesson: Lesson): Promise<LessonCheckReport> {
   const runOf = (program: Program): Promise<Run> =>
-    new Promise((resolve) => runs.startBackground(owner, lesson, program === 'starter' ? lesson.starter : lesson.solution, lesson.checks, resolve));
+    new Promise((resolve) => runs.startDetached(owner, lesson, program === 'starter' ? lesson.starter : lesson.solution, lesson.checks, resolve, { background: true }));
   const [starter, solution] = await Promise.all([runOf('starter'), runOf('solution')]);
   const programs = ([['starter', starter], ['solution', solution]] as const).map(([program, run]) => {
     const outcomes = outcomesOf(run.log.events());

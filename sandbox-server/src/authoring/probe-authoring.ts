@@ -21,7 +21,7 @@ export class ProbeKeepError extends Error {
 export interface ProbeAuthoringDeps {
   catalog: LessonCatalog;
   probes: Pick<ProbeBuilder, 'check'>;
-  runs: Pick<RunService, 'startBackground'>;
+  runs: Pick<RunService, 'startDetached'>;
   log: (line: string) => void;
 }
 

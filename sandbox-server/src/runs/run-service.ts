@@ -56,7 +56,7 @@ export class RunService {
   }
 
   start(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[] = lesson.checks, options: RunOptions = {}): Run {
-    for (const r of this.runs.values()) if (r.learnerId === learnerId && !r.outcome && !r.background) r.abort.abort();
+    for (const r of this.runs.values()) if (r.learnerId === learnerId && !r.outcome && !r.detached) r.abort.abort();
     const run = new Run(`r_${randomBytes(9).toString('base64url')}`, learnerId, lesson, source);
     this.runs.set(run.id, run);
     run.log.append({ type: 'created', runId: run.id, lessonId: lesson.id, checks: checkInfos({ ...lesson, checks }), createdAt: run.createdAt.toISOString() });
@@ -64,23 +64,25 @@ export class RunService {
     this.deps.store.saveCode(learnerId, lesson.id, source);
     run.solutionShown = this.deps.store.runSolutionShown(run.id);
     const job = jobFor(run, lesson, checks, this.deps.library().header, { trace: options.trace ?? true, course: this.deps.course?.() ?? [] });
-    this.track(this.execute(run, job, { background: false }).then(() => this.keepRecord(run)));
+    this.track(this.execute(run, job, { background: false, recorded: true }).then(() => this.keepRecord(run)));
     return run;
   }
 
   /**
-   * A run that is not the learner's own: an instructor's probe fired at their jail (room attacks). It waits
-   * below every learner's own Run in the queue (a room firing 30 of them never delays a student's Run by more
-   * than the one run slot it is in), supersedes nothing, and is neither their progress nor their last run:
-   * `onFinished` gets the run to keep its result where the attack keeps it.
+   * A run that is not the learner's own Run: an instructor's probe fired at their jail (room attacks), a shot
+   * in a break-it round, lessons:check from the probe editor. It supersedes nothing, cannot be cancelled by
+   * its learner, and is neither their progress nor their last run: `onFinished` gets the run to keep its
+   * result where its feature keeps it. `background` work waits below every learner's own Run in the queue (a
+   * room firing 30 of them never delays a student's Run by more than the one run slot it is in); otherwise it
+   * takes its turn among everyone's, as its learner's.
    */
-  startBackground(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[], onFinished: (run: Run) => void): Run {
+  startDetached(learnerId: string, lesson: Lesson, source: string, checks: CheckSpec[], onFinished: (run: Run) => void, how: { background: boolean }): Run {
     const run = new Run(`r_${randomBytes(9).toString('base64url')}`, learnerId, lesson, source, true);
     this.runs.set(run.id, run);
     run.log.append({ type: 'created', runId: run.id, lessonId: lesson.id, checks: checkInfos({ ...lesson, checks }), createdAt: run.createdAt.toISOString() });
     const job = jobFor(run, lesson, checks, this.deps.library().header, { trace: true, course: this.deps.course?.() ?? [] });
     this.track(
-      this.execute(run, job, { background: true }).then(() => {
+      this.execute(run, job, { background: how.background, recorded: false }).then(() => {
         try {
           onFinished(run);
         } catch (e) {
@@ -120,7 +122,7 @@ export class RunService {
   }
 
   /** Waits its turn, hands the job to the executor, and keeps what comes back. */
-  private async execute(run: Run, job: RunJob, how: { background: boolean }): Promise<void> {
+  private async execute(run: Run, job: RunJob, how: { background: boolean; recorded: boolean }): Promise<void> {
     const signal = run.abort.signal;
     const queued = performance.now();
     const verdicts: Array<{ id: string; verdict: string }> = [];
@@ -132,7 +134,7 @@ export class RunService {
           run.outcome = e.outcome;
           run.finishedAt = Date.now();
           if (e.timings) e = { ...e, timings: { ...e.timings, queueMs: queueMs } };
-          if (!how.background) this.record(run, { outcome: e.outcome, accelerator: e.accelerator, verdicts });
+          if (how.recorded) this.record(run, { outcome: e.outcome, accelerator: e.accelerator, verdicts });
         }
         run.log.append(e);
       },

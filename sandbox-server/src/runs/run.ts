@@ -21,7 +21,10 @@ export class Run {
     readonly learnerId: string,
     readonly lesson: Lesson,
     readonly source: string,
-    /** Not the learner's own Run (an instructor's probe fired at their jail): it waits below their own and supersedes nothing. */
-    readonly background = false,
+    /**
+     * Not the learner's own Run (an instructor's probe fired at their jail, a shot in a break-it round): a new
+     * Run of theirs does not supersede it, and they cannot cancel it.
+     */
+    readonly detached = false,
   ) {}
 }

@@ -130,6 +130,39 @@ const MIGRATIONS: string[] = [
      passed_at TEXT NOT NULL,
      PRIMARY KEY (learner_id, lesson_id)
    );`,
+  // Break-it rounds (issue #26): a round per workshop at a time, each student's submitted jail, each shot.
+  `CREATE TABLE rounds (
+     id TEXT PRIMARY KEY,
+     workshop_id TEXT NOT NULL REFERENCES workshops(id),
+     lesson_id TEXT NOT NULL,
+     budget INTEGER NOT NULL,
+     opened_at TEXT NOT NULL,
+     ends_at TEXT NOT NULL,
+     ended_at TEXT,
+     revealed INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX rounds_by_workshop ON rounds (workshop_id, opened_at);
+   CREATE TABLE round_jails (
+     round_id TEXT NOT NULL REFERENCES rounds(id),
+     learner_id TEXT NOT NULL,
+     source TEXT NOT NULL,
+     submitted_at TEXT NOT NULL,
+     PRIMARY KEY (round_id, learner_id)
+   );
+   CREATE TABLE round_shots (
+     id TEXT PRIMARY KEY,
+     round_id TEXT NOT NULL REFERENCES rounds(id),
+     attacker_id TEXT NOT NULL,
+     target_id TEXT NOT NULL,
+     probe_title TEXT NOT NULL,
+     probe_source TEXT NOT NULL,
+     verdict TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     fired_at TEXT NOT NULL,
+     finished_at TEXT,
+     record_json TEXT
+   );
+   CREATE INDEX round_shots_by_round ON round_shots (round_id, fired_at);`,
 ];
 
 export class DataDirError extends Error {}

@@ -27,6 +27,7 @@ function input(runs: RunRow[]): DashboardInput {
     online: new Set(['l_ada']),
     lastLessons: new Map([['l_cy', 'a/one']]),
     attacks: [],
+    round: null,
     capacity: { accelerator: 'tcg', ready: 2, starting: 0, inUse: 1, queued: 3, slots: 2, runners: [] },
   };
 }

@@ -1,4 +1,5 @@
 import type { Dashboard, DashboardCell, LessonStats } from '@jaillab/protocol';
+import { type RoundFacts, roundView } from '../rounds/round-board.js';
 import type { MemberRow, RunRow, WorkshopRow } from './workshop-store.js';
 
 /** What the dashboard needs to know of each lesson of the workshop. */
@@ -19,6 +20,8 @@ export interface DashboardInput {
   capacity: Dashboard['capacity'];
   /** Probes fired at the room (attacks/attack-store.ts), passed through as the grid's extra columns. */
   attacks: Dashboard['attacks'];
+  /** The latest break-it round's facts (rounds/round-board.ts), null when there was none. */
+  round: RoundFacts | null;
 }
 
 /** Runs that failed in a row, not passed since, before a student counts as stuck. */
@@ -97,6 +100,7 @@ export function buildDashboard(input: DashboardInput): Dashboard {
     cells,
     lessons: stats,
     attacks: input.attacks,
+    round: input.round ? roundView(input.round) : null,
     capacity: input.capacity,
   };
 }

@@ -4,6 +4,8 @@ import type { Store } from '../store/store.js';
 import { buildDashboard, type LessonFacts } from './dashboard.js';
 import { workshopCsv } from './export-csv.js';
 import { AttackStore } from '../attacks/attack-store.js';
+import { latestRoundFacts, memberRound } from '../rounds/round-board.js';
+import { RoundStore } from '../rounds/round-store.js';
 import type { JoinRefusal, WorkshopRow } from './workshop-store.js';
 import { WorkshopStore } from './workshop-store.js';
 
@@ -51,6 +53,8 @@ export class WorkshopService {
   readonly store: WorkshopStore;
   /** Probes fired at rooms (attacks/): the dashboard's columns and each member's results are read from here. */
   readonly attacks: AttackStore;
+  /** Break-it rounds (rounds/): the scoreboard and each member's part are read from here. */
+  readonly rounds: RoundStore;
   private readonly dashboards = new Map<string, Set<Push<Dashboard>>>();
   private readonly memberSockets = new Map<string, Set<Push<WorkshopView | null>>>();
   private readonly dropIns = new Map<string, Set<{ lessonId: string; push: Push<string>; pending: string | null; timer: NodeJS.Timeout | null; last: number }>>();
@@ -66,6 +70,7 @@ export class WorkshopService {
   ) {
     this.store = new WorkshopStore(deps.store.database, deps.secret);
     this.attacks = new AttackStore(deps.store.database);
+    this.rounds = new RoundStore(deps.store.database);
     this.refresher = setInterval(() => {
       for (const id of this.dashboards.keys()) this.changed(id);
     }, DASHBOARD_REFRESH_MS);
@@ -196,7 +201,13 @@ export class WorkshopService {
       lastLessons: this.store.lastLessons(w.id),
       capacity: this.deps.capacity.stats(),
       attacks: this.attacks.columns(w.id),
+      round: this.roundFacts(w.id),
     });
+  }
+
+  /** The facts of the workshop's latest break-it round (null: none yet), for the scoreboard and members' views. */
+  roundFacts(workshopId: string): ReturnType<typeof latestRoundFacts> {
+    return latestRoundFacts(this.rounds, workshopId, this.store.members(workshopId), (id) => this.deps.catalog.get(id)?.meta.title ?? id);
   }
 
   private lessonFacts(w: WorkshopRow): LessonFacts[] {
@@ -229,6 +240,7 @@ export class WorkshopService {
       broadcasts: this.store.broadcasts(w.id),
       name: member.name,
       attacks: this.attacks.forMember(w.id, member.learnerId),
+      round: ((f) => (f ? memberRound(f, member.learnerId) : null))(this.roundFacts(w.id)),
     };
   }
 
@@ -348,6 +360,11 @@ export class WorkshopService {
         }
       }
     }, DASHBOARD_MIN_INTERVAL_MS);
+  }
+
+  /** Something every member sees changed (a break-it round's scoreboard): push each their view. */
+  membersChanged(workshopId: string): void {
+    this.pushViews(workshopId);
   }
 
   /** Something only this member sees changed (a probe fired at their jail, its result): push their view. */

@@ -1,4 +1,5 @@
 import { attackHandlers } from './attack-handlers.js';
+import { roundHandlers } from './round-handlers.js';
 import { runHandlers } from './run-handlers.js';
 import type { Handlers, LearnerMessageType } from './session-context.js';
 import { shellHandlers } from './shell-handlers.js';
@@ -12,4 +13,5 @@ export const handlers: Handlers<LearnerMessageType> = {
   ...shellHandlers,
   ...workshopHandlers,
   ...attackHandlers,
+  ...roundHandlers,
 };

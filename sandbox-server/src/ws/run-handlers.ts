@@ -33,6 +33,6 @@ export const runHandlers: Handlers<'run' | 'watch' | 'cancel'> = {
   cancel(msg, ctx) {
     const run = ctx.deps.runs.get(msg.runId);
     // A probe the instructor fired at this learner's jail is not theirs to call off.
-    if (run && run.learnerId === ctx.learner.id && !run.background) ctx.deps.runs.cancel(run.id);
+    if (run && run.learnerId === ctx.learner.id && !run.detached) ctx.deps.runs.cancel(run.id);
   },
 };

@@ -1,6 +1,7 @@
 import type { ClientMessage, ErrorCode, ServerMessage } from '@jaillab/protocol';
 import type { RoomAttacks } from '../attacks/room-attacks.js';
 import type { ProbeAuthoring } from '../authoring/probe-authoring.js';
+import type { BreakItRounds } from '../rounds/break-it-rounds.js';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
 import type { Run } from '../runs/run.js';
 import type { RunService } from '../runs/run-service.js';
@@ -29,6 +30,8 @@ export interface SessionDeps {
   attacks: RoomAttacks;
   /** The probe editor: the library, compiling drafts, keeping them as probe folders, lessons:check. */
   authoring: ProbeAuthoring;
+  /** Break-it rounds between a workshop's students. */
+  rounds: BreakItRounds;
   /** Shared by all sockets: new learners, new members and wrong join codes, per address. */
   identityLimits: IdentityLimits;
   /** Issues the door passes members and instructors present at the upgrade. */

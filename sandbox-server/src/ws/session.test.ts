@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRST_LESSON } from '../../test/lesson-sources.js';
 import type { RoomAttacks } from '../attacks/room-attacks.js';
 import type { ProbeAuthoring } from '../authoring/probe-authoring.js';
+import type { BreakItRounds } from '../rounds/break-it-rounds.js';
 import { loadConfig } from '../config/config.js';
 import { LessonCatalog } from '../lessons/lesson-catalog.js';
 import type { Run } from '../runs/run.js';
@@ -65,6 +66,7 @@ function newSession(): FakeSocket {
     shells: {} as ShellService,
     attacks: {} as RoomAttacks,
     authoring: {} as ProbeAuthoring,
+    rounds: {} as BreakItRounds,
     runLimits: new RunRateLimits(),
     workshops,
     identityLimits: new IdentityLimits(),

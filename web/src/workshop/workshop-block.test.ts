@@ -11,6 +11,7 @@ const view = (over: Partial<WorkshopView> = {}): WorkshopView => ({
   broadcasts: [],
   name: 'Ada',
   attacks: [],
+  round: null,
   ...over,
 });
 
