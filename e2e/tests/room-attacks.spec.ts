@@ -49,8 +49,8 @@ test.afterAll(async () => {
 });
 
 /** Replaces Monaco's text the way a paste does (typed text would be auto-indented). */
-async function paste(page: Page, text: string): Promise<void> {
-  await page.locator('[data-testid="probe-code"] .view-lines').click();
+async function paste(page: Page, text: string, editor = 'probe-code'): Promise<void> {
+  await page.locator(`[data-testid="${editor}"] .view-lines`).click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.evaluate((t) => {
     const data = new DataTransfer();
@@ -165,5 +165,76 @@ test('an instructor writes a probe, tries it, keeps it and fires it at a room of
   expect(csv[0]).toMatch(/,"probe: Walking up with \.\. \(.+\)"$/);
   for (const s of students) expect(csv).toContainEqual(expect.stringMatching(new RegExp(`^"${s.name}","${LESSON}",.*,"${s.verdict}"$`)));
   for (const s of joined) await s.context.close();
+  await teacherContext.close();
+});
+
+test('a break-it round of three: one student\'s probe breaks a weak jail and not a strong one, within the budget, sources hidden until revealed', async ({ browser }, testInfo) => {
+  test.setTimeout(300_000);
+  const teacherContext = await browser.newContext({ baseURL: server.url });
+  const teacher = await teacherContext.newPage();
+  const code = await startWorkshop(teacher, instructorToken(server.dataDir), 'Break-it drill');
+  const ada = await joinAs(browser, server.url, code, 'Ada');
+  const bob = await joinAs(browser, server.url, code, 'Bob');
+  const cy = await joinAs(browser, server.url, code, 'Cy');
+  for (const [s, jail] of [[ada, `${starter}\n// Ada's weak jail\n`], [bob, solution]] as const) {
+    await new Workspace(s.page).replaceCode(jail);
+    await expect(s.page.getByTestId('server-save')).toHaveText('Saved');
+  }
+
+  // The instructor opens a round on lesson 1: 10 minutes, 2 runs each.
+  await teacher.getByTestId('round-lesson').selectOption(LESSON);
+  await teacher.getByTestId('round-budget').fill('2');
+  await teacher.getByTestId('round-open').click();
+  await expect(teacher.getByTestId('round-summary')).toContainText('0 of 0 jails standing');
+  for (const s of [ada, bob]) {
+    await s.page.getByTestId('round-submit').click();
+    await expect(s.page.getByTestId('round-submitted')).toHaveText('Your jail is in the round.');
+  }
+  await expect(teacher.getByTestId('round-summary')).toContainText('2 of 2 jails standing');
+
+  // Cy writes a probe and fires it at Ada's jail, then at Bob's: the scoreboards follow without a reload.
+  await cy.page.getByTestId('round-probe-title').fill('Walking up');
+  await paste(cy.page, PROBE, 'round-probe-code');
+  await cy.page.getByTestId('round-target').selectOption({ label: "Ada's jail" });
+  await cy.page.getByTestId('round-fire').click();
+  await expect(cy.page.locator('[data-testid="round-fired"]')).toHaveAttribute('data-verdict', 'escaped', { timeout: 90_000 });
+  for (const p of [teacher, cy.page, bob.page]) {
+    await expect(p.getByTestId('round-summary')).toContainText('1 of 2 jails standing');
+    await expect(p.getByTestId('round-first-blood')).toHaveText("first blood: Cy broke Ada's jail");
+  }
+  await cy.page.getByTestId('round-target').selectOption({ label: "Bob's jail" });
+  await cy.page.getByTestId('round-fire').click();
+  await expect(cy.page.locator('[data-testid="round-fired"]').first()).toHaveAttribute('data-verdict', 'contained', { timeout: 90_000 });
+  // The budget is spent: no third shot.
+  await expect(cy.page.getByTestId('round-fire')).toHaveText('Fire (0 of 2 left)');
+  await expect(cy.page.getByTestId('round-fire')).toBeDisabled();
+  await expect(teacher.locator('[data-testid="round-row"][data-name="Cy"]')).toHaveAttribute('data-escapes', '1');
+  await expect(teacher.locator('[data-testid="round-row"][data-name="Bob"]')).toHaveAttribute('data-standing', 'true');
+
+  // Ada sees which probe broke her jail and how (its replay); neither side sees the other's source yet.
+  const received = ada.page.getByTestId('round-received');
+  await expect(received).toHaveAttribute('data-verdict', 'escaped');
+  await expect(received).toContainText("Cy's probe “Walking up” at your jail");
+  await received.getByTestId('round-shot-open').click();
+  await expect(ada.page.getByTestId('attack-run-verdict')).toContainText('escaped');
+  await ada.page.getByTestId('attack-replay').click();
+  await expect(ada.page.getByTestId('replay-dialog')).toBeVisible();
+  await ada.page.screenshot({ path: testInfo.outputPath('round-student.png') });
+  await ada.page.getByTestId('replay-close').click();
+  for (const p of [ada.page, cy.page]) await expect(p.getByTestId('round-other-source')).toHaveCount(0);
+
+  // The instructor ends the round and reveals: now each side sees the other's source.
+  await teacher.getByTestId('round-end').click();
+  await expect(teacher.getByTestId('round-time')).toHaveText('over');
+  await teacher.getByTestId('round-reveal').click();
+  await expect(ada.page.getByTestId('round-other-source')).toContainText('dotdot-walk');
+  await expect(cy.page.getByTestId('round-other-source').last()).toContainText("Ada's weak jail");
+  await teacher.screenshot({ path: testInfo.outputPath('round-dashboard.png'), fullPage: true });
+  await audit(cy.page, 'a break-it round, over and revealed, from the attacker\'s page');
+  const [download] = await Promise.all([teacher.waitForEvent('download'), teacher.getByTestId('round-export').click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
+  expect(csv).toContainEqual(expect.stringMatching(/^"Cy","Ada","Walking up","escaped"/));
+  expect(csv).toContainEqual(expect.stringMatching(/^"Cy","Bob","Walking up","contained"/));
+  for (const s of [ada, bob, cy]) await s.context.close();
   await teacherContext.close();
 });

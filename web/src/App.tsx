@@ -14,6 +14,7 @@ import { ProbeEditorPage } from './probes/ProbeEditorPage.js';
 import { JoinPage } from './workshop/JoinPage.js';
 import { WorkshopBanner } from './workshop/WorkshopBanner.js';
 import { AttackNotices } from './attacks/AttackNotices.js';
+import { RoundPanel } from './rounds/RoundPanel.js';
 import { Link } from './app/Link.js';
 import { SkipLink } from './app/SkipLink.js';
 import { ConnectionBanner } from './ui/ConnectionBanner.js';
@@ -119,6 +120,7 @@ export function App() {
       <ServerNotices notices={notices} onDismiss={dismiss} />
       {workshop && <WorkshopBanner view={workshop} />}
       {workshop && lessonId && <AttackNotices view={workshop} lessonId={lessonId} />}
+      {workshop?.round && workshop.round.round.lessonId === lessonId && <RoundPanel part={workshop.round} myName={workshop.name} />}
       <div className="app-body">
         {/* The dashboard wants the width: the course outline is for learners. */}
         <aside className="outline-pane" id="course-outline" hidden={!outlineOpen || route.page === 'workshop' || route.page === 'probes'}>

@@ -6,6 +6,7 @@ import { ShellStreams } from '../api/shell-streams.js';
 import { SocketClient } from '../api/socket-client.js';
 import { WorkshopClient } from '../api/workshop-client.js';
 import { AttackClient } from '../api/attack-client.js';
+import { RoundClient } from '../api/round-client.js';
 import { WorkspaceClient } from '../api/workspace-client.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 
@@ -23,6 +24,8 @@ export interface Connection {
   workshops: WorkshopClient;
   /** The probe editor and room attacks. */
   attacks: AttackClient;
+  /** Break-it rounds. */
+  rounds: RoundClient;
 }
 
 /** Made once per page load (main.tsx); lives as long as the page. */
@@ -34,8 +37,9 @@ export function createConnection(): Connection {
   const shells = new ShellStreams(socket);
   const workshops = new WorkshopClient(socket);
   const attacks = new AttackClient(socket);
+  const rounds = new RoundClient(socket);
   socket.start();
-  return { socket, runs, acks, workspace, shells, workshops, attacks };
+  return { socket, runs, acks, workspace, shells, workshops, attacks, rounds };
 }
 
 const ConnectionContext = createContext<Connection | null>(null);

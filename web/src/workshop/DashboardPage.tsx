@@ -4,6 +4,7 @@ import { useConnection, useLastWelcome } from '../app/connection.js';
 import { Link } from '../app/Link.js';
 import { AttackPanel } from '../attacks/AttackPanel.js';
 import { FireProbePanel } from '../attacks/FireProbePanel.js';
+import { RoundControls } from '../rounds/RoundControls.js';
 import { DropInPanel } from './DropInPanel.js';
 import { JoinPanel } from './JoinPanel.js';
 import { RoomGrid } from './RoomGrid.js';
@@ -120,6 +121,7 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
         ))}
       </section>
       {!ended && <FireProbePanel dashboard={dashboard} />}
+      <RoundControls dashboard={dashboard} />
       <div className="room-body">
         <RoomGrid
           dashboard={dashboard}

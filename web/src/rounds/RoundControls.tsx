@@ -1,0 +1,87 @@
+import type { Dashboard } from '@jaillab/protocol';
+import { type FormEvent, useState } from 'react';
+import { useConnection } from '../app/connection.js';
+import { Scoreboard } from './Scoreboard.js';
+import './rounds.css';
+
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The dashboard's break-it round: open one (lesson, time, budget), then its live scoreboard, end, reveal, export. */
+export function RoundControls({ dashboard }: { dashboard: Dashboard }) {
+  const { rounds } = useConnection();
+  const w = dashboard.workshop;
+  const round = dashboard.round;
+  const open = round !== null && round.endedAt === null;
+  const [lessonId, setLessonId] = useState(w.lessons[0]?.id ?? '');
+  const [minutes, setMinutes] = useState(20);
+  const [budget, setBudget] = useState(5);
+  const [error, setError] = useState<string | null>(null);
+  const act = (p: Promise<unknown>) => {
+    setError(null);
+    p.catch((e: Error) => setError(e.message));
+  };
+  const start = (e: FormEvent) => {
+    e.preventDefault();
+    act(rounds.open(w.id, lessonId, minutes, budget));
+  };
+  return (
+    <section className="round-controls" aria-labelledby="round-controls-title" data-testid="round-controls">
+      <h2 id="round-controls-title">Break-it round</h2>
+      {!open && w.endedAt === null && (
+        <form onSubmit={start} className="round-open-form">
+          <label>
+            Lesson{' '}
+            <select value={lessonId} onChange={(e) => setLessonId(e.target.value)} data-testid="round-lesson">
+              {w.lessons.map((l, i) => (
+                <option key={l.id} value={l.id}>
+                  {i + 1}. {l.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Minutes <input type="number" min={1} max={180} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} data-testid="round-minutes" />
+          </label>
+          <label>
+            Runs per student <input type="number" min={1} max={50} value={budget} onChange={(e) => setBudget(Number(e.target.value))} data-testid="round-budget" />
+          </label>
+          <button type="submit" className="button button-primary" data-testid="round-open">
+            Open a round
+          </button>
+        </form>
+      )}
+      {round && (
+        <>
+          <Scoreboard round={round} />
+          <div className="round-actions">
+            {open && (
+              <button type="button" className="button" onClick={() => act(rounds.end(w.id, round.id))} data-testid="round-end">
+                End the round
+              </button>
+            )}
+            {!round.revealed && (
+              <button type="button" className="button" onClick={() => act(rounds.reveal(w.id, round.id))} data-testid="round-reveal">
+                Reveal sources to everyone
+              </button>
+            )}
+            <button type="button" className="button" onClick={() => act(rounds.exportCsv(w.id, round.id).then((x) => download(x.fileName, x.csv)))} data-testid="round-export">
+              Export the round&apos;s results
+            </button>
+          </div>
+        </>
+      )}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
