@@ -128,6 +128,7 @@ test('an instructor writes a probe, tries it, keeps it and fires it at a room of
   // Fire it at the room from the dashboard: the column fills in, live.
   await teacher.goto(dashboardUrl);
   await expect(teacher.getByTestId('dashboard')).toBeVisible();
+  await teacher.getByTestId('fire-probe-open').click();
   await teacher.getByTestId('fire-lesson').selectOption(LESSON);
   await teacher.getByTestId('fire-probe-choice').selectOption('dotdot-walk');
   await teacher.getByTestId('fire-submit').click();
@@ -181,7 +182,8 @@ test('a break-it round of three: one student\'s probe breaks a weak jail and not
     await expect(s.page.getByTestId('server-save')).toHaveText('Saved');
   }
 
-  // The instructor opens a round on lesson 1: 10 minutes, 2 runs each.
+  // The instructor opens a round on lesson 1: 20 minutes, 2 runs each.
+  await teacher.getByTestId('round-controls-open').click();
   await teacher.getByTestId('round-lesson').selectOption(LESSON);
   await teacher.getByTestId('round-budget').fill('2');
   await teacher.getByTestId('round-open').click();

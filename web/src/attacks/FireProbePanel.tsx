@@ -55,8 +55,11 @@ export function FireProbePanel({ dashboard }: { dashboard: Dashboard }) {
   const latest = dashboard.attacks.at(-1);
   const progress = latest ? attackProgress(latest.results) : null;
   return (
-    <section className="fire-probe" aria-labelledby="fire-probe-title" data-testid="fire-probe">
-      <h2 id="fire-probe-title">Fire a probe at the room</h2>
+    // Folded until wanted: the room's grid keeps the screen (a fired probe's progress shows in its column).
+    <details className="fire-probe" data-testid="fire-probe">
+      <summary data-testid="fire-probe-open">
+        <h2 id="fire-probe-title">Fire a probe at the room</h2>
+      </summary>
       <form onSubmit={fire}>
         <label>
           Lesson{' '}
@@ -107,6 +110,6 @@ export function FireProbePanel({ dashboard }: { dashboard: Dashboard }) {
           “{latest.probeTitle}”: {progress.done} of {progress.total} jails tried
         </p>
       )}
-    </section>
+    </details>
   );
 }

@@ -32,8 +32,11 @@ export function RoundControls({ dashboard }: { dashboard: Dashboard }) {
     act(rounds.open(w.id, lessonId, minutes, budget));
   };
   return (
-    <section className="round-controls" aria-labelledby="round-controls-title" data-testid="round-controls">
-      <h2 id="round-controls-title">Break-it round</h2>
+    // Folded until wanted, open once there is a round (its scoreboard): the room's grid keeps the screen otherwise.
+    <details className="round-controls" data-testid="round-controls" open={round !== null || undefined}>
+      <summary data-testid="round-controls-open">
+        <h2 id="round-controls-title">Break-it round{open ? ' (open)' : ''}</h2>
+      </summary>
       {!open && w.endedAt === null && (
         <form onSubmit={start} className="round-open-form">
           <label>
@@ -82,6 +85,6 @@ export function RoundControls({ dashboard }: { dashboard: Dashboard }) {
           {error}
         </p>
       )}
-    </section>
+    </details>
   );
 }

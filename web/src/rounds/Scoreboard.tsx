@@ -50,7 +50,7 @@ export function Scoreboard({ round }: { round: RoundView }) {
           {round.standings.map((s) => (
             <tr key={s.learnerId} data-testid="round-row" data-name={s.name} data-standing={s.standing} data-escapes={s.escapes}>
               <th scope="row">{s.name}</th>
-              <td>{!s.submitted ? 'not submitted' : s.standing ? 'standing' : 'broken'}</td>
+              <td className={s.submitted && !s.standing ? 'round-broken' : ''}>{!s.submitted ? 'not submitted' : s.standing ? 'standing' : 'broken'}</td>
               <td>{s.escapes}</td>
               <td>
                 {s.fired} of {round.budget}
