@@ -35,10 +35,10 @@ const LESSON_COLUMN = { key: 'jaillab.layout.lesson-column', fallback: 34, bound
 const TERMINAL = { key: 'jaillab.layout.terminal', fallback: 38, bounds: { min: 12, max: 75 } };
 /**
  * The lesson text's share of the lesson column, above the checks. It used to get what the checks left, which after
- * a run was two or three lines; now the learner sets it. Until they do: 40%, or 20% where the checks are one line
+ * a run was two or three lines; now the learner sets it. Until they do: 36%, or 14% (120 px at 900 px high, as before) where the checks are one line
  * each (the capstone's nineteen still fit one screen).
  */
-const LESSON_TEXT = { key: 'jaillab.layout.lesson-text', fallback: 40, compactFallback: 20, bounds: { min: 10, max: 80 } };
+const LESSON_TEXT = { key: 'jaillab.layout.lesson-text', fallback: 36, compactFallback: 14, bounds: { min: 10, max: 80 } };
 
 /**
  * One lesson, ready to work on: the text, the checks and the hints on the
