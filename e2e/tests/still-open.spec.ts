@@ -41,7 +41,7 @@ test('a still-open probe reads the same in the panel (with a link), the terminal
   expect(await ws.runOutcome()).toBe('passed');
   // The last check of the library that stays open here is the cgroup release agent: its verdict line is on screen at the end.
   const rows = ws.terminal.locator('.xterm-rows');
-  await expect(rows).toContainText('◐ still open (closed in Root without powers)');
+  await expect(rows).toContainText('◐ still open (closed in Root without powers) — read the outside secret via');
   await expect(rows).not.toContainText('✗ escaped');
   const outline = page.locator('[data-testid="outline-lesson"][data-lesson-id="beyond-chroot/pivot-root"]');
   await expect(outline).toHaveAttribute('data-status', 'passed');

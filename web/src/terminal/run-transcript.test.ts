@@ -17,7 +17,7 @@ describe('transcript formatting', () => {
 
   it('says a probe the lesson leaves open is still open, where it closes, never "✗ escaped"', () => {
     const info: CheckInfo = { index: 4, id: 'open-by-handle', kind: 'escape', title: 'A file opened by its handle', summary: '', closedIn: { lesson: 'beyond-chroot/root-without-powers', title: 'Root without powers' } };
-    const open = verdictLine('escaped', 'read the outside secret', info);
+    const open = verdictLine('escaped', 'escaped: read the outside secret', info);
     expect(open).toContain('◐ still open');
     expect(open).toContain('(closed in Root without powers) — read the outside secret');
     expect(open).not.toContain('escaped');

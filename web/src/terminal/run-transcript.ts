@@ -53,7 +53,8 @@ const VERDICT_LINE: Record<Verdict, (reason: string) => string> = {
  * red "✗ escaped" for the same check.
  */
 export function verdictLine(verdict: Verdict, reason: string, info: CheckInfo | undefined): string {
-  if (verdict === 'escaped' && info?.closedIn) return bold(yellow(`◐ still open`)) + ` (closed in ${info.closedIn.title}) — ${reason}`;
+  // The judge's reason starts "escaped: …"; under "still open" the rest says what the probe did.
+  if (verdict === 'escaped' && info?.closedIn) return bold(yellow(`◐ still open`)) + ` (closed in ${info.closedIn.title}) — ${reason.replace(/^escaped:\s*/i, '')}`;
   return VERDICT_LINE[verdict](reason);
 }
 
