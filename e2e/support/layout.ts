@@ -141,3 +141,18 @@ export async function sidewaysOverflow(page: Page): Promise<string[]> {
     return offenders;
   });
 }
+
+/**
+ * Whether an element inside the checks list is wholly within the list's visible box and on top there (what is
+ * drawn at its centre is the element itself, not the summary or another panel over it).
+ */
+export async function shownInChecksList(el: import('@playwright/test').Locator): Promise<boolean> {
+  return el.evaluate((node) => {
+    const list = node.closest('[data-testid="check-list"]');
+    if (!list) return false;
+    const b = list.getBoundingClientRect();
+    const r = node.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return r.height > 0 && r.top >= b.top - 0.5 && r.bottom <= b.bottom + 0.5 && hit !== null && node.contains(hit);
+  });
+}

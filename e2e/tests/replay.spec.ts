@@ -38,6 +38,12 @@ test('the replay of an escape shows the step where the probe got out', async ({ 
   await expect(outside).toHaveAttribute('aria-current', 'step');
   await expect(outside).toBeInViewport();
   await page.screenshot({ path: testInfo.outputPath('leaked-fd-replay.png') });
+  // Issue 32, item 11: each highlighted step says why, in one line: the descriptor the jail program left open.
+  await expect(outside.getByTestId('trace-why')).toHaveText(/^fchdir\(\) moved the cwd outside the jail, to \S+, through descriptor \d+, which the jail program opened at step \d+ and left open: /);
+  const opener = Number(/opened at step (\d+)/.exec((await outside.getByTestId('trace-why').textContent())!)![1]);
+  await expect(dialog.locator(`[data-testid="trace-step"][data-step="${opener - 1}"]`)).toHaveAttribute('data-call', /^open/);
+  await expect(dialog.locator('[data-testid="trace-step"][data-mark~="secret"]').getByTestId('trace-why')).toContainText('opened the outside secret');
+  await page.screenshot({ path: testInfo.outputPath('11-after.png') });
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });

@@ -53,3 +53,49 @@ test('an instructor runs a room of two: join, pass, live dashboard, drop in, bro
   expect(csv).toContainEqual(`"Bob","${LESSON}","no","0","","0",""`);
   for (const s of [ada, bob]) await s.context.close();
 });
+
+// Issue 32, items 8 and 10: a lesson the instructor locks again says so (not "not opened yet"); the lock and the
+// broadcast's megaphone are icons that ship with the app, each with words beside it, in the outline and the dashboard.
+test('a re-locked lesson says it was locked again; lock and broadcast icons are the app’s own, with words', async ({ page, browser, baseURL }, testInfo) => {
+  const code = await startWorkshop(page, instructorToken(), 'Locks and icons');
+  const ada = await joinAs(browser, baseURL!, code, 'Ada');
+  const toggle = page.locator(`[data-testid="lesson-toggle"][data-lesson="${LESSON}"]`);
+  await toggle.locator('input').click();
+  await expect(toggle.getByTestId('lesson-toggle-state')).toHaveText('locked');
+
+  // The student, in the lesson they had open: locked again, in words; Run cannot go.
+  const notice = ada.page.getByTestId('run-blocked');
+  await expect(notice).toHaveText('Locked again by your instructor for now: your code here is kept, and runs once they open the lesson again.');
+  await expect(ada.page.getByTestId('run-button')).toBeDisabled();
+  await expect(ada.page.locator('body')).not.toContainText('not opened');
+
+  // The outline's lock: an SVG icon that draws without any emoji font, and the word beside it.
+  const entry = ada.page.locator(`[data-testid="outline-lesson"][data-lesson-id="${LESSON}"]`);
+  await expect(entry).toHaveAttribute('data-locked', 'true');
+  const lock = entry.locator('svg[data-icon="lock"]');
+  await expect(lock).toBeVisible();
+  expect((await lock.boundingBox())!.width).toBeGreaterThan(8);
+  await expect(entry.locator('.outline-locked')).toHaveText('locked');
+  await expect(entry).toContainText('locked by your instructor');
+  // The dashboard's column head says it too.
+  const head = page.locator(`[data-testid="room-lesson-head"][data-lesson="${LESSON}"]`);
+  await expect(head.locator('svg[data-icon="lock"]')).toBeVisible();
+  await expect(head).toContainText('locked');
+
+  // A broadcast: the app's megaphone, and who it is from in words.
+  await page.getByTestId('broadcast-input').fill('Lesson 1 is closed for a moment');
+  await page.getByTestId('broadcast-send').click();
+  const broadcast = ada.page.getByTestId('workshop-broadcast');
+  await expect(broadcast).toContainText('Your instructor: Lesson 1 is closed for a moment');
+  await expect(broadcast.locator('svg[data-icon="megaphone"]')).toBeVisible();
+  // No emoji left to draw as empty boxes, on either page.
+  for (const p of [ada.page, page]) expect(await p.locator('body').textContent()).not.toMatch(/[\u{1F300}-\u{1FAFF}]/u);
+  await ada.page.screenshot({ path: testInfo.outputPath('08-after.png') });
+  await ada.page.screenshot({ path: testInfo.outputPath('10-after.png') });
+  await page.screenshot({ path: testInfo.outputPath('10-after-dashboard.png') });
+
+  // Opened again, the lesson runs again.
+  await toggle.locator('input').click();
+  await expect(ada.page.getByTestId('run-button')).toBeEnabled();
+  await ada.context.close();
+});

@@ -116,6 +116,28 @@ test('compare with the solution, use it, and get my own code back', async ({ pag
   await expect.poll(() => ws.savedCode(LESSON)).toBe(solution);
 });
 
+// Issue 32, item 6: the bar's words match the diff shown (inline: removed and added lines, no left and right), and
+// the diff opens at the first change even when it is below the fold (the starter differs from the solution at line 24).
+test('compare with the solution names removed and added lines, and opens at the first change', async ({ page }, testInfo) => {
+  const ws = new Workspace(page);
+  await ws.open(LESSON);
+  await ws.replaceCode(starter);
+  await page.getByTestId('compare-solution').click();
+  const diff = page.getByTestId('solution-diff');
+  await expect(diff).toBeVisible();
+  const words = page.getByTestId('solution-bar-text');
+  await expect(words).toContainText('removed lines (−) are your code, added lines (+) the solution');
+  await expect(words).not.toContainText(/left|right/);
+  await expect(diff.locator('.monaco-diff-editor')).not.toHaveClass(/side-by-side/);
+  // The first change is where the solution adds chdir("/"): the diff is scrolled there, its lines in view.
+  await expect(diff).toHaveAttribute('data-first-change', /^\d+$/);
+  const firstChange = Number(await diff.getAttribute('data-first-change'));
+  expect(firstChange).toBeGreaterThan(20);
+  await expect(diff.locator('.line-insert').first()).toBeInViewport();
+  await expect(diff.locator('.view-line', { hasText: 'perror("chdir")' })).toBeInViewport();
+  await page.screenshot({ path: testInfo.outputPath('06-after.png') });
+});
+
 test('on a phone the workspace is readable but read-only', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`/lessons/${LESSON}`);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { checksOutOfView, isClipped, measureStatusText, pageScroll, recordedReachedRows, recordedStatusText, recordReachedRows, recordStatusText, sidewaysOverflow } from '../support/layout.js';
+import { checksOutOfView, isClipped, measureStatusText, pageScroll, recordedReachedRows, recordedStatusText, recordReachedRows, recordStatusText, shownInChecksList, sidewaysOverflow } from '../support/layout.js';
 import { lessonFile } from '../support/lesson-files.js';
 import { ShellTab } from '../support/shell.js';
 import { Workspace } from '../support/workspace.js';
@@ -257,4 +257,72 @@ test('the panes resize with the keyboard, and keep their size after a reload', a
   await page.mouse.move(bar.x - 150, bar.y + 200, { steps: 5 });
   await page.mouse.up();
   await expect.poll(async () => Number(await columnBar.getAttribute('aria-valuenow'))).toBeLessThan(start.column + 6 - 5);
+});
+
+// Issue 32, item 1: the escaped row, once the run has failed, is shown from its heading (the probe's name, the red
+// SECRET badge), live and when a new tab restores the run from the server — not its middle under the summary.
+for (const [lessonId, probe, name] of [
+  [LESSON_1, 'cwd-outside', 'lesson-1'],
+  ['first-jail/leaked-descriptors', 'leaked-fd', 'lesson-2'],
+] as const) {
+  test(`after a failed run (${name} starter, 1440×900) the escaped row shows its heading and SECRET badge, live and restored`, async ({ page, context }, testInfo) => {
+    const ws = new Workspace(page);
+    await ws.open(lessonId);
+    await ws.run();
+    expect(await ws.runOutcome()).toBe('failed');
+    const seen = async (w: Workspace): Promise<void> => {
+      const row = w.check(probe);
+      await expect(row).toHaveAttribute('data-verdict', 'escaped');
+      expect(await shownInChecksList(row.locator('.check-title'))).toBe(true);
+      expect(await shownInChecksList(row.locator('.evidence-secret code'))).toBe(true);
+    };
+    await seen(ws);
+    const other = await context.newPage();
+    const restored = new Workspace(other);
+    await restored.open(lessonId);
+    await expect(other.getByTestId('restored-run')).toBeVisible();
+    await seen(restored);
+    if (name === 'lesson-1') await other.screenshot({ path: testInfo.outputPath('01-after.png') });
+  });
+}
+
+// Issue 32, item 2: a splitter between the lesson text and the checks, kept across a reload; the restored-run note can be put away.
+test('the lesson text keeps its share after a run, a splitter resizes it and the size is kept; the last-run note can be dismissed', async ({ page, context }, testInfo) => {
+  const ws = new Workspace(page);
+  await ws.open(LESSON_1);
+  await ws.run();
+  expect(await ws.runOutcome()).toBe('failed');
+  const text = page.locator('#lesson-text');
+  const column = page.locator('#lesson-column');
+  const share = async (): Promise<number> => ((await text.boundingBox())!.height / (await column.boundingBox())!.height) * 100;
+  // With the rows open after a run, the text keeps well over the 132 px it was squeezed to.
+  expect((await text.boundingBox())!.height).toBeGreaterThan(250);
+
+  const splitter = page.getByTestId('text-splitter');
+  await expect(splitter).toHaveAttribute('aria-controls', 'lesson-text');
+  const before = Number(await splitter.getAttribute('aria-valuenow'));
+  await splitter.focus();
+  await page.keyboard.press('Shift+ArrowDown');
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(before + 10));
+  expect(Math.abs((await share()) - (before + 10))).toBeLessThan(1.5);
+  // A drag moves it too: the bar follows the pointer.
+  const bar = (await splitter.boundingBox())!;
+  const col = (await column.boundingBox())!;
+  await page.mouse.move(bar.x + bar.width / 2, bar.y);
+  await page.mouse.down();
+  await page.mouse.move(bar.x + bar.width / 2, col.y + col.height * 0.3, { steps: 4 });
+  await page.mouse.up();
+  await expect(splitter).toHaveAttribute('aria-valuenow', '30');
+
+  // Kept: another tab, same browser, restores the run and the size.
+  const other = await context.newPage();
+  const ws2 = new Workspace(other);
+  await ws2.open(LESSON_1);
+  await expect(other.getByTestId('text-splitter')).toHaveAttribute('aria-valuenow', '30');
+  const note = other.getByTestId('restored-run');
+  await expect(note).toBeVisible();
+  await other.screenshot({ path: testInfo.outputPath('02-after.png') });
+  await note.getByTestId('restored-run-dismiss').click();
+  await expect(note).toHaveCount(0);
+  await expect(other.locator('#verdict-heading')).toBeFocused();
 });

@@ -260,7 +260,7 @@ export class WorkshopService {
     if (what === 'save') return null;
     const lesson = m.workshop.lessons.find((l) => l.id === lessonId);
     if (!lesson) return { code: 'lesson-locked', message: `This lesson is not part of the workshop "${m.workshop.title}".` };
-    if (!lesson.open) return { code: 'lesson-locked', message: 'Your instructor has not opened this lesson yet.' };
+    if (!lesson.open) return { code: 'lesson-locked', message: 'Your instructor locked this lesson again for now (every workshop lesson starts open); your code in it is kept.' };
     return null;
   }
 

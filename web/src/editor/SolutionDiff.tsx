@@ -10,7 +10,12 @@ interface Props {
   solution: string;
 }
 
-/** Monaco's diff editor, read-only: the learner's code on the left, the lesson's solution on the right. */
+/**
+ * Monaco's diff editor, read-only and inline: lines only in the learner's code are removed lines (−, red), lines
+ * only in the solution added ones (+, green); the bar above says so in the same words. Inline always, not side
+ * by side: the editor column is narrower than Monaco's side-by-side breakpoint on most screens, so "left" and
+ * "right" described a layout the learner did not see. It opens at the first change.
+ */
 export function SolutionDiff({ lessonId, mine, solution }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const dark = usePrefersDark();
@@ -26,7 +31,8 @@ export function SolutionDiff({ lessonId, mine, solution }: Props) {
       readOnly: true,
       originalEditable: false,
       automaticLayout: true,
-      renderSideBySide: true,
+      renderSideBySide: false,
+      renderIndicators: true,
       fontSize: 14,
       lineHeight: 21,
       minimap: { enabled: false },
@@ -34,14 +40,26 @@ export function SolutionDiff({ lessonId, mine, solution }: Props) {
       fixedOverflowWidgets: true,
       // Not 'dimmed': that greys the last line number out below AA contrast (as in CodeEditor).
       renderFinalNewline: 'on',
-      ariaLabel: 'Your code (left) compared with the lesson’s solution (right)',
+      ariaLabel: 'Your code compared with the lesson’s solution: removed lines are your code, added lines the solution',
     });
     diff.setModel({ original, modified });
+    // Open at the first change (the diff is computed after the models are set): when the only change is below
+    // the fold, line 1 showed nothing different at all.
+    const shown = diff.onDidUpdateDiff(() => {
+      shown.dispose();
+      const first = diff.getLineChanges()?.[0];
+      if (!first) return;
+      // A pure deletion has no modified lines: its start is the line it follows.
+      const line = Math.max(1, first.modifiedStartLineNumber);
+      diff.getModifiedEditor().revealLineNearTop(line);
+      hostRef.current?.setAttribute('data-first-change', String(line));
+    });
     // Each side is an editor of its own with a text input, which needs a name of its own (WCAG 4.1.2);
     // the diff editor's originalAriaLabel / modifiedAriaLabel options do not reach those inputs in Monaco 0.57.
     diff.getOriginalEditor().updateOptions({ ariaLabel: 'Your code (read-only)' });
     diff.getModifiedEditor().updateOptions({ ariaLabel: 'The lesson’s solution (read-only)' });
     return () => {
+      shown.dispose();
       diff.dispose();
       original.dispose();
       modified.dispose();

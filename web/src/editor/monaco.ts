@@ -51,13 +51,36 @@ export const LIGHT_THEME = 'jaillab-light';
 export const DARK_THEME = 'jaillab-dark';
 
 // Monaco's own themes, with the editor background matched to the page's panels.
-monaco.editor.defineTheme(LIGHT_THEME, { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff' } });
+/**
+ * The solution diff's colours. Monaco's own tint a changed line and, darker, its changed characters: the comment
+ * green (and the number and type colours) fell below AA on the darker tint (3.9:1), seen once the diff opened at
+ * its first change. Here a changed line keeps a faint tint (every token at 4.5:1 or more on it), changed
+ * characters get a border instead of a second tint, and the − / + signs say which is which.
+ */
+const LIGHT_DIFF = {
+  'diffEditor.insertedLineBackground': '#f5fbf0',
+  'diffEditor.removedLineBackground': '#fef7f7',
+  'diffEditor.insertedTextBackground': '#00000000',
+  'diffEditor.removedTextBackground': '#00000000',
+  'diffEditor.insertedTextBorder': '#3f8f3f',
+  'diffEditor.removedTextBorder': '#c24141',
+};
+const DARK_DIFF = {
+  'diffEditor.insertedLineBackground': '#1a2620',
+  'diffEditor.removedLineBackground': '#2a1a1c',
+  'diffEditor.insertedTextBackground': '#00000000',
+  'diffEditor.removedTextBackground': '#00000000',
+  'diffEditor.insertedTextBorder': '#6a9955',
+  'diffEditor.removedTextBorder': '#d16969',
+};
+
+monaco.editor.defineTheme(LIGHT_THEME, { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff', ...LIGHT_DIFF } });
 monaco.editor.defineTheme(DARK_THEME, {
   base: 'vs-dark',
   inherit: true,
   // vs-dark's comment green is 4.48:1 on our background, just under AA (WCAG 1.4.3): VS Code's Dark+ green is 5.3:1.
   rules: [{ token: 'comment', foreground: '6a9955' }],
-  colors: { 'editor.background': '#16181d', 'editorGutter.background': '#16181d' },
+  colors: { 'editor.background': '#16181d', 'editorGutter.background': '#16181d', ...DARK_DIFF },
 });
 
 export { monaco };

@@ -3,6 +3,8 @@ import type { CheckDisplay, CheckFinished, RunState } from '../run/run-state.js'
 import { checkStateLabel, KIND_LABEL, stillOpenLabel } from './check-labels.js';
 import { Evidence } from './Evidence.js';
 import { ReplaySummary } from '../replay/ReplaySummary.js';
+import { Link } from '../app/Link.js';
+import { lessonPath } from '../app/router.js';
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -66,7 +68,11 @@ export function CheckRow({ info, display, result, state, expanded, onToggle, onR
           )}
           {info.closedIn && (
             <p className="check-open-note" data-testid="check-open-note">
-              This lesson's defence does not reach this one: it gets out even against the solution. It is closed in <em>{info.closedIn.title}</em>.
+              This lesson's defence does not reach this one: it gets out even against the solution. It is closed in{' '}
+              <Link href={lessonPath(info.closedIn.lesson)} data-testid="closed-in-link">
+                {info.closedIn.title}
+              </Link>
+              .
             </p>
           )}
           {result && (

@@ -3,6 +3,7 @@ import { useConnection } from '../app/connection.js';
 import { Link } from '../app/Link.js';
 import { lessonPath } from '../app/router.js';
 import { STATUS_LABEL, useProgress } from '../app/use-progress.js';
+import { LockIcon } from '../ui/icons.js';
 import './course-outline.css';
 
 const STATUS_MARK = { 'not-started': '○', 'in-progress': '◐', passed: '✓' } as const;
@@ -43,13 +44,21 @@ export function CourseOutlineNav({ outline, currentLessonId, workshop = null }: 
                       data-locked={locked || undefined}
                     >
                       <span className={`outline-status status-${status}${withSolution ? ' with-solution' : ''}`} aria-hidden="true" title={withSolution ? 'passed with the solution' : undefined}>
-                        {locked ? '🔒' : STATUS_MARK[status]}
+                        {locked ? <LockIcon /> : STATUS_MARK[status]}
                       </span>
                       <span className="visually-hidden">
                         {locked ? 'locked by your instructor: ' : ''}
                         {withSolution ? 'passed with the solution' : STATUS_LABEL[status]}:{' '}
                       </span>
-                      <span className="outline-lesson-title">{lesson.title}</span>
+                      <span className="outline-lesson-title">
+                        {lesson.title}
+                        {/* The lock in words too, for eyes (the hidden text above says it to screen readers). */}
+                        {locked && (
+                          <span className="outline-locked" aria-hidden="true">
+                            locked
+                          </span>
+                        )}
+                      </span>
                       <span className="outline-lesson-summary">{lesson.summary}</span>
                     </Link>
                   </li>

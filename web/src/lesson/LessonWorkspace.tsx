@@ -26,13 +26,19 @@ import { useLessonCode } from './use-lesson-code.js';
 import { useRevealedHints } from './use-revealed-hints.js';
 import { usePaneKeys } from './use-pane-keys.js';
 import { useTracing } from './use-tracing.js';
-import { VerdictPanel } from './VerdictPanel.js';
+import { DETAILED_UP_TO, VerdictPanel } from './VerdictPanel.js';
 import './lesson-workspace.css';
 import './workspace-extras.css';
 
 /** The panes' sizes in percent (of the page's width, of the work column's height), and how far a learner may take them. */
 const LESSON_COLUMN = { key: 'jaillab.layout.lesson-column', fallback: 34, bounds: { min: 20, max: 65 } };
 const TERMINAL = { key: 'jaillab.layout.terminal', fallback: 38, bounds: { min: 12, max: 75 } };
+/**
+ * The lesson text's share of the lesson column, above the checks. It used to get what the checks left, which after
+ * a run was two or three lines; now the learner sets it. Until they do: 36%, or 14% (120 px at 900 px high, as before) where the checks are one line
+ * each (the capstone's nineteen still fit one screen).
+ */
+const LESSON_TEXT = { key: 'jaillab.layout.lesson-text', fallback: 36, compactFallback: 14, bounds: { min: 10, max: 80 } };
 
 /**
  * One lesson, ready to work on: the text, the checks and the hints on the
@@ -63,6 +69,7 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const [compareError, setCompareError] = useState<string | null>(null);
   const [lessonColumn, setLessonColumn] = useStoredSize(LESSON_COLUMN.key, LESSON_COLUMN.fallback, LESSON_COLUMN.bounds);
   const [terminalShare, setTerminalShare] = useStoredSize(TERMINAL.key, TERMINAL.fallback, TERMINAL.bounds);
+  const [textShare, setTextShare] = useStoredSize(LESSON_TEXT.key, lesson.checks.length > DETAILED_UP_TO ? LESSON_TEXT.compactFallback : LESSON_TEXT.fallback, LESSON_TEXT.bounds);
   const phone = useIsPhone();
   const [tracing, setTracing] = useTracing();
   const [tabMovesFocus, setTabMovesFocus] = useState(false);
@@ -139,9 +146,10 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
         </p>
       )}
       <div className="lesson-workspace" style={cssVars({ '--lesson-column': `${lessonColumn}%` })}>
-        <div className="lesson-column" id="lesson-column">
+        <div className="lesson-column" id="lesson-column" style={cssVars({ '--lesson-text-share': `${textShare}%` })}>
           <LessonText lesson={lesson} />
-          {run.state.restored && <RestoredRunNote createdAt={run.state.restored.createdAt} changed={changedSince} />}
+          <Splitter orientation="horizontal" pane="before" paneId="lesson-text" label="Resize the lesson text" size={textShare} bounds={LESSON_TEXT.bounds} onResize={setTextShare} testId="text-splitter" />
+          {run.state.restored && <RestoredRunNote key={run.state.restored.createdAt} createdAt={run.state.restored.createdAt} changed={changedSince} />}
           <RunAnnouncer state={run.state} />
           <VerdictPanel state={run.state} serverAccelerator={welcome?.accelerator ?? null} />
           <HintsPanel hints={lesson.hints} state={run.state} revealed={hints.revealed} checkTitle={checkTitle} onReveal={hints.reveal} />
@@ -177,7 +185,9 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
           )}
           {compare && (
             <div className="solution-bar" data-testid="solution-bar">
-              <span className="solution-bar-text">Your code (left) and the lesson’s solution (right).</span>
+              <span className="solution-bar-text" data-testid="solution-bar-text">
+                Your code against the lesson’s solution: <span className="diff-word-removed">removed lines (−) are your code</span>, <span className="diff-word-added">added lines (+) the solution</span>.
+              </span>
               <button type="button" className="button" data-testid="use-solution" onClick={useSolution} title="Put the solution in the editor; your code stays restorable">
                 Use solution
               </button>

@@ -1,7 +1,7 @@
 import type { Accelerator } from '@jaillab/protocol';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { checkDisplay, type RunState } from '../run/run-state.js';
-import { revealWithin } from '../ui/reveal-within.js';
+import { revealStartWithin, revealWithin } from '../ui/reveal-within.js';
 import { AcceleratorBadge } from './AcceleratorBadge.js';
 import { CheckRow } from './CheckRow.js';
 import { RunSummary } from './RunSummary.js';
@@ -43,6 +43,17 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
     if (list && row) revealWithin(list, row);
   }, [reached]);
 
+  // A failed run ends on the first check that broke: the list shows that row from its start (the probe's name and
+  // the SECRET badge), not the last check the run reached, which can leave the escaped row's heading scrolled away.
+  const firstBroken = state.finished ? state.checks.find((c) => !c.closedIn && ['escaped', 'failed'].includes(checkDisplay(state, c.index)))?.index ?? null : null;
+  const finishedRun = state.finished ? state.runId : null;
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    const row = firstBroken === null ? null : rowIn(list, firstBroken);
+    if (list && row) revealStartWithin(list, row);
+    // Once per finished run: a learner's own scrolling afterwards is theirs.
+  }, [finishedRun]);
+
   const [replay, setReplay] = useState<{ index: number; step: number | null } | null>(null);
   const replayed = replay ? state.traces[replay.index] : undefined;
 
@@ -57,8 +68,11 @@ export function VerdictPanel({ state, serverAccelerator }: Props) {
     setExpanded((open) => (open.has(index) ? open : new Set(open).add(index)));
     // After the row has opened: bring it into view (the learner asked, so the page may scroll too) and move focus there.
     requestAnimationFrame(() => {
-      const row = rowIn(listRef.current, index);
-      row?.scrollIntoView({ block: 'nearest' });
+      const list = listRef.current;
+      const row = rowIn(list, index);
+      // Where the list scrolls on its own, from the row's start (its heading and evidence); elsewhere (one column) the page moves.
+      if (list && row && list.scrollHeight > list.clientHeight) revealStartWithin(list, row);
+      else row?.scrollIntoView({ block: 'nearest' });
       row?.querySelector<HTMLElement>('.check-head')?.focus({ preventScroll: true });
     });
   };

@@ -1,5 +1,6 @@
 import type { TraceStep, TraceWhere } from '@jaillab/protocol';
 import { markWords } from './step-words.js';
+import { stepWhy } from './step-why.js';
 import { callText, type Mark, stepDetail } from './trace-view.js';
 import { WherePicture } from './WherePicture.js';
 
@@ -9,12 +10,16 @@ interface Props {
   place: { root: TraceWhere | null; cwd: TraceWhere | null } | undefined;
   selected: boolean;
   onSelect(i: number): void;
+  /** The whole trace's steps: why a step matters may rest on an earlier one (who opened a descriptor). */
+  steps: readonly TraceStep[];
 }
 
 /** One step of the timeline: who, the call and its result, what it touched, where root and cwd are afterwards. */
-export function TraceStepRow({ step, marks, place, selected, onSelect }: Props) {
+export function TraceStepRow({ step, marks, place, selected, onSelect, steps }: Props) {
   const failed = step.errno !== null;
   const more = stepDetail(step);
+  // One line per highlight saying why it matters (step-why.ts); the same line twice only once.
+  const why = [...new Set(marks.map((m) => stepWhy(step, m, steps, place?.cwd ?? null)).filter((w): w is string => w !== null))];
   return (
     <li
       className={`trace-step${failed ? ' trace-failed' : ''}${marks.length ? ' trace-marked' : ''}${selected ? ' trace-selected' : ''}`}
@@ -40,6 +45,11 @@ export function TraceStepRow({ step, marks, place, selected, onSelect }: Props) 
             </span>
           ))}
           {more && <span className="trace-detail-text">{more}</span>}
+          {why.map((w) => (
+            <p key={w} className="trace-why" data-testid="trace-why">
+              {w}
+            </p>
+          ))}
         </div>
       )}
     </li>

@@ -95,7 +95,7 @@ export function TraceTimeline({ title, trace, focusStep }: Props) {
           <ol className="trace-steps">
             {rows.map((r) =>
               r.kind === 'step' ? (
-                <TraceStepRow key={r.step.i} step={r.step} marks={marks.get(r.step.i) ?? []} place={places.get(r.step.i)} selected={selected === r.step.i} onSelect={setSelected} />
+                <TraceStepRow key={r.step.i} step={r.step} marks={marks.get(r.step.i) ?? []} place={places.get(r.step.i)} selected={selected === r.step.i} onSelect={setSelected} steps={trace.steps} />
               ) : (
                 <RepeatRow key={`r${r.first.i}`} steps={r.steps} period={r.period} onOpen={() => openRepeat(r.first.i)} />
               ),

@@ -47,6 +47,17 @@ const VERDICT_LINE: Record<Verdict, (reason: string) => string> = {
   error: (r) => bold(yellow(`! could not judge`)) + ` — ${r}`,
 };
 
+/**
+ * A check's verdict line. A probe the lesson leaves open on purpose (it is closed in a later lesson) escaped, yet
+ * the run does not fail for it: the panel says "still open — closed in …" in amber, and so does this line, not a
+ * red "✗ escaped" for the same check.
+ */
+export function verdictLine(verdict: Verdict, reason: string, info: CheckInfo | undefined): string {
+  // The judge's reason starts "escaped: …"; under "still open" the rest says what the probe did.
+  if (verdict === 'escaped' && info?.closedIn) return bold(yellow(`◐ still open`)) + ` (closed in ${info.closedIn.title}) — ${reason.replace(/^escaped:\s*/i, '')}`;
+  return VERDICT_LINE[verdict](reason);
+}
+
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -121,7 +132,7 @@ export class RunTranscript {
         return;
       }
       case 'check-finished':
-        this.line(VERDICT_LINE[e.verdict](e.reason));
+        this.line(verdictLine(e.verdict, e.reason, this.checks[e.index]));
         return;
       case 'vm-fault':
         this.line(bold(yellow('⚠ VM fault')) + ` — ${e.message}`);

@@ -6,10 +6,12 @@ import { AttackPanel } from '../attacks/AttackPanel.js';
 import { FireProbePanel } from '../attacks/FireProbePanel.js';
 import { RoundControls } from '../rounds/RoundControls.js';
 import { DropInPanel } from './DropInPanel.js';
+import { capacityWords } from './capacity-words.js';
 import { JoinPanel } from './JoinPanel.js';
 import { RoomGrid } from './RoomGrid.js';
 import { RunnersList } from './RunnersList.js';
 import type { RoomSort } from './room-sort.js';
+import { LockIcon } from '../ui/icons.js';
 import './workshop.css';
 
 /** Saves text as a file the browser downloads (the export). */
@@ -77,11 +79,11 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
           {w.endsAt && !ended && ` · until ${new Date(w.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`}
         </span>
         <span className="capacity" data-testid="capacity" title="The server's VMs and the runs waiting for one">
-          VMs on {c.accelerator ?? '…'}: {c.inUse} busy of {c.slots} slots, {c.ready} ready{c.starting ? `, ${c.starting} starting` : ''} · {c.queued} waiting
+          {capacityWords(c)}
         </span>
         <RunnersList runners={c.runners} />
       </header>
-      {!ended && <JoinPanel code={w.code} />}
+      {!ended && <JoinPanel code={w.code} roomIn={w.members > 0} />}
       <section className="room-controls" aria-label="Run the room">
         <form onSubmit={sendBroadcast} className="broadcast-form">
           <input data-testid="broadcast-input" value={message} onChange={(e) => setMessage(e.target.value)} placeholder="A message to every student" maxLength={500} disabled={ended} />
@@ -113,13 +115,7 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
           </select>
         </label>
       </section>
-      <section className="lesson-toggles" aria-label="Lessons: open or locked">
-        {w.lessons.map((l, i) => (
-          <label key={l.id} className={`lesson-toggle${l.open ? ' open' : ''}`} data-testid="lesson-toggle" data-lesson={l.id}>
-            <input type="checkbox" checked={l.open} onChange={(e) => setOpen(l.id, e.target.checked)} disabled={ended} /> {i + 1}. {l.title}
-          </label>
-        ))}
-      </section>
+      <LessonToggles lessons={w.lessons} disabled={ended} onSet={setOpen} />
       {!ended && <FireProbePanel dashboard={dashboard} />}
       <RoundControls dashboard={dashboard} />
       <div className="room-body">
@@ -150,6 +146,29 @@ export function DashboardPage({ workshopId }: { workshopId: string }) {
         )}
       </div>
     </div>
+  );
+}
+
+/** Each lesson's lock, with its state in words beside it: a bare checkbox did not say what checked means. */
+function LessonToggles({ lessons, disabled, onSet }: { lessons: Dashboard['workshop']['lessons']; disabled: boolean; onSet: (id: string, open: boolean) => void }) {
+  return (
+    <section className="lesson-toggles" aria-labelledby="lesson-toggles-title">
+      <h2 id="lesson-toggles-title" className="lesson-toggles-title">
+        Lessons — checked: open to students; unchecked: locked (their code is kept)
+      </h2>
+      {lessons.map((l, i) => (
+        <label key={l.id} className={`lesson-toggle${l.open ? ' open' : ''}`} data-testid="lesson-toggle" data-lesson={l.id}>
+          <input type="checkbox" checked={l.open} onChange={(e) => onSet(l.id, e.target.checked)} disabled={disabled} /> {i + 1}. {l.title}{' '}
+          <span className="lesson-toggle-state" data-testid="lesson-toggle-state">
+            {l.open ? 'open' : (
+              <>
+                <LockIcon /> locked
+              </>
+            )}
+          </span>
+        </label>
+      ))}
+    </section>
   );
 }
 

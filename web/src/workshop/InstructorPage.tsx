@@ -72,7 +72,10 @@ function CreateForm({ outline }: { outline: CourseOutline }) {
         <input data-testid="workshop-title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={120} placeholder="e.g. Jails, Tuesday morning" />
       </label>
       <fieldset>
-        <legend>Lessons (all open to start with; lock and open them from the dashboard)</legend>
+        <legend>Lessons in the workshop</legend>
+        <p className="create-lessons-hint" data-testid="create-lessons-hint">
+          Checked lessons are in the workshop and start open; lock and open them from the dashboard. Unchecked lessons are left out of the workshop, not locked: students do not see them, and the dashboard cannot add them later.
+        </p>
         {outline.chapters.map((c) => (
           <div key={c.id} className="create-chapter">
             <span className="create-chapter-title">{c.title}</span>

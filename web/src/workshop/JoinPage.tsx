@@ -1,3 +1,4 @@
+import { PHONE_NOTE } from './JoinPanel.js';
 import { type FormEvent, useEffect, useState } from 'react';
 import { RequestError } from '../api/requests.js';
 import { memberKeyFor } from '../api/workshop-client.js';
@@ -47,6 +48,10 @@ export function JoinPage({ code: codeFromLink }: { code: string | null }) {
   return (
     <div className="workshop-page join-page">
       <h1>Join a workshop</h1>
+      {/* Said before anyone types a name: the QR code invites phones, and a phone is read-only (see JoinPanel). */}
+      <p className="join-phone-note" data-testid="join-page-phone-note">
+        {PHONE_NOTE}
+      </p>
       {view && (
         <p className="join-already" data-testid="join-already">
           You are in <strong>{view.title}</strong> as <strong>{view.name}</strong>.{' '}

@@ -3,6 +3,7 @@ import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
 import { AttackCells, AttackHeaders } from '../attacks/AttackColumns.js';
 import { type GridAt, gridMove } from './grid-keys.js';
 import { type RoomSort, sortMembers } from './room-sort.js';
+import { LockIcon } from '../ui/icons.js';
 
 const GLYPH: Record<DashboardCell['status'], string> = { 'not-started': '·', 'in-progress': '◐', passed: '✓', stuck: '!' };
 const WORD: Record<DashboardCell['status'], string> = { 'not-started': 'not started', 'in-progress': 'in progress', passed: 'passed', stuck: 'stuck' };
@@ -62,9 +63,14 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpen
             </th>
             <AttackHeaders attacks={fired} workshopId={dashboard.workshop.id} />
             {lessons.map((l, i) => (
-              <th key={l.id} scope="col" title={l.title} className={l.open ? '' : 'lesson-locked'}>
+              <th key={l.id} scope="col" title={l.title} className={l.open ? '' : 'lesson-locked'} data-testid="room-lesson-head" data-lesson={l.id}>
                 <span className="room-lesson-number">{i + 1}</span>
                 <span className="room-lesson-title">{l.title}</span>
+                {!l.open && (
+                  <span className="room-lesson-locked">
+                    <LockIcon /> locked
+                  </span>
+                )}
               </th>
             ))}
           </tr>
@@ -123,8 +129,8 @@ export function RoomGrid({ dashboard, sort, selected, onSelect, onRemove, onOpen
               <td key={s.lessonId} className="room-stat" data-testid="lesson-stat" data-lesson={s.lessonId}>
                 <span className="stat-passed">{s.passed}</span>
                 {s.mostEscaping && (
-                  <span className="stat-escape" title={`${s.mostEscaping.title} escapes ${s.mostEscaping.students} student${s.mostEscaping.students === 1 ? "'s" : "s'"} latest run`}>
-                    {s.mostEscaping.probeId}
+                  <span className="stat-escape" data-testid="stat-escape" data-probe={s.mostEscaping.probeId} title={`${s.mostEscaping.title} escapes ${s.mostEscaping.students} student${s.mostEscaping.students === 1 ? "'s" : "s'"} latest run`}>
+                    {s.mostEscaping.title}
                   </span>
                 )}
               </td>

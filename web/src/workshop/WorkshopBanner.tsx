@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { WorkshopView } from '@jaillab/protocol';
 import { memberKeyFor } from '../api/workshop-client.js';
 import { useConnection } from '../app/connection.js';
+import { MegaphoneIcon } from '../ui/icons.js';
 import './workshop.css';
 
 const time = (iso: string): string => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -36,7 +37,7 @@ export function WorkshopBanner({ view }: { view: WorkshopView }) {
       {view.endsAt && !view.endedAt && <span className="workshop-ends">until {time(view.endsAt)}</span>}
       {latest && dismissed !== latest.sentAt && (
         <span className="workshop-broadcast" data-testid="workshop-broadcast" role="status">
-          <span aria-hidden="true">📣</span> {latest.message} <span className="workshop-broadcast-time">{time(latest.sentAt)}</span>
+          <MegaphoneIcon /> <span className="workshop-broadcast-from">Your instructor:</span> {latest.message} <span className="workshop-broadcast-time">{time(latest.sentAt)}</span>
           <button type="button" className="button button-quiet button-small" onClick={() => setDismissed(latest.sentAt)} aria-label="Dismiss the message">
             ✕
           </button>
