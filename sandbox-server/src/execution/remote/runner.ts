@@ -151,6 +151,8 @@ export class Runner {
 
   /** Leaves the registry and lets go of Redis, now (drain() first, to let the runs it holds end). */
   async close(): Promise<void> {
+    // Shells would outlive the connection they read their input on: they end now, saying why.
+    for (const { shell } of this.shellsHeld.values()) shell.stop('server-stopping', `The runner this shell ran on (${this.deps.host}) stopped.`);
     if (this.beat) clearInterval(this.beat);
     if (this.touch) clearInterval(this.touch);
     await this.worker?.close(true);
