@@ -203,16 +203,17 @@ describe('a shell on a runner', () => {
   });
 
   it('takes a shell nobody runs yet off the queue when the page goes away, after telling its place in line', async () => {
-    const page = new Page();
+    const pages = [new Page(), new Page()];
     const cancel = new AbortController();
-    const j = job();
-    const opening = shells.open(j, page, cancel.signal);
-    opening.catch(() => undefined);
-    await until(() => page.statuses.some((s) => /number 1 in the queue/.test(s)));
+    const jobs = [job(), job()];
+    const opening = jobs.map((j, i) => shells.open(j, pages[i]!, cancel.signal));
+    for (const o of opening) o.catch(() => undefined);
+    // Places in line, next first, as BullMQ's wait list has them.
+    await until(() => pages[0]!.statuses.some((s) => /number 1 in the queue/.test(s)) && pages[1]!.statuses.some((s) => /number 2 in the queue/.test(s)));
     cancel.abort();
-    await expect(opening).rejects.toThrow(/cancelled/);
+    for (const o of opening) await expect(o).rejects.toThrow(/cancelled/);
     const queue = (server as unknown as { queue: Queue }).queue;
-    expect(await queue.getJobState(j.shellId)).toBe('unknown');
+    for (const j of jobs) expect(await queue.getJobState(j.shellId)).toBe('unknown');
   });
 
   it('is closed, saying why, when its runner drains', async () => {
