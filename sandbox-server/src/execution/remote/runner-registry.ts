@@ -26,8 +26,8 @@ const Record = z.object({
 /**
  * The server's view of the runners that are up and of the jobs waiting for
  * them, read from Redis every second and kept, so capacity() (the dashboard,
- * /api/health, welcome) and a run's place in line are plain reads. A runner that stops beating is gone from the list within its
- * record's expiry.
+ * /api/health, welcome) and a run's place in line are plain reads. A
+ * runner that stops beating is gone from the list within its record's expiry.
  */
 export class RunnerRegistry {
   private runners: RunnerRecord[] = [];
