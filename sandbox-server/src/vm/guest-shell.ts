@@ -61,15 +61,8 @@ export class GuestShell {
         const f = await this.channel.receive(Date.now() + 24 * 3600_000);
         if (f.type === Msg.SHELL_OUTPUT) {
           const slowDown = onOutput(Buffer.from(f.bytes(Tag.DATA) ?? Buffer.alloc(0)));
-          if (slowDown) {
-            // The reader is behind: stop reading the port, so the guest's writes wait in the VM, not here.
-            this.channel.pause();
-            try {
-              await slowDown;
-            } finally {
-              this.channel.resume();
-            }
-          }
+          // The reader is behind: the guest's writes wait in the VM, not here.
+          if (slowDown) await this.channel.pausedUntil(slowDown);
         } else if (f.type === Msg.SHELL_EXIT) {
           const code = f.i32(Tag.EXIT_CODE) ?? -1;
           const signal = f.u32(Tag.SIGNAL) ?? 0;
