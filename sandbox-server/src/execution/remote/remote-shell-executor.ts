@@ -22,6 +22,7 @@ export interface RemoteShellDeps {
 /** How long one XREAD of a shell's output waits: also how often the server looks at the runner's heartbeat. */
 const READ_BLOCK_MS = 500;
 const READ_COUNT = 256;
+const WATCH_EVERY_MS = 1000;
 
 /**
  * Shells on runners. A shell becomes a job on the runs' queue (name `shell`,
@@ -58,6 +59,8 @@ class RemoteShell implements OpenedShell {
   private isOpen = false;
   private over = false;
   private readonly reader: Redis;
+  /** Keeps the shell's `watched` key alive on a timer of its own: a read held up by a slow browser must not let it lapse. */
+  private readonly watching: NodeJS.Timeout;
 
   constructor(
     private readonly id: string,
@@ -71,6 +74,8 @@ class RemoteShell implements OpenedShell {
     });
     this.reader = connect(d.target, `server-shell-${id}`, false);
     this.reader.on('error', () => undefined);
+    this.watching = setInterval(() => void d.redis.set(keys.shellWatched(id), '1', 'PX', HEARTBEAT_TTL_MS).catch(() => undefined), WATCH_EVERY_MS);
+    this.watching.unref();
     void this.read().finally(() => this.reader.disconnect());
   }
 
@@ -102,6 +107,7 @@ class RemoteShell implements OpenedShell {
   /** Nothing more from this shell reaches the sink; its keys go soon. */
   private finish(): void {
     this.over = true;
+    clearInterval(this.watching);
     this.reader.disconnect();
     void this.d.redis
       .multi()
@@ -163,7 +169,6 @@ class RemoteShell implements OpenedShell {
         if (reply) await this.d.redis.set(keys.shellCursor(this.id), lastId, 'EX', RUN_TTL_S);
         if (Date.now() < nextLook) continue;
         nextLook = Date.now() + 1000;
-        await this.d.redis.set(keys.shellWatched(this.id), '1', 'PX', HEARTBEAT_TTL_MS);
         if (taken) {
           // A runner writes the shell's end before it drops the heartbeat: one more read after a missed beat decides.
           if (await this.d.redis.exists(keys.shellAlive(this.id))) missedBeat = false;

@@ -4,7 +4,7 @@ import { type RedisProcess, startRedis } from '../../../test/redis-process.js';
 import type { ExecutorCapacity, RunExecutor } from '../run-executor.js';
 import { type OpenedShell, ShellCompileError, type ShellExecutor, type ShellSink } from '../shell-executor.js';
 import { ShellJob } from '../shell-job.js';
-import { keys } from './keys.js';
+import { keys, SHELL_JOB_NAME } from './keys.js';
 import { redisTarget } from './redis-connection.js';
 import { RemoteExecutor } from './remote-executor.js';
 import { Runner } from './runner.js';
@@ -214,6 +214,16 @@ describe('a shell on a runner', () => {
     for (const o of opening) await expect(o).rejects.toThrow(/cancelled/);
     const queue = (server as unknown as { queue: Queue }).queue;
     for (const j of jobs) expect(await queue.getJobState(j.shellId)).toBe('unknown');
+  });
+
+  it('is closed by its runner once no server watches it (a server that died holds no shell open)', async () => {
+    await startRunner();
+    const queue = (server as unknown as { queue: Queue }).queue;
+    const j = job();
+    // A shell job as a server adds it, but nobody keeps its `watched` key alive.
+    await queue.add(SHELL_JOB_NAME, j, { jobId: j.shellId });
+    await until(() => vm.closed === 1);
+    await until(() => runner!.busy === 0);
   });
 
   it('is closed, saying why, when its runner drains', async () => {
