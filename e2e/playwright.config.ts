@@ -42,8 +42,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'local', testIgnore: /remote-.*\.spec\.ts/ },
-    // The run path again, against a server whose runs go to a runner through Redis: the browser sees no difference.
-    { name: 'remote', testMatch: /(run-path|remote-runners)\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${remotePort}` } },
+    // The run path and the shell again, against a server whose runs and shells go to a runner through Redis: the browser sees no difference.
+    { name: 'remote', testMatch: /(run-path|remote-runners|remote-shell)\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${remotePort}` } },
   ],
   webServer: [
     {

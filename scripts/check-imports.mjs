@@ -50,17 +50,23 @@ const SERVER_LAYERS = [
   {
     // QEMU (its process, command line, machine protocol, template, clones, jail) is vm/'s alone.
     folder: 'vm',
-    seams: ['vm-backend.ts', 'pool.ts', 'guest-job.ts', 'agent-channel.ts', 'accelerator.ts', 'template.ts', 'stale-run-dirs.ts'],
-    // The shell still speaks to the agent itself: issue 27, "shells behind the seam".
-    exempt: ['shell/guest-shell.ts'],
+    seams: ['vm-backend.ts', 'pool.ts', 'guest-job.ts', 'guest-shell.ts', 'agent-channel.ts', 'accelerator.ts', 'template.ts', 'stale-run-dirs.ts'],
+    exempt: [],
   },
   {
-    // Runs, shells, sockets and workshops reach execution through the executor seam, never its local or remote insides.
-    folder: 'execution',
-    seams: ['run-executor.ts', 'run-job.ts', 'start-execution.ts', 'run-summary.ts'],
+    // Nothing but execution/ speaks to VMs: runs and shells go through their executors.
+    folder: 'vm',
+    seams: [],
     only: ['runs', 'shell', 'ws', 'workshops'],
-    // The shell stages a program the way runs do: issue 27, "shells behind the seam".
-    exempt: ['shell/shell-service.ts'],
+    exempt: [],
+  },
+  {
+    // Runs, shells, sockets and workshops reach execution through its seams (RunExecutor, ShellExecutor and their
+    // jobs), never its local or remote insides.
+    folder: 'execution',
+    seams: ['run-executor.ts', 'run-job.ts', 'shell-executor.ts', 'shell-job.ts', 'start-execution.ts', 'run-summary.ts'],
+    only: ['runs', 'shell', 'ws', 'workshops'],
+    exempt: [],
   },
 ];
 for (const file of sources(serverSrc)) {
@@ -76,7 +82,11 @@ for (const file of sources(serverSrc)) {
       if (!inside(target) || inside(from) || layer.exempt.includes(from)) continue;
       if (layer.only && !layer.only.some((f) => from.startsWith(`${f}/`))) continue;
       if (!layer.seams.some((s) => target === `${layer.folder}/${s}`))
-        problems.push(`sandbox-server/src/${from}: imports "${spec}": only ${layer.folder}/'s seams (${layer.seams.join(', ')}) may be used from outside it`);
+        problems.push(
+          layer.seams.length
+            ? `sandbox-server/src/${from}: imports "${spec}": only ${layer.folder}/'s seams (${layer.seams.join(', ')}) may be used from outside it`
+            : `sandbox-server/src/${from}: imports "${spec}": ${layer.only.join('/, ')}/ may not use ${layer.folder}/ at all`,
+        );
     }
   }
 }
@@ -85,4 +95,4 @@ if (problems.length) {
   console.error(`import rules broken:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log('import rules hold: web/ does not import the back end; protocol/ depends on zod only; only vm/ knows QEMU; services reach execution through its seams');
+console.log('import rules hold: web/ does not import the back end; protocol/ depends on zod only; only vm/ knows QEMU; services reach execution through its seams and never vm/');

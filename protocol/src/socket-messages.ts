@@ -74,7 +74,7 @@ export const ErrorCode = z.enum([
   'probe-compile-error',
   'source-too-large',
   'busy',
-  /** The server does not offer this (a shell on a server whose runs go to remote runners). */
+  /** The server does not offer this. */
   'unavailable',
   'rate-limited',
   'internal',

@@ -124,7 +124,7 @@ export async function createApp(config: Config, log: (line: string) => void = co
   const shotsCutOff = workshops.rounds.markPendingInterrupted();
   if (shotsCutOff) log(`workshops: ${shotsCutOff} break-it shot(s) were cut off by the last shutdown`);
   const rounds = new BreakItRounds({ workshops, runs, catalog, store, log });
-  const shells = new ShellService({ backend: pool, compiler, queue, probes: probeBuilder, library: () => catalog.library, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
+  const shells = new ShellService({ executor: execution.shells, queue, library: () => catalog.library, idleTimeoutMs: shellIdleTimeoutMs(), maxShells: Math.max(1, config.maxConcurrentRuns - 1), log });
   const instructorToken = await loadInstructorToken(config);
   // An author's edit under lessons/ shows at the next page load; changed probes are compiled first, so a
   // probe that no longer compiles is reported (and the course keeps its last good state).

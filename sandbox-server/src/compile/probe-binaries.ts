@@ -62,7 +62,7 @@ export class ProbeBuilder {
   }
 
   /** The binaries of every probe a job's checks use, by probe id. */
-  async forJob(job: RunJob): Promise<Map<string, ProbeBinary>> {
+  async forJob(job: Pick<RunJob, 'lesson' | 'probeHeader'>): Promise<Map<string, ProbeBinary>> {
     const out = new Map<string, ProbeBinary>();
     await Promise.all(
       job.lesson.checks.map(async ({ probe: p }) => {

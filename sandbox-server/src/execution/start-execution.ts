@@ -9,10 +9,14 @@ import type { ProbeBuilder } from '../compile/probe-binaries.js';
 import { RemoteExecutor } from './remote/remote-executor.js';
 import { redisTarget, RedisConfigError } from './remote/redis-connection.js';
 import type { RunExecutor } from './run-executor.js';
+import type { ShellExecutor } from './shell-executor.js';
+import { LocalShellExecutor } from './local/local-shell-executor.js';
 
 export interface Execution {
   executor: RunExecutor;
-  /** This machine's VMs: runs use them in local mode, interactive shells in local mode only. */
+  /** Where interactive shells run: the same place as runs. */
+  shells: ShellExecutor;
+  /** This machine's VMs (local mode); null when runs and shells go to runners. */
   pool: VmPool | null;
   /** Runs (and shells) at once that the server's own queue lets through to the executor. */
   queueSlots: number;
@@ -22,14 +26,15 @@ export interface Execution {
  * Where runs execute, as configured. local: a VM pool in this process, its
  * template holding the probe library (`preload`), at most maxConcurrentRuns
  * at once. remote: jobs on Redis for runner processes; the server keeps no VMs,
- * and its own queue lets every run through, because waiting happens in the
- * job queue, where runners (and an autoscaler) see it.
+ * and its own queue lets every run (and shell) through, because waiting
+ * happens in the job queue, where runners (and an autoscaler) see it. Shells
+ * go wherever runs go.
  */
 export async function startExecution(config: Config, deps: { compiler: CompileCache; probes: ProbeBuilder; preload: PreloadFile[]; log: (line: string) => void }): Promise<Execution> {
   if (config.executor === 'remote') {
     if (!config.redisUrl) throw new RedisConfigError('JAILLAB_EXECUTOR=remote needs JAILLAB_REDIS_URL: where the run queue is');
     const executor = await RemoteExecutor.connect(redisTarget(config.redisUrl), deps.log);
-    return { executor, pool: null, queueSlots: Number.MAX_SAFE_INTEGER };
+    return { executor, shells: executor.shellExecutor(), pool: null, queueSlots: Number.MAX_SAFE_INTEGER };
   }
   const { log } = deps;
   const image = await ensureGuestImage(config.cacheDir, log);
@@ -51,5 +56,6 @@ export async function startExecution(config: Config, deps: { compiler: CompileCa
     throw e;
   }
   const executor = new LocalExecutor({ pool, compiler: deps.compiler, probes: deps.probes, slots: config.maxConcurrentRuns, host: hostname(), log });
-  return { executor, pool, queueSlots: config.maxConcurrentRuns };
+  const shells = new LocalShellExecutor({ backend: pool, compiler: deps.compiler, probes: deps.probes, log });
+  return { executor, shells, pool, queueSlots: config.maxConcurrentRuns };
 }

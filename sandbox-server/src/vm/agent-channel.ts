@@ -81,6 +81,16 @@ export class AgentChannel {
     this.socket.resume();
   }
 
+  /** Stops reading the port until `slowDown` settles (whoever takes the output is behind): the guest's writes wait in the VM. */
+  async pausedUntil(slowDown: Promise<void>): Promise<void> {
+    this.pause();
+    try {
+      await slowDown;
+    } finally {
+      this.resume();
+    }
+  }
+
   private deliver(frame: Frame): void {
     const w = this.waiter;
     if (w) {

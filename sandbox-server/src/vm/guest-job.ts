@@ -240,11 +240,9 @@ export class GuestJob {
           // Whoever takes the output is behind: stop reading the port until they catch up, so the guest's
           // writes wait (QEMU stops taking bytes) instead of piling up here. The wait is not the guest's fault.
           const paused = Date.now();
-          this.vm.channel.pause();
           try {
-            await slowDown;
+            await this.vm.channel.pausedUntil(slowDown);
           } finally {
-            this.vm.channel.resume();
             deadline += Date.now() - paused;
           }
         }

@@ -8,9 +8,11 @@ import { ShellChannels } from './shell-channels.js';
 
 /**
  * The socket side of a shell: output goes out under the socket's flow control,
- * and a browser that does not acknowledge makes the guest pause instead of the
- * server buffering without end. The shell service here is a stand-in that
- * records pause/resume: the VM path is covered by shell.vm.test.ts.
+ * and a browser that does not acknowledge makes the executor stop reading the
+ * guest (the output call hands it a promise) instead of the server buffering
+ * without end. The shell service here is a stand-in that records when it was
+ * asked to slow down and when it may read on: the VM path is covered by
+ * shell.vm.test.ts.
  */
 /** The pump sends on the next turn of the event loop (passes are coalesced): let it. */
 const pumped = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -23,8 +25,6 @@ function setup() {
     idleTimeoutMs: 60_000,
     input: (d: string) => events.push(`input:${d}`),
     resize: () => {},
-    pause: () => events.push('pause'),
-    resume: () => events.push('resume'),
     close: (reason: string, message: string) => listener?.closed(reason as never, message),
   } as unknown as OpenShell;
   const service = {
@@ -40,7 +40,16 @@ function setup() {
   let channel = 1;
   const pump = new OutputPump({ send: (m) => sent.push(m), sendFrame: (b) => frames.push(b), bufferedAmount: () => 0 }, flow);
   const channels = new ShellChannels({ service, catalog, send: (m) => sent.push(m), pump, allocateChannel: () => channel++ });
-  return { channels, pump, events, sent, frames, flow, output: (n: number) => listener!.output(Buffer.alloc(n, 0x41)), close: () => listener!.closed('exited', 'bye') };
+  // What the executor does with a "slow down": stops reading (pause) until the promise settles (resume).
+  let waiting: Promise<void> | null = null;
+  const output = (n: number): void => {
+    const slowDown = listener!.output(Buffer.alloc(n, 0x41));
+    if (!slowDown || slowDown === waiting) return;
+    waiting = slowDown;
+    events.push('pause');
+    void slowDown.then(() => events.push('resume'));
+  };
+  return { channels, pump, events, sent, frames, flow, output, close: () => listener!.closed('exited', 'bye') };
 }
 
 describe('shell channels', () => {

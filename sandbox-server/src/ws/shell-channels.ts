@@ -1,6 +1,7 @@
 import { type ClientMessage, type ErrorCode, OUTPUT_HIGH_WATER_BYTES, OUTPUT_LOW_WATER_BYTES, OutputFrameKind, type ServerMessage, type ShellCloseReason } from '@jaillab/protocol';
 import type { LessonCatalog } from '../lessons/lesson-catalog.js';
-import { type OpenShell, ShellCompileError, type ShellService, ShellsBusyError, ShellsUnavailableError } from '../shell/shell-service.js';
+import { ShellCompileError } from '../execution/shell-executor.js';
+import { type OpenShell, type ShellService, ShellsBusyError } from '../shell/shell-service.js';
 import { joinChunks, type OutputPump, type OutputStream, type PumpOutput } from './output-pump.js';
 
 export type ShellMessage = Extract<ClientMessage, { type: 'shell-open' | 'shell-input' | 'shell-resize' | 'shell-close' }>;
@@ -17,15 +18,16 @@ interface Deps {
 
 /**
  * One shell's output on its channel. What the browser has not taken yet waits
- * here; above the high-water mark the guest is paused (the VM's port is no
- * longer read) instead of this queue growing, and resumed below the low one.
+ * here; above the high-water mark queue() hands the executor a promise, and it
+ * stops reading the guest (the VM's port, or the runner's stream) instead of
+ * this queue growing, until the promise settles below the low one.
  */
-class ShellStream implements OutputStream {
+export class ShellStream implements OutputStream {
   shell: OpenShell | null = null;
   closed: { reason: ShellCloseReason; message: string } | null = null;
   private readonly pending: Buffer[] = [];
   private pendingBytes = 0;
-  private guestPaused = false;
+  private caughtUp: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(
     private readonly channel: number,
@@ -33,14 +35,22 @@ class ShellStream implements OutputStream {
     private readonly done: () => void,
   ) {}
 
-  queue(data: Buffer): void {
-    if (data.byteLength === 0) return;
-    this.pending.push(data);
-    this.pendingBytes += data.byteLength;
-    if (!this.guestPaused && this.pendingBytes > OUTPUT_HIGH_WATER_BYTES) {
-      this.guestPaused = true;
-      this.shell?.pause();
+  queue(data: Buffer): Promise<void> | undefined {
+    if (data.byteLength > 0) {
+      this.pending.push(data);
+      this.pendingBytes += data.byteLength;
     }
+    if (!this.caughtUp && this.pendingBytes > OUTPUT_HIGH_WATER_BYTES) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.caughtUp = { promise, resolve };
+    }
+    return this.caughtUp?.promise;
+  }
+
+  /** Bytes the browser has not been sent yet. */
+  get backlog(): number {
+    return this.pendingBytes;
   }
 
   drain(out: PumpOutput): boolean {
@@ -54,14 +64,17 @@ class ShellStream implements OutputStream {
       this.pendingBytes -= data.byteLength;
       out.frame(OutputFrameKind.shellOutput, this.channel, 0, data);
     }
-    if (this.guestPaused && this.pendingBytes <= OUTPUT_LOW_WATER_BYTES) {
-      this.guestPaused = false;
-      this.shell.resume();
-    }
+    if (this.caughtUp && this.pendingBytes <= OUTPUT_LOW_WATER_BYTES) this.readOn();
     if (!this.closed || this.pending.length > 0) return false;
     this.send({ type: 'shell-closed', channel: this.channel, reason: this.closed.reason, message: this.closed.message });
     this.done();
     return true;
+  }
+
+  /** Lets the executor read the guest again (caught up, or nobody will read any more). */
+  readOn(): void {
+    this.caughtUp?.resolve();
+    this.caughtUp = null;
   }
 }
 
@@ -82,11 +95,13 @@ export class ShellChannels {
     this.opening.add(abort);
     const listener = {
       output: (data: Buffer) => {
-        stream.queue(data);
+        const slowDown = stream.queue(data);
         this.d.pump.schedule();
+        return slowDown;
       },
       closed: (reason: ShellCloseReason, message: string) => {
         stream.closed = { reason, message };
+        stream.readOn();
         this.d.pump.schedule();
       },
     };
@@ -104,7 +119,6 @@ export class ShellChannels {
         if (abort.signal.aborted) return;
         if (e instanceof ShellCompileError) return error('compile-error', e.message, msg.requestId);
         if (e instanceof ShellsBusyError) return error('busy', e.message, msg.requestId);
-        if (e instanceof ShellsUnavailableError) return error('unavailable', e.message, msg.requestId);
         error('internal', `The shell could not start: ${e.message}`, msg.requestId);
       },
     );

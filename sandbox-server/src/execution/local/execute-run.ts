@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Accelerator, RunEvent, RunOutcome, RunTimings, Verdict } from '@jaillab/protocol';
 import type { CompileCache } from '../../compile/compile-cache.js';
 import { checkTrace } from '../../trace/check-trace.js';
@@ -10,10 +9,10 @@ import type { JobCheck, RunJob } from '../run-job.js';
 import { summarize } from '../run-summary.js';
 import { type CheckTask, CheckTasks, HANG_CHECKS } from './check-tasks.js';
 import { binaryHash, type ProbeBinary, type ProbeBuilder } from '../../compile/probe-binaries.js';
-import { type CheckSecrets, judgeCheck, signalName } from './verdict.js';
+import { type CheckSecrets, freshSecrets, judgeCheck, signalName } from './verdict.js';
 import { diagnoseVmFault } from './vm-fault.js';
 import { OrderedSink } from './ordered-sink.js';
-import { openSession, stageProgram, type VmSession } from './vm-session.js';
+import { blankTimings, openSession, stageProgram, type VmSession } from './vm-session.js';
 
 /**
  * One job on this machine: compile (while a VM is taken and the lesson's files
@@ -42,7 +41,6 @@ interface Sent {
   secrets: CheckSecrets;
 }
 
-const fresh = (prefix: string): string => `${prefix}-${randomBytes(12).toString('hex')}`;
 const since = (t: number): number => Math.round((performance.now() - t) * 10) / 10;
 
 export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal, deps: LocalRunDeps, spare?: SpareSlots): Promise<void> {
@@ -51,7 +49,7 @@ export async function executeRun(job: RunJob, sink: RunSink, signal: AbortSignal
 
 class LocalRun {
   private readonly started = Date.now();
-  private readonly timings: RunTimings = { queueMs: 0, vmAcquireMs: 0, stageLessonMs: 0, stageProgramMs: 0, stageBytes: 0, stagedFromTemplate: 0, compile: null, checks: [] };
+  private readonly timings: RunTimings = blankTimings();
   private readonly verdicts = new Map<number, Verdict>();
   private readonly sessions = new Set<VmSession>();
   private accelerator: Accelerator | null = null;
@@ -90,7 +88,7 @@ class LocalRun {
 
   private async open(program: Buffer | null): Promise<VmSession> {
     const waited = Date.now();
-    const session = await openSession(this.job, await this.probes, this.deps.backend, program, this.signal, this.timings);
+    const session = await openSession(this.job.lesson, await this.probes, this.deps.backend, program, this.signal, this.timings);
     this.sessions.add(session);
     if (!this.accelerator) {
       this.accelerator = session.vm.accelerator;
@@ -176,7 +174,7 @@ class LocalRun {
 
   private send(session: VmSession, task: CheckTask | null, probes: Map<string, ProbeBinary>): Sent | null {
     if (!task) return null;
-    const secrets: CheckSecrets = { secret: fresh('SECRET'), nonce: fresh('nonce'), token: fresh('ticket') };
+    const secrets = freshSecrets();
     const wireIndex = task.rerunOf ? RERUN_WIRE_INDEX + task.check.index : task.check.index;
     const req = checkRequest(this.job.lesson, task.check, wireIndex, secrets, task.record, probes);
     session.guest.sendCheck(req);

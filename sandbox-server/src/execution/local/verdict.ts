@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import type { CheckKind, LimitKind, Verdict } from '@jaillab/protocol';
 import type { EffectiveLimits } from '../../lessons/lesson.js';
@@ -32,6 +33,13 @@ export interface CheckSecrets {
   secret: string;
   nonce: string;
   token: string;
+}
+
+const fresh = (prefix: string): string => `${prefix}-${randomBytes(12).toString('hex')}`;
+
+/** New secrets for each check (and each shell): nothing a program saw in one is of use in the next. */
+export function freshSecrets(): CheckSecrets {
+  return { secret: fresh('SECRET'), nonce: fresh('nonce'), token: fresh('ticket') };
 }
 
 export interface Judgement {

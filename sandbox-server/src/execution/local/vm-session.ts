@@ -9,17 +9,21 @@ import { lessonFiles, preloadedCount, programFile } from './staging.js';
  * A VM taken for a run, its job begun (clock, entropy, the key its agent signs
  * frames with) and the lesson's files staged: probes, accomplices, the jail
  * tree, and the program once it is compiled. A run has one, or more while
- * spare slots let it spread its checks (execute-run.ts).
+ * spare slots let it spread its checks (execute-run.ts); a shell has one
+ * (local-shell-executor.ts).
  */
 export interface VmSession {
   vm: GuestVm;
   guest: GuestJob;
 }
 
+/** Timings of a session before anything was timed (a run adds its checks' to them). */
+export const blankTimings = (): RunTimings => ({ queueMs: 0, vmAcquireMs: 0, stageLessonMs: 0, stageProgramMs: 0, stageBytes: 0, stagedFromTemplate: 0, compile: null, checks: [] });
+
 const since = (t: number): number => Math.round((performance.now() - t) * 10) / 10;
 
 export async function openSession(
-  job: RunJob,
+  lesson: RunJob['lesson'],
   probes: Map<string, ProbeBinary>,
   backend: VmBackend,
   program: Buffer | null,
@@ -37,7 +41,7 @@ export async function openSession(
   try {
     const staging = performance.now();
     await guest.begin();
-    const files = lessonFiles(job.lesson, probes, vm.preloaded);
+    const files = lessonFiles(lesson, probes, vm.preloaded);
     timings.stagedFromTemplate += preloadedCount(files);
     timings.stageBytes += guest.stage(files);
     if (program) timings.stageBytes += guest.stage([programFile(program)]);

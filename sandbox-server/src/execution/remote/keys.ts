@@ -4,8 +4,13 @@
  */
 export const PREFIX = 'jaillab';
 
-/** The BullMQ queue of run jobs (job id = run id). KEDA scales runners on its wait list: `jaillab:runs:wait`. */
+/**
+ * The BullMQ queue of run jobs (job id = run id) and shell jobs (job name `shell`, job id = shell id): both hold
+ * a VM slot of a runner while they last. KEDA scales runners on its wait list: `jaillab:runs:wait`.
+ */
 export const QUEUE_NAME = 'runs';
+/** The BullMQ job name of a shell (a run's is `run`). */
+export const SHELL_JOB_NAME = 'shell';
 
 export const keys = {
   /** A run's events and output, in order: written by the runner holding it, read by the server. */
@@ -19,6 +24,16 @@ export const keys = {
   /** One per live runner, with a short expiry: who serves, with what, how busy. */
   runner: (runnerId: string): string => `${PREFIX}:runner:${runnerId}`,
   runnerPattern: `${PREFIX}:runner:*`,
+  /** A shell's output and what becomes of it (shell-stream-codec.ts): written by the runner holding it, read by the server. */
+  shellOutput: (shellId: string): string => `${PREFIX}:shell:${shellId}:out`,
+  /** The last id of a shell's output the server has handled: the runner's backpressure, as a run's cursor is. */
+  shellCursor: (shellId: string): string => `${PREFIX}:shell:${shellId}:cursor`,
+  /** Keystrokes, window sizes and the close of a shell, in order: written by the server, read by the runner. */
+  shellInput: (shellId: string): string => `${PREFIX}:shell:${shellId}:in`,
+  /** Set by the runner holding a shell, refreshed each second: gone means the runner was lost. */
+  shellAlive: (shellId: string): string => `${PREFIX}:shell:${shellId}:alive`,
+  /** Set by the server while a page holds the shell, refreshed each second: gone means nobody will type any more. */
+  shellWatched: (shellId: string): string => `${PREFIX}:shell:${shellId}:watched`,
   /** Pub/sub: run ids to cancel; every runner listens, the one holding the run acts. */
   cancelChannel: `${PREFIX}:cancel`,
 } as const;

@@ -6,7 +6,8 @@ import { RunJob } from '../run-job.js';
 import { HEARTBEAT_TTL_MS, keys } from './keys.js';
 import { RemoteExecutor } from './remote-executor.js';
 import { redisTarget } from './redis-connection.js';
-import { DEFAULT_BACKPRESSURE, RunStreamWriter } from './run-stream-writer.js';
+import { DEFAULT_BACKPRESSURE } from './backpressured-stream.js';
+import { RunStreamWriter } from './run-stream-writer.js';
 
 /**
  * The server's side of a remote run against a real Redis, with the runner's

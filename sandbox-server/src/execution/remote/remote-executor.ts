@@ -3,8 +3,10 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ExecutorCapacity, RunExecutor, RunSink } from '../run-executor.js';
 import type { RunJob } from '../run-job.js';
+import type { ShellExecutor } from '../shell-executor.js';
 import { FINISHED_TTL_S, HEARTBEAT_TTL_MS, PREFIX, QUEUE_NAME, RUN_TTL_S, keys } from './keys.js';
 import { connect, type RedisTarget } from './redis-connection.js';
+import { RemoteShellExecutor } from './remote-shell-executor.js';
 import { RunnerRegistry } from './runner-registry.js';
 import { decodeEntry, type RunnerHello } from './stream-codec.js';
 
@@ -23,7 +25,8 @@ type StreamReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
  * run's events and output to the run's own Redis stream, which this reads
  * from the last id it handled and hands to the sink, recording how far it got
  * (the runner's backpressure). While the job waits, its place in BullMQ's
- * wait list is the learner's place in line; once taken, the runner's
+ * wait list (the registry's snapshot, read once a second through BullMQ's
+ * own API) is the learner's place in line; once taken, the runner's
  * heartbeat must stay: a missing one ends the run within seconds with "the
  * runner was lost". Cancel removes a waiting job, or tells the runner holding
  * it (pub/sub, and a key for a runner that takes it a moment later).
@@ -60,7 +63,7 @@ export class RemoteExecutor implements RunExecutor {
       defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
     });
     queue.on('error', (e) => log(`queue: ${e.message}`));
-    const registry = new RunnerRegistry(redis, `${PREFIX}:${QUEUE_NAME}:wait`);
+    const registry = new RunnerRegistry(redis, queue);
     await registry.start();
     log(`runs go to runners through ${target.label} (${registry.live.length} runner(s) up now)`);
     return new RemoteExecutor(target, redis, queue, registry, log);
@@ -78,6 +81,11 @@ export class RemoteExecutor implements RunExecutor {
       queued: this.registry.queued,
       runners: live.map(({ id, host, accelerator, slots, busy }) => ({ id, host, accelerator, slots, busy })),
     };
+  }
+
+  /** Shells on the same runners, through the same queue (remote-shell-executor.ts). */
+  shellExecutor(): ShellExecutor {
+    return new RemoteShellExecutor({ target: this.target, redis: this.redis, queue: this.queue, position: (id) => this.registry.position(id), log: this.log });
   }
 
   /** Runners keep their own pools ready (their JAILLAB_POOL_SIZE): a room cannot warm them from here. */
@@ -183,7 +191,7 @@ export class RemoteExecutor implements RunExecutor {
           if (await runnerGone()) lost();
           continue;
         }
-        const position = await this.waitingPosition(runId);
+        const position = this.registry.position(runId);
         if (position >= 0) {
           notWaitingSince = null;
           if (position !== lastPosition) sink.event({ type: 'queued', position });
@@ -210,14 +218,5 @@ export class RemoteExecutor implements RunExecutor {
         .exec()
         .catch(() => undefined);
     }
-  }
-
-  /** The job's place in BullMQ's wait list (0 = next), or -1 if it is not waiting. New jobs are pushed left, runners pop right. */
-  private async waitingPosition(runId: string): Promise<number> {
-    const waitKey = `${PREFIX}:${QUEUE_NAME}:wait`;
-    const r = await this.redis.multi().lpos(waitKey, runId).llen(waitKey).exec();
-    const index = r?.[0]?.[1] as number | null;
-    const length = r?.[1]?.[1] as number;
-    return index === null || index === undefined ? -1 : length - 1 - index;
   }
 }

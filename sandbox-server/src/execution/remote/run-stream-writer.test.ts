@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisProcess, startRedis } from '../../../test/redis-process.js';
 import { keys } from './keys.js';
-import { DEFAULT_BACKPRESSURE, RunStreamWriter } from './run-stream-writer.js';
+import { DEFAULT_BACKPRESSURE } from './backpressured-stream.js';
+import { RunStreamWriter } from './run-stream-writer.js';
 import { decodeEntry } from './stream-codec.js';
 
 /**

@@ -9,6 +9,7 @@ import { type RedisProcess, startRedis } from '../../../test/redis-process.js';
 import { type RedisProxy, startRedisProxy } from '../../../test/remote-redis-proxy.js';
 import type { ExecutorCapacity, RunExecutor, RunSink } from '../run-executor.js';
 import { RunJob } from '../run-job.js';
+import type { ShellExecutor } from '../shell-executor.js';
 import { PREFIX, QUEUE_NAME, keys } from './keys.js';
 import { redisTarget } from './redis-connection.js';
 import { RemoteExecutor } from './remote-executor.js';
@@ -85,8 +86,11 @@ function watch(runId: string): Watched {
   return w;
 }
 
+/** These runners get runs only (a drain with shells is remote-shell.test.ts's). */
+const noShells: ShellExecutor = { open: () => Promise.reject(new Error('no shells in this test')) };
+
 async function startRunner(host: string, executor: RunExecutor, url = redis.url, slots = 1): Promise<Runner> {
-  const r = new Runner({ target: redisTarget(url, { JAILLAB_REDIS_PASSWORD: redis.password }), executor, id: `${host}-id`, host, slots, log: (l) => (process.env.JAILLAB_TEST_LOG ? console.log(`${host}: ${l}`) : undefined) });
+  const r = new Runner({ target: redisTarget(url, { JAILLAB_REDIS_PASSWORD: redis.password }), executor, shells: noShells, id: `${host}-id`, host, slots, log: (l) => (process.env.JAILLAB_TEST_LOG ? console.log(`${host}: ${l}`) : undefined) });
   runners.push(r);
   await r.start();
   return r;
@@ -166,7 +170,7 @@ describe('a runner told to stop (SIGTERM)', () => {
     expect(next.events.find((e) => e.type === 'queued')).toEqual({ type: 'queued', position: 0 });
 
     run.go();
-    expect(await draining).toEqual({ finished: 1, handedBack: 0, stopped: 0 });
+    expect(await draining).toEqual({ finished: 1, handedBack: 0, stopped: 0, shellsClosed: 0 });
     await first.done;
     expect(first.ended()).toMatchObject({ outcome: 'passed', message: 'All checks held.' });
     expect(first.output).toBe('first\nlast\n');
@@ -193,7 +197,7 @@ describe('a runner told to stop (SIGTERM)', () => {
     const underWay = watch('grace-checking');
     await Promise.all([compiling.reached, checking.reached]);
 
-    expect(await a.drain(0)).toEqual({ finished: 0, handedBack: 1, stopped: 1 });
+    expect(await a.drain(0)).toEqual({ finished: 0, handedBack: 1, stopped: 1, shellsClosed: 0 });
     await underWay.done;
     expect(underWay.ended()).toMatchObject({ outcome: 'error', message: expect.stringMatching(/runner running it \(grace-a\) was shut down before the run was done.*press Run/) });
     expect(await queue.getJobState('grace-compiling')).toBe('waiting');

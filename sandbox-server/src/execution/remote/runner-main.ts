@@ -18,7 +18,7 @@ import { Runner } from './runner.js';
  * (scripts/prepare.sh installs it), the guest image (built on first start) and
  * Redis; no inbound port. Settings as for the server: JAILLAB_ACCEL,
  * JAILLAB_POOL_SIZE, JAILLAB_VM_MEMORY_MIB, JAILLAB_CACHE_DIR;
- * --slots (default JAILLAB_MAX_RUNS) is how many runs it takes at once;
+ * --slots (default JAILLAB_MAX_RUNS) is how many runs and shells it takes at once;
  * --grace (default JAILLAB_RUNNER_GRACE_S, 100) is how long it may finish its
  * runs after SIGTERM before it gives back those not started and ends the rest:
  * set it some seconds under the time the supervisor waits before SIGKILL
@@ -60,8 +60,8 @@ try {
   } catch (e) {
     log(`runner: no probe library to preload (${(e as Error).message.split('\n')[0]}); runs send their probes`);
   }
-  const { executor, pool } = await startExecution({ ...config, executor: 'local', maxConcurrentRuns: slots, poolSize: Math.max(config.poolSize, slots) }, { compiler, probes, preload, log });
-  const runner = new Runner({ target, executor, id, host: name, slots, aliveFile: join(config.dataDir, 'runner-alive'), log });
+  const { executor, shells, pool } = await startExecution({ ...config, executor: 'local', maxConcurrentRuns: slots, poolSize: Math.max(config.poolSize, slots) }, { compiler, probes, preload, log });
+  const runner = new Runner({ target, executor, shells, id, host: name, slots, aliveFile: join(config.dataDir, 'runner-alive'), log });
   await runner.start();
   console.log(`\n  JailLab runner ${id} is taking runs from ${target.label}: ${slots} at once, VMs on ${executor.capacity().accelerator}\n`);
 

@@ -1,4 +1,5 @@
 import type { Accelerator } from '@jaillab/protocol';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { RunnerInfo } from '../run-executor.js';
@@ -23,19 +24,20 @@ const Record = z.object({
 });
 
 /**
- * The server's view of the runners that are up, read from Redis every
- * second and kept, so capacity() (the dashboard, /api/health, welcome) is a
- * plain read. A runner that stops beating is gone from the list within its
- * record's expiry.
+ * The server's view of the runners that are up and of the jobs waiting for
+ * them, read from Redis every second and kept, so capacity() (the dashboard,
+ * /api/health, welcome) and a run's place in line are plain reads. A
+ * runner that stops beating is gone from the list within its record's expiry.
  */
 export class RunnerRegistry {
   private runners: RunnerRecord[] = [];
-  private waiting = 0;
+  /** The ids of the jobs waiting for a runner, by place in line (0 = next). */
+  private waiting = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly redis: Redis,
-    private readonly waitListKey: string,
+    private readonly queue: Queue,
   ) {}
 
   async start(): Promise<void> {
@@ -54,7 +56,12 @@ export class RunnerRegistry {
 
   /** Jobs waiting for a runner (BullMQ's wait list). */
   get queued(): number {
-    return this.waiting;
+    return this.waiting.size;
+  }
+
+  /** A waiting job's place in line (0 = next), or -1 if it was not waiting at the last look (taken, gone, or too new). */
+  position(jobId: string): number {
+    return this.waiting.get(jobId) ?? -1;
   }
 
   get accelerator(): Accelerator | null {
@@ -77,7 +84,9 @@ export class RunnerRegistry {
       if (parsed.success) runners.push(parsed.data);
     }
     this.runners = runners.sort((a, b) => a.host.localeCompare(b.host) || a.id.localeCompare(b.id));
-    this.waiting = await this.redis.llen(this.waitListKey);
+    // Ids only, oldest first (the next a runner takes): BullMQ's public getter, never its keys.
+    const ids = await this.queue.getRanges(['wait'], 0, -1, true);
+    this.waiting = new Map(ids.map((id, i) => [id, i]));
   }
 }
 

@@ -3,19 +3,26 @@ import { type Job, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunExecutor } from '../run-executor.js';
 import { RunJob } from '../run-job.js';
+import type { ShellExecutor } from '../shell-executor.js';
+import { ShellJob } from '../shell-job.js';
 import { type GiveUp, HeldRun } from './held-run.js';
-import { FINISHED_TTL_S, HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, JOB_LOCK_MS, PREFIX, QUEUE_NAME, RUNNER_RECORD_TTL_MS, keys } from './keys.js';
+import { FINISHED_TTL_S, HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, JOB_LOCK_MS, PREFIX, QUEUE_NAME, RUNNER_RECORD_TTL_MS, SHELL_JOB_NAME, keys } from './keys.js';
 import { connect, type RedisTarget } from './redis-connection.js';
-import { type Backpressure, DEFAULT_BACKPRESSURE, RunStreamWriter } from './run-stream-writer.js';
+import { type Backpressure, DEFAULT_BACKPRESSURE } from './backpressured-stream.js';
+import { RunStreamWriter } from './run-stream-writer.js';
 import type { RunnerRecord } from './runner-registry.js';
+import { RunnerShell } from './runner-shell.js';
+import { encodeShellOutput } from './shell-stream-codec.js';
 
 export interface RunnerDeps {
   target: RedisTarget;
   /** This machine's VMs (a LocalExecutor): the runner only carries jobs to it and its events back. */
   executor: RunExecutor;
+  /** The same VMs for shells (a LocalShellExecutor). */
+  shells: ShellExecutor;
   id: string;
   host: string;
-  /** Jobs at once: the VM slots of this machine. */
+  /** Jobs (runs and shells) at once: the VM slots of this machine. */
   slots: number;
   backpressure?: Backpressure;
   /**
@@ -32,6 +39,8 @@ export interface DrainReport {
   finished: number;
   handedBack: number;
   stopped: number;
+  /** Shells it held: closed at once, saying why (a shell has no end to wait for). */
+  shellsClosed: number;
 }
 
 /**
@@ -58,6 +67,7 @@ export class Runner {
   private redisRunId = '';
   private readonly held = new Map<string, HeldRun>();
   private readonly done = new Map<string, Promise<void>>();
+  private readonly shellsHeld = new Map<string, { shell: RunnerShell; done: Promise<void> }>();
   private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly deps: RunnerDeps) {}
@@ -93,20 +103,25 @@ export class Runner {
     log(`runner ${this.deps.id}: taking runs from ${target.label} (${this.deps.slots} at once)`);
   }
 
-  /** Runs it holds now. */
+  /** Runs and shells it holds now. */
   get busy(): number {
-    return this.held.size;
+    return this.held.size + this.shellsHeld.size;
   }
 
   /**
    * What a runner does on SIGTERM (a scale-down, a rollout, a node drain): takes no new job, keeps the
    * heartbeats of the runs it holds going while they finish, then leaves the registry. Runs still going
    * after `graceMs` are given up (HeldRun: back on the queue if no check has started, else ended saying why),
-   * so nothing is left for the server to call lost.
+   * so nothing is left for the server to call lost. Shells are closed at once, each told why: a shell has
+   * no end of its own to wait for (it lasts until the learner leaves it), and a new one starts elsewhere.
    */
   async drain(graceMs: number): Promise<DrainReport> {
     this.draining = true;
-    const report: DrainReport = { finished: 0, handedBack: 0, stopped: 0 };
+    const report: DrainReport = { finished: 0, handedBack: 0, stopped: 0, shellsClosed: 0 };
+    const shells = [...this.shellsHeld.values()];
+    for (const { shell } of shells)
+      shell.stop('server-stopping', `The runner this shell ran on (${this.deps.host}) is shutting down. Start a new shell: it opens on another runner.`);
+    report.shellsClosed = shells.length;
     const holding = [...this.done.entries()];
     this.deps.log(`runner: draining: finishing the ${holding.length} run(s) it holds, taking no new one`);
     // No new job from here on (a job fetched a moment ago is handed straight back by process()); the worker keeps
@@ -120,7 +135,7 @@ export class Runner {
         this.deps.log(`runner: run ${run.runId}: not done within the grace period: ${how === 'handed-back' ? 'handing it back to the queue' : 'ending it'}`);
       }
     }, graceMs);
-    await Promise.all(holding.map(([, p]) => p));
+    await Promise.all([...holding.map(([, p]) => p), ...shells.map((s) => s.done)]);
     clearTimeout(deadline);
     for (const [runId] of holding) {
       const how = given.get(runId);
@@ -130,12 +145,14 @@ export class Runner {
     }
     await closed;
     await this.close();
-    this.deps.log(`runner: drained: ${report.finished} finished, ${report.handedBack} handed back, ${report.stopped} ended early`);
+    this.deps.log(`runner: drained: ${report.finished} finished, ${report.handedBack} handed back, ${report.stopped} ended early, ${report.shellsClosed} shell(s) closed`);
     return report;
   }
 
   /** Leaves the registry and lets go of Redis, now (drain() first, to let the runs it holds end). */
   async close(): Promise<void> {
+    // Shells would outlive the connection they read their input on: they end now, saying why.
+    for (const { shell } of this.shellsHeld.values()) shell.stop('server-stopping', `The runner this shell ran on (${this.deps.host}) stopped.`);
     if (this.beat) clearInterval(this.beat);
     if (this.touch) clearInterval(this.touch);
     await this.worker?.close(true);
@@ -156,9 +173,10 @@ export class Runner {
     this.beating = true;
     try {
       const c = this.deps.executor.capacity();
-      const record: RunnerRecord = { id: this.deps.id, host: this.deps.host, accelerator: c.accelerator, slots: this.deps.slots, busy: this.held.size, ready: c.ready, starting: c.starting, startedAt: this.startedAt };
+      const record: RunnerRecord = { id: this.deps.id, host: this.deps.host, accelerator: c.accelerator, slots: this.deps.slots, busy: this.busy, ready: c.ready, starting: c.starting, startedAt: this.startedAt };
       const m = this.redis!.multi().set(keys.runner(this.deps.id), JSON.stringify(record), 'PX', RUNNER_RECORD_TTL_MS);
       for (const runId of this.held.keys()) m.set(keys.heartbeat(runId), this.deps.id, 'PX', HEARTBEAT_TTL_MS);
+      for (const shellId of this.shellsHeld.keys()) m.set(keys.shellAlive(shellId), this.deps.id, 'PX', HEARTBEAT_TTL_MS);
       await m.exec();
     } finally {
       this.beating = false;
@@ -172,8 +190,13 @@ export class Runner {
    * freed; the server tells the learners why.
    */
   private async reconnected(): Promise<void> {
-    if (this.held.size === 0) return;
+    if (this.busy === 0) return;
     const restarted = (await serverRunId(this.redis!)) !== this.redisRunId;
+    if (restarted)
+      for (const { shell } of this.shellsHeld.values()) {
+        this.deps.log(`runner: shell ${shell.shellId}: Redis restarted (the shell's streams are gone); closing it`);
+        shell.stop('vm-fault', 'The shell stopped: the run queue (Redis) restarted.');
+      }
     for (const run of this.held.values()) {
       if (restarted) {
         this.deps.log(`runner: run ${run.runId}: Redis restarted (the run's stream is gone); giving the run up`);
@@ -188,6 +211,7 @@ export class Runner {
       await bull.moveToWait(token);
       throw new WaitingError();
     }
+    if (bull.name === SHELL_JOB_NAME) return this.processShell(bull);
     const redis = this.redis!;
     const parsed = RunJob.safeParse(bull.data);
     if (!parsed.success) {
@@ -210,6 +234,38 @@ export class Runner {
     } finally {
       this.done.delete(job.runId);
       settle();
+    }
+  }
+
+  private async processShell(bull: Job): Promise<void> {
+    const redis = this.redis!;
+    const parsed = ShellJob.safeParse(bull.data);
+    if (!parsed.success) {
+      const why = parsed.error.issues[0];
+      this.deps.log(`runner: job ${bull.id} is not a shell job this runner understands: ${why?.path.join('.')}: ${why?.message}`);
+      if (typeof bull.id === 'string' && /^shell-[0-9a-f]+$/.test(bull.id)) {
+        const message = `The shell could not start: runner ${this.deps.host} could not read its job (is it running another version of JailLab than the server?).`;
+        await redis.xadd(keys.shellOutput(bull.id), '*', ...encodeShellOutput({ kind: 'refused', why: 'failed', message })).catch(() => undefined);
+      }
+      return;
+    }
+    const job = parsed.data;
+    const shell = new RunnerShell(job, {
+      redis,
+      target: this.deps.target,
+      executor: this.deps.shells,
+      hello: { runnerId: this.deps.id, host: this.deps.host },
+      backpressure: this.deps.backpressure ?? DEFAULT_BACKPRESSURE,
+      log: this.deps.log,
+    });
+    // The heartbeat first: the server watches it from the moment it sees the shell taken.
+    await redis.set(keys.shellAlive(job.shellId), this.deps.id, 'PX', HEARTBEAT_TTL_MS);
+    const done = shell.hold();
+    this.shellsHeld.set(job.shellId, { shell, done });
+    try {
+      await done;
+    } finally {
+      this.shellsHeld.delete(job.shellId);
     }
   }
 

@@ -1,5 +1,6 @@
-import type { AgentChannel } from '../vm/agent-channel.js';
-import { encodeFrame, type Field, Msg, Tag } from '../vm/agent-wire.js';
+import type { AgentChannel } from './agent-channel.js';
+import { encodeFrame, type Field, Msg, Tag } from './agent-wire.js';
+import type { OutputSink } from './guest-job.js';
 
 /** How the shell's world is set up: like a check's, with every probe of the lesson in the jail's /bin. */
 export interface ShellWorld {
@@ -27,7 +28,8 @@ export interface ShellExit {
 /**
  * The host's end of one interactive shell in a guest (the agent's shell.c):
  * starts it, forwards keystrokes and window sizes, and streams what the pty
- * prints until the shell exits or the VM goes away.
+ * prints until the shell exits or the VM goes away. Sent after a GuestJob has
+ * begun (its key signs the agent's frames) and staged the files.
  */
 export class GuestShell {
   private ended = false;
@@ -35,7 +37,7 @@ export class GuestShell {
   constructor(private readonly channel: AgentChannel) {}
 
   /** Sends the request and reads the shell's output until it ends; resolves with how it ended. */
-  async run(world: ShellWorld, onOutput: (data: Buffer) => void): Promise<ShellExit> {
+  async run(world: ShellWorld, onOutput: OutputSink): Promise<ShellExit> {
     const fields: Field[] = [
       [Tag.INDEX, 0],
       ...world.probes.flatMap((p): Field[] => [
@@ -55,10 +57,13 @@ export class GuestShell {
     this.channel.send(encodeFrame(Msg.SHELL, fields));
     try {
       for (;;) {
-        // No deadline of our own: the shell service ends idle shells by destroying the VM.
+        // No deadline of our own: whoever holds the shell ends an idle one by destroying the VM.
         const f = await this.channel.receive(Date.now() + 24 * 3600_000);
-        if (f.type === Msg.SHELL_OUTPUT) onOutput(Buffer.from(f.bytes(Tag.DATA) ?? Buffer.alloc(0)));
-        else if (f.type === Msg.SHELL_EXIT) {
+        if (f.type === Msg.SHELL_OUTPUT) {
+          const slowDown = onOutput(Buffer.from(f.bytes(Tag.DATA) ?? Buffer.alloc(0)));
+          // The reader is behind: the guest's writes wait in the VM, not here.
+          if (slowDown) await this.channel.pausedUntil(slowDown);
+        } else if (f.type === Msg.SHELL_EXIT) {
           const code = f.i32(Tag.EXIT_CODE) ?? -1;
           const signal = f.u32(Tag.SIGNAL) ?? 0;
           return { code: code >= 0 ? code : null, signal: signal > 0 ? signal : null, detail: f.str(Tag.DETAIL) ?? null };
@@ -83,13 +88,5 @@ export class GuestShell {
           [Tag.ROWS, rows],
         ]),
       );
-  }
-
-  pause(): void {
-    this.channel.pause();
-  }
-
-  resume(): void {
-    this.channel.resume();
   }
 }
