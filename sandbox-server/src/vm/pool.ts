@@ -108,18 +108,32 @@ export class VmPool implements VmBackend {
 
   async acquire(signal?: AbortSignal): Promise<GuestVm> {
     if (this.closed) throw new Error('the VM pool is shut down');
+    const cancelled = (): Error => (signal?.reason instanceof Error ? signal.reason : new Error('cancelled'));
+    if (signal?.aborted) throw cancelled();
     let vm = this.ready.shift();
     if (!vm) {
       vm = await new Promise<QemuProcess>((resolve, reject) => {
-        const waiter = { resolve, reject };
-        this.waiters.push(waiter);
-        // A waiter counts towards the VMs to start: if nothing is starting (after failures), this starts one.
-        this.fill();
-        signal?.addEventListener('abort', () => {
+        // The abort listener goes once the waiter is settled either way: a long-lived signal (a run's) must not
+        // collect one listener per VM it ever waited for.
+        const onAbort = (): void => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
-        });
+          reject(cancelled());
+        };
+        const waiter = {
+          resolve: (v: QemuProcess) => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve(v);
+          },
+          reject: (e: Error) => {
+            signal?.removeEventListener('abort', onAbort);
+            reject(e);
+          },
+        };
+        this.waiters.push(waiter);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        // A waiter counts towards the VMs to start: if nothing is starting (after failures), this starts one.
+        this.fill();
       });
     }
     this.fill();

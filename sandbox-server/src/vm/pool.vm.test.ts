@@ -25,6 +25,10 @@ describe('the VM pool', () => {
       expect(new Set(pids).size).toBe(pids.length);
       const used = [a.pid, b.pid];
       expect(used.every((p) => p !== undefined && pids.includes(p))).toBe(true);
+      // A signal already aborted gets no VM, and takes none from the ready ones.
+      const ready = pool.stats().ready;
+      await expect(pool.acquire(AbortSignal.abort(new Error('gone already')))).rejects.toThrow('gone already');
+      expect(pool.stats().ready).toBe(ready);
       await a.destroy();
       await b.destroy();
       // Both are gone, not only one of them.
