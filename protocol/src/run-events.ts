@@ -165,6 +165,8 @@ export const RunEvent = z.discriminatedUnion('type', [
     type: z.literal('finished'),
     outcome: RunOutcome,
     message: z.string(),
+    /** A pass after the learner had looked at the lesson's solution: it counts as passed with the solution. */
+    withSolution: z.boolean().optional(),
     accelerator: Accelerator.nullable(),
     durationMs: z.number(),
     /** For benchmarks and the CLI's --json; the browser does not need it. */

@@ -134,8 +134,8 @@ export function LessonWorkspace({ lesson }: { lesson: LessonView }) {
   const restoredSha = run.state.restored?.sourceSha256 ?? null;
   const changedSince = useMemo(() => restoredSha !== null && sha256Hex(code.source) !== restoredSha, [restoredSha, code.source]);
   const passed = progress[lesson.id] === 'passed' || outcome === 'passed';
-  // A pass only after looking at the solution says so (the server decides; a live run's message says it too).
-  const withSolution = passed && (workspace.passedWithSolution(lesson.id) || /with the solution shown/i.test(run.state.finished?.message ?? ''));
+  // A pass only after looking at the solution says so (the server decides: the progress it keeps, or the run's own withSolution).
+  const withSolution = passed && (workspace.passedWithSolution(lesson.id) || run.state.finished?.withSolution === true);
   const checkTitle = (id: string): string => lesson.checks.find((c) => c.id === id)?.title ?? id;
 
   return (

@@ -27,7 +27,7 @@ export function RunSummary({ state, onShowCheck }: Props) {
     outcome = state.finished.outcome;
     title = OUTCOME_TITLE[state.finished.outcome];
     // The server says when a pass came after the learner had looked at the solution.
-    if (outcome === 'passed' && /with the solution shown/i.test(state.finished.message)) title = 'Passed with the solution';
+    if (outcome === 'passed' && state.finished.withSolution === true) title = 'Passed with the solution';
     const clauses = outcome === 'passed' || outcome === 'failed' || outcome === 'error' ? verdictClauses(state.checks, state.results) : null;
     // A run that could not complete after every check was judged has nothing to name: the server's words say why.
     if (clauses && (outcome === 'passed' || clauses.some((c) => c.checks.length > 0))) {

@@ -83,7 +83,8 @@ class LocalRun {
   private finish(outcome: RunOutcome, message: string): void {
     if (this.finished) return;
     this.finished = true;
-    this.emit({ type: 'finished', outcome, message, accelerator: this.accelerator, durationMs: Date.now() - this.started, timings: this.timings });
+    const withSolution = outcome === 'passed' && this.job.solutionShown;
+    this.emit({ type: 'finished', outcome, message, ...(withSolution ? { withSolution } : {}), accelerator: this.accelerator, durationMs: Date.now() - this.started, timings: this.timings });
   }
 
   private async open(program: Buffer | null): Promise<VmSession> {
@@ -124,6 +125,7 @@ class LocalRun {
       else if (notRun > 0)
         this.finish(outcome, `Your program never started the probe: ${HANG_CHECKS} checks in a row each waited out the time limit (${lesson.limits.wallTimeMs / 1000} s), so the other ${notRun} were not run. Does it exec argv[2]?`);
       else this.finish(outcome, outcome === 'passed' && this.job.solutionShown ? `${message} (With the solution shown: it counts as passed with the solution.)` : message);
+      // The words are for the terminal; the page reads `withSolution` (finish).
     } catch (e) {
       if (this.signal.aborted) this.finish('cancelled', 'The run was cancelled.');
       else {
