@@ -196,7 +196,13 @@ test('a break-it round of three: one student\'s probe breaks a weak jail and not
 
   // Cy writes a probe and fires it at Ada's jail, then at Bob's: the scoreboards follow without a reload.
   await cy.page.getByTestId('round-probe-title').fill('Walking up');
+  // The same editor as the instructor's: gcc's markers as it is typed, probe.h's helpers beside it.
+  await paste(cy.page, PROBE.replace('return PROBE_CONTAINED;', 'return PROBE_CONTAINED'), 'round-probe-code');
+  await expect(cy.page.getByTestId('round-compile-status')).toHaveText(/Does not compile/);
+  await expect(cy.page.locator('[data-testid="round-probe-code"] .squiggly-error').first()).toBeVisible();
   await paste(cy.page, PROBE, 'round-probe-code');
+  await expect(cy.page.getByTestId('round-compile-status')).toHaveText(/^Compiles/);
+  await expect(cy.page.getByTestId('probe-helpers')).toContainText('probe_try_read');
   await cy.page.getByTestId('round-target').selectOption({ label: "Ada's jail" });
   await cy.page.getByTestId('round-fire').click();
   await expect(cy.page.locator('[data-testid="round-fired"]')).toHaveAttribute('data-verdict', 'escaped', { timeout: 90_000 });

@@ -6,7 +6,11 @@ import type { LessonCatalog } from '../lessons/lesson-catalog.js';
 import type { RunService } from '../runs/run-service.js';
 import { checkLesson } from './lesson-check.js';
 import { writeProbeFiles } from './probe-files.js';
+import { KeyedRateLimit } from '../ws/keyed-rate-limit.js';
 import { probeHelpers } from './probe-helpers.js';
+
+/** How often a student's probe drafts are compiled at most: a burst, then one every two seconds. */
+export const STUDENT_COMPILES = { burst: 6, perSecond: 1 / 2 };
 
 /** Why a probe was not kept: a folder of that name exists, or the loader refused what it would make. */
 export class ProbeKeepError extends Error {
@@ -34,6 +38,8 @@ export interface ProbeAuthoringDeps {
 export class ProbeAuthoring {
   /** One keep at a time: two at once would each undo on top of the other's files. */
   private keeping: Promise<unknown> = Promise.resolve();
+  /** A student's editor compiles when typing pauses; more than that is someone using the host's gcc as a service. */
+  private readonly studentCompiles = new KeyedRateLimit(STUDENT_COMPILES.perSecond, STUDENT_COMPILES.burst);
 
   constructor(private readonly deps: ProbeAuthoringDeps) {}
 
@@ -44,6 +50,11 @@ export class ProbeAuthoring {
       helpers: probeHelpers(header),
       probes: [...probes.values()].map((p) => ({ id: p.id, title: p.meta.title, summary: p.meta.summary, kind: p.meta.kind, source: p.source })),
     };
+  }
+
+  /** Whether a student (in a break-it round) may have another draft compiled now. */
+  mayCompileForStudent(learnerId: string): boolean {
+    return this.studentCompiles.take(learnerId);
   }
 
   compile(source: string): Promise<CompileResult> {

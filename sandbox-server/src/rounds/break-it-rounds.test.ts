@@ -122,10 +122,16 @@ describe('a break-it round', () => {
 
   it('is for the workshop\'s students only', async () => {
     const { workshopId, ids } = roomOf('Ada');
+    expect(rounds.inOpenRound(ids[0]!)).toBe(false);
     const round = rounds.open(workshopId, FIRST_LESSON, 5, 3);
     const stranger = room.store.createLearner().learner.id;
+    // Students of an open round may write probes (the editor compiles them); nobody else may.
+    expect(rounds.inOpenRound(ids[0]!)).toBe(true);
+    expect(rounds.inOpenRound(stranger)).toBe(false);
     expect(() => rounds.submit(stranger, round.id)).toThrow(expect.objectContaining({ code: 'forbidden' }));
     rounds.submit(ids[0]!, round.id);
     await expect(rounds.fire(stranger, round.id, { learnerId: ids[0]! }, probe)).rejects.toMatchObject({ code: 'forbidden' });
+    rounds.end(workshopId, round.id);
+    expect(rounds.inOpenRound(ids[0]!)).toBe(false);
   });
 });

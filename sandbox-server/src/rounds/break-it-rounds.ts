@@ -90,6 +90,13 @@ export class BreakItRounds {
     return { fileName: `break-it-${r.lessonId.replace(/[^a-z0-9]+/g, '-')}-${r.openedAt.slice(0, 16).replace(/[^0-9]/g, '')}.csv`, csv: `${rows.join('\r\n')}\r\n` };
   }
 
+  /** Whether this learner is a student of a workshop whose break-it round is open (they may write probes). */
+  inOpenRound(learnerId: string): boolean {
+    const m = this.deps.workshops.store.membershipOf(learnerId);
+    const r = m && !m.workshop.endedAt ? this.deps.workshops.rounds.latest(m.workshop.id) : null;
+    return r !== null && !roundOver(r, Date.now());
+  }
+
   /** A student submits their jail: the code saved for the round's lesson now. */
   submit(learnerId: string, roundId: string): void {
     const { round } = this.memberOf(learnerId, roundId);

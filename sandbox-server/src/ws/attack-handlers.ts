@@ -4,7 +4,9 @@ import { ProbeCompileError } from '../compile/probe-binaries.js';
 import { WorkshopError } from '../workshops/workshop-service.js';
 import type { Handlers, SessionContext } from './session-context.js';
 
-type InstructorOnly = 'probe-library-get' | 'probe-compile' | 'probe-keep' | 'lesson-check' | 'attack-fire' | 'attack-show-source';
+type InstructorOnly = 'probe-keep' | 'lesson-check' | 'attack-fire' | 'attack-show-source';
+/** Also for a student of an open break-it round: they write probes in the same editor. */
+type ProbeWriters = 'probe-library-get' | 'probe-compile';
 
 /** The error reply for what an authoring or attack action refused; anything else is the server's fault. */
 function refusal(e: unknown): { code: ErrorCode; message: string } {
@@ -14,26 +16,46 @@ function refusal(e: unknown): { code: ErrorCode; message: string } {
   return { code: 'internal', message: 'the server could not do that' };
 }
 
+/** Runs an action, answering its refusal (or the server's fault, logged) on the socket. */
+function attempt<T extends { requestId: string }>(msg: T, ctx: SessionContext, handle: (msg: T, ctx: SessionContext) => Promise<void> | void): void {
+  Promise.resolve()
+    .then(() => handle(msg, ctx))
+    .catch((e: unknown) => {
+      const r = refusal(e);
+      if (r.code === 'internal') ctx.deps.log(`attack handler ${(msg as { type?: string }).type}: ${(e as Error).stack ?? e}`);
+      ctx.error(r.code, r.message, msg.requestId);
+    });
+}
+
 /** An instructor's action: the socket must have said hello with the instructor token; async work answers when done. */
 function instructor<T extends { requestId: string }>(handle: (msg: T, ctx: SessionContext) => Promise<void> | void): (msg: T, ctx: SessionContext) => void {
   return (msg, ctx) => {
     if (!ctx.instructor) return ctx.error('forbidden', 'the probe editor and room attacks are for instructors', msg.requestId);
-    Promise.resolve()
-      .then(() => handle(msg, ctx))
-      .catch((e: unknown) => {
-        const r = refusal(e);
-        if (r.code === 'internal') ctx.deps.log(`attack handler ${(msg as { type?: string }).type}: ${(e as Error).stack ?? e}`);
-        ctx.error(r.code, r.message, msg.requestId);
-      });
+    attempt(msg, ctx, handle);
   };
 }
 
-const instructorHandlers: Handlers<InstructorOnly> = {
-  'probe-library-get': instructor((msg, ctx) => ctx.send({ type: 'probe-library', requestId: msg.requestId, ...ctx.deps.authoring.library() })),
-  'probe-compile': instructor(async (msg, ctx) => {
+/** An instructor's, or a student's of an open break-it round (whose compiles are rationed: gcc runs on this host). */
+function probeWriter<T extends { requestId: string; type: string }>(handle: (msg: T, ctx: SessionContext) => Promise<void> | void): (msg: T, ctx: SessionContext) => void {
+  return (msg, ctx) => {
+    if (!ctx.instructor) {
+      if (!ctx.deps.rounds.inOpenRound(ctx.learner.id)) return ctx.error('forbidden', 'the probe editor is for instructors, and for students during a break-it round', msg.requestId);
+      if (msg.type === 'probe-compile' && !ctx.deps.authoring.mayCompileForStudent(ctx.learner.id))
+        return ctx.error('rate-limited', 'compiling that often is not needed: the editor checks your probe when you pause typing', msg.requestId);
+    }
+    attempt(msg, ctx, handle);
+  };
+}
+
+const writerHandlers: Handlers<ProbeWriters> = {
+  'probe-library-get': probeWriter((msg, ctx) => ctx.send({ type: 'probe-library', requestId: msg.requestId, ...ctx.deps.authoring.library() })),
+  'probe-compile': probeWriter(async (msg, ctx) => {
     const r = await ctx.deps.authoring.compile(msg.source);
     ctx.send({ type: 'probe-compiled', requestId: msg.requestId, ok: r.ok, diagnostics: r.diagnostics, text: r.text });
   }),
+};
+
+const instructorHandlers: Handlers<InstructorOnly> = {
   'probe-keep': instructor(async (msg, ctx) => {
     const kept = await ctx.deps.authoring.keep(msg.draft, { replace: msg.replace === true, addTo: msg.addTo ?? null });
     ctx.send({ type: 'probe-kept', requestId: msg.requestId, probeId: msg.draft.id, ...kept });
@@ -51,7 +73,8 @@ const instructorHandlers: Handlers<InstructorOnly> = {
   }),
 };
 
-export const attackHandlers: Handlers<InstructorOnly | 'attack-record-get'> = {
+export const attackHandlers: Handlers<InstructorOnly | ProbeWriters | 'attack-record-get'> = {
+  ...writerHandlers,
   ...instructorHandlers,
   /** A student's own result, or (the instructor) any student's of a fired probe: the run whole, for its replay. */
   'attack-record-get'(msg, ctx) {

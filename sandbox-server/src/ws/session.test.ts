@@ -66,7 +66,7 @@ function newSession(): FakeSocket {
     shells: {} as ShellService,
     attacks: {} as RoomAttacks,
     authoring: {} as ProbeAuthoring,
-    rounds: {} as BreakItRounds,
+    rounds: { inOpenRound: () => false } as unknown as BreakItRounds,
     runLimits: new RunRateLimits(),
     workshops,
     identityLimits: new IdentityLimits(),

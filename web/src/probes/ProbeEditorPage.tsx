@@ -1,4 +1,4 @@
-import { type CourseOutline, type Diagnostic, type ExtraProbe, ProbeDraft } from '@jaillab/protocol';
+import { type CourseOutline, type ExtraProbe, ProbeDraft } from '@jaillab/protocol';
 import { useEffect, useRef, useState } from 'react';
 import type { ProbeLibraryView } from '../api/attack-client.js';
 import { useConnection, useLastWelcome } from '../app/connection.js';
@@ -8,10 +8,8 @@ import { KeepProbe } from './KeepProbe.js';
 import { EMPTY_DRAFT, loadDraft, saveDraft, type StoredDraft } from './probe-draft.js';
 import { ProbeHelpers } from './ProbeHelpers.js';
 import { ProbeTry } from './ProbeTry.js';
+import { useProbeDiagnostics } from './use-probe-diagnostics.js';
 import './probes.css';
-
-/** How long the editor waits after the last keystroke before gcc looks at the draft. */
-const COMPILE_AFTER_MS = 700;
 
 /** The draft as the server takes it, or what is wrong with it in words. */
 function validDraft(d: StoredDraft): ProbeDraft | string {
@@ -33,8 +31,6 @@ export function ProbeEditorPage({ outline }: { outline: CourseOutline | null }) 
   const instructor = welcome?.instructor === true;
   const [draft, setDraft] = useState<StoredDraft>(() => loadDraft() ?? EMPTY_DRAFT);
   const [library, setLibrary] = useState<ProbeLibraryView | null>(null);
-  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
-  const [compileText, setCompileText] = useState<string | null>(null);
   const editorRef = useRef<CodeEditorHandle | null>(null);
   const draftRef = useRef(draft);
   draftRef.current = draft;
@@ -49,25 +45,7 @@ export function ProbeEditorPage({ outline }: { outline: CourseOutline | null }) 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [instructor, attacks]);
 
-  // gcc looks at the draft once typing pauses: its diagnostics become the editor's markers.
-  useEffect(() => {
-    if (!instructor) return;
-    let live = true;
-    const timer = setTimeout(() => {
-      attacks.compile(draft.source).then(
-        (r) => {
-          if (!live) return;
-          setDiagnostics(r.diagnostics);
-          setCompileText(r.ok ? (r.diagnostics.length ? 'Compiles, with warnings.' : 'Compiles.') : 'Does not compile: see the marked lines.');
-        },
-        () => live && setCompileText(null),
-      );
-    }, COMPILE_AFTER_MS);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [draft.source, instructor, attacks]);
+  const { diagnostics, status: compileText } = useProbeDiagnostics(draft.source, instructor);
 
   const update = (patch: Partial<StoredDraft>) => {
     const next = { ...draftRef.current, ...patch };

@@ -1,8 +1,11 @@
 import type { MemberRound, RoundShot } from '@jaillab/protocol';
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { ProbeLibraryView } from '../api/attack-client.js';
 import { useConnection } from '../app/connection.js';
 import { AttackRun } from '../attacks/AttackRun.js';
 import { CodeEditor, type CodeEditorHandle } from '../editor/CodeEditor.js';
+import { ProbeHelpers } from '../probes/ProbeHelpers.js';
+import { useProbeDiagnostics } from '../probes/use-probe-diagnostics.js';
 import { loadRoundProbe, saveRoundProbe } from './round-probe-draft.js';
 import { Scoreboard } from './Scoreboard.js';
 import './rounds.css';
@@ -44,7 +47,7 @@ function Shot({ shot, side }: { shot: RoundShot; side: 'fired' | 'received' }) {
  * — theirs and those at their jail — with its run and replay.
  */
 export function RoundPanel({ part, myName }: { part: MemberRound; myName: string }) {
-  const { rounds } = useConnection();
+  const { rounds, attacks } = useConnection();
   const round = part.round;
   const over = round.endedAt !== null;
   const [draft, setDraft] = useState(loadRoundProbe);
@@ -54,6 +57,11 @@ export function RoundPanel({ part, myName }: { part: MemberRound; myName: string
   const [target, setTarget] = useState('random');
   const [status, setStatus] = useState<{ error: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const { diagnostics, status: compileText } = useProbeDiagnostics(draft.source, !over);
+  const [library, setLibrary] = useState<ProbeLibraryView | null>(null);
+  useEffect(() => {
+    if (!over) attacks.library().then(setLibrary, () => setLibrary(null));
+  }, [attacks, over]);
   // Names are unique in a workshop: the member's own is how their row is told apart.
   const targets = round.standings.filter((s) => s.submitted && s.name !== myName);
   const update = (patch: Partial<typeof draft>) => {
@@ -107,8 +115,17 @@ export function RoundPanel({ part, myName }: { part: MemberRound; myName: string
             </button>
           </form>
           <div className="round-probe-code" data-testid="round-probe-code">
-            <CodeEditor modelKey="round-probe" fileName="probe.c" initialValue={draft.source} diagnostics={[]} onChange={(source) => update({ source })} onRun={() => undefined} handleRef={editorRef} />
+            <CodeEditor modelKey="round-probe" fileName="probe.c" initialValue={draft.source} diagnostics={diagnostics} onChange={(source) => update({ source })} onRun={() => undefined} handleRef={editorRef} />
           </div>
+          <p role="status" data-testid="round-compile-status">
+            {compileText ?? ' '}
+          </p>
+          {library && (
+            <details>
+              <summary>probe.h: the helpers your probe may use</summary>
+              <ProbeHelpers helpers={library.helpers} header={library.header} />
+            </details>
+          )}
         </>
       )}
       {status && (
