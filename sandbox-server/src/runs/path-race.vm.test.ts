@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunEvent } from '@jaillab/protocol';
 import { describe, expect, inject, it } from 'vitest';
 import { JailLabClient } from '../client/jaillab-client.js';
 import { LESSONS_DIR } from '../../test/lesson-sources.js';
@@ -45,6 +46,20 @@ async function pathRaceVerdicts(lessonId: string, source: string): Promise<Array
   }
 }
 
+/** The jail program's traced calls (other than exec) that name the jail's path, as the path-race check's replay shows them. */
+async function stepsNamingTheJail(lessonId: string, source: string): Promise<string[]> {
+  const client = await JailLabClient.connect(inject('serverUrl'));
+  try {
+    const r = await client.run(lessonId, source);
+    const index = checkResult(r, 'path-race').index;
+    const trace = r.events.find((e): e is Extract<RunEvent, { type: 'check-trace' }> => e.type === 'check-trace' && e.index === index)?.trace;
+    if (!trace) throw new Error('the path-race check sent no replay');
+    return trace.steps.filter((s) => s.proc === 'jailer' && s.call !== 'execve' && s.args.some((a) => /^"\/jail(\/[^"]*)?"$/.test(a))).map((s) => `${s.call}(${s.args.join(', ')})`);
+  } finally {
+    client.close();
+  }
+}
+
 describe('the path race, won on cue', () => {
   it.concurrent('escapes the lesson\'s starter (no pause in it) every time, and says how the window was found', async () => {
     const starter = read('03-what-chroot-cannot-hide', '02-the-path-race', '_files', 'jail.c');
@@ -60,14 +75,23 @@ describe('the path race, won on cue', () => {
     expect(results[0]!.reason).toMatch(/looked up by chdir\(\), then again by chroot\(\)/);
   }, TIMEOUT_MS);
 
-  it.concurrent('contains the lesson\'s solution (chdir(path), chroot(".")) every time', async () => {
+  it.concurrent('contains the lesson\'s solution (the path opened once, then fchdir(), chroot(".")) every time', async () => {
     const results = await pathRaceVerdicts(RACE_LESSON, read('03-what-chroot-cannot-hide', '02-the-path-race', '_solution', 'jail.c'));
     expect(results.map((r) => r.verdict)).toEqual(Array(RUNS).fill('contained'));
     expect(results[0]!.reason).toMatch(/chroot\("\."\) did not look the jail's path up again: there was no window/);
   }, TIMEOUT_MS);
 
-  it.concurrent('contains the capstone\'s solution (chroot(path), chdir("/")) every time', async () => {
+  it.concurrent('the lesson\'s solution names the jail\'s path once, as its text says; the starter names it at every step', async () => {
+    const solution = await stepsNamingTheJail(RACE_LESSON, read('03-what-chroot-cannot-hide', '02-the-path-race', '_solution', 'jail.c'));
+    expect(solution).toHaveLength(1);
+    expect(solution[0]).toMatch(/^open(at)?\(.*"\/jail".*O_PATH/);
+    const starter = await stepsNamingTheJail(RACE_LESSON, read('03-what-chroot-cannot-hide', '02-the-path-race', '_files', 'jail.c'));
+    expect(starter.map((s) => s.slice(0, s.indexOf('(')))).toEqual(expect.arrayContaining(['mount', 'chdir', 'chroot']));
+  }, TIMEOUT_MS);
+
+  it.concurrent('contains the capstone\'s solution (the path opened once, then fchdir(), chroot(".")) every time', async () => {
     const results = await pathRaceVerdicts(CAPSTONE, read('05-capstone', '02-a-jail-that-holds', '_solution', 'jail.c'));
     expect(results.map((r) => r.verdict)).toEqual(Array(RUNS).fill('contained'));
+    expect(await stepsNamingTheJail(CAPSTONE, read('05-capstone', '02-a-jail-that-holds', '_solution', 'jail.c'))).toHaveLength(1);
   }, TIMEOUT_MS);
 });

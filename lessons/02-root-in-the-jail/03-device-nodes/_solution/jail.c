@@ -35,7 +35,8 @@ int main(int argc, char *argv[]) {
     perror("unshare");
     return 1;
   }
-  /* Bind the jail onto itself so it is a mount of its own, then remount it nodev. */
+  /* Bind the jail onto itself so it is a mount of its own, then remount it nodev. The remount changes this one
+   * mount: a mount inside the jail that MS_REC brought along would keep its own flags (this jail has none). */
   if (mount(jail, jail, NULL, MS_BIND | MS_REC, NULL) != 0 ||
       mount(NULL, jail, NULL, MS_REMOUNT | MS_BIND | MS_NODEV, NULL) != 0) {
     perror("mount");

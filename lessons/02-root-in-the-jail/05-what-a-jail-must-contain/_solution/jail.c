@@ -20,7 +20,9 @@
 
 #define SERVICE_ID 1000 /* the jailed service's user and group */
 
-/* What `ldd` names for the service, and nothing else: the loader the kernel starts, and the one library. */
+/* What `ldd` names for the service, and nothing else: the loader the kernel starts, and the one library. ldd does
+ * not see libraries loaded later with dlopen() (NSS modules, gconv); this service loads none: the `files` lookups
+ * of getpwuid() are in libc.so.6 itself. */
 static const char *const needed[] = {"/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/libc.so.6"};
 
 /* mkdir -p for the directories above `path` (not the last component). */

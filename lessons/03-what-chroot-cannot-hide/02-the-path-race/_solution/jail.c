@@ -49,24 +49,38 @@ int main(int argc, char *argv[]) {
     perror("unshare");
     return 1;
   }
-  /* Bind the jail onto itself so it is a mount of its own, then remount it nodev and nosuid. */
-  if (mount(jail, jail, NULL, MS_BIND | MS_REC, NULL) != 0 ||
-      mount(NULL, jail, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) != 0) {
+  /* The jail's path is looked up here, once (after unshare(): the descriptor names the jail in our own mount
+   * namespace). Every later step works through the descriptor, so a symlink swapped on the path changes nothing:
+   * chdir(path) + chroot(".") closes the window between those two calls, but mount(path, path), a remount by
+   * path and a walk by path would each look it up again. */
+  int jailfd = open(jail, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (jailfd < 0) {
+    perror("open jail");
+    return 1;
+  }
+  /* Bind the jail onto itself through the descriptor (Linux 5.12 mount API): a copy of its mount tree, nodev and
+   * nosuid on every mount in it (AT_RECURSIVE; MS_REMOUNT would set them on the top one only), attached over the
+   * jail. The new tree's descriptor is its root: we enter it by descriptor too. */
+  int tree = open_tree(jailfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID};
+  if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0 ||
+      move_mount(tree, "", jailfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0) {
     perror("mount");
     return 1;
   }
-  char top[4096];
-  snprintf(top, sizeof top, "%s/", jail); /* the trailing slash follows a symlinked jail path */
-  nftw(top, audit, 16, FTW_PHYS | FTW_MOUNT);
-  if (chdir(jail) != 0) {
-    perror("chdir");
+  if (fchdir(tree) != 0) {
+    perror("fchdir");
     return 1;
   }
-  /* chroot(".") jails the directory we are in: the path is looked up once, nobody can swap it. */
+  /* chroot(".") jails the directory we are in: no path is looked up, nobody can swap it. */
   if (chroot(".") != 0) {
     perror("chroot");
     return 1;
   }
+  close(tree);
+  close(jailfd);
+  /* The audit walks the jail from its own root: no name in it leads outside, whatever someone does to the path. */
+  nftw("/", audit, 16, FTW_PHYS | FTW_MOUNT);
   /* Groups first, then the gid, then the uid: once the uid is not 0, nothing else can be changed. */
   if (setgroups(0, NULL) != 0 || setgid(SERVICE_ID) != 0 || setuid(SERVICE_ID) != 0) {
     perror("dropping privileges");

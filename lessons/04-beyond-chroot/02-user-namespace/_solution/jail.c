@@ -50,7 +50,8 @@ int main(int argc, char *argv[]) {
     perror("prctl(PR_SET_DUMPABLE)");
     return 1;
   }
-  /* A user namespace, and a mount namespace that it owns: inside, we get every capability, over these two only. */
+  /* A user namespace, and a mount namespace that it owns: inside, we get every capability, over these two only.
+   * Before any chroot(): the kernel refuses a new user namespace to a chrooted process (EPERM). */
   if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
     perror("unshare");
     return 1;

@@ -67,13 +67,12 @@ static int install_seccomp(void) {
 
 /* Landlock: from now on, files may only be opened beneath the jail, however they are named (a directory fd
  * included); a file already open stays open: close those. */
-static int landlock_jail(const char *jail) {
+static int landlock_jail(int jailfd) {
   struct landlock_ruleset_attr attr = {.handled_access_fs = (1ULL << 13) - 1 /* every right of Landlock ABI 1 */};
   int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
   if (ruleset < 0) return -1;
-  struct landlock_path_beneath_attr beneath = {.allowed_access = attr.handled_access_fs, .parent_fd = open(jail, O_PATH | O_CLOEXEC)};
-  if (beneath.parent_fd < 0 || syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0) != 0) return -1;
-  close(beneath.parent_fd);
+  struct landlock_path_beneath_attr beneath = {.allowed_access = attr.handled_access_fs, .parent_fd = jailfd};
+  if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0) != 0) return -1;
   int rc = (int)syscall(SYS_landlock_restrict_self, ruleset, 0);
   close(ruleset);
   return rc;
@@ -92,28 +91,35 @@ int main(int argc, char *argv[]) {
     perror("unshare");
     return 1;
   }
-  /* Bind the jail onto itself so it is a mount of its own, then remount it nodev and nosuid. */
-  if (mount(jail, jail, NULL, MS_BIND | MS_REC, NULL) != 0 ||
-      mount(NULL, jail, NULL, MS_REMOUNT | MS_BIND | MS_NODEV | MS_NOSUID, NULL) != 0) {
+  /* The jail's path is looked up once, here (after unshare(): in our own mount namespace); everything after works
+   * through descriptors, so nobody can swap what the path names between two steps (see "The path race"). */
+  int jailfd = open(jail, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (jailfd < 0) {
+    perror("open jail");
+    return 1;
+  }
+  /* Bind the jail onto itself, nodev and nosuid on every mount in it (AT_RECURSIVE), attached over the jail. */
+  int tree = open_tree(jailfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID};
+  if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0 ||
+      move_mount(tree, "", jailfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0) {
     perror("mount");
     return 1;
   }
-  char top[4096];
-  snprintf(top, sizeof top, "%s/", jail); /* the trailing slash follows a symlinked jail path */
-  nftw(top, audit, 16, FTW_PHYS | FTW_MOUNT);
-  /* Landlock needs no_new_privs, and the rule names the jail by its path outside: before chroot(). */
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || landlock_jail(jail) != 0) {
-    perror("landlock");
-    return 1;
-  }
-  if (chroot(jail) != 0) {
+  /* Into the new mount's root by its descriptor: chroot(".") looks no path up. */
+  if (fchdir(tree) != 0 || chroot(".") != 0) {
     perror("chroot");
     return 1;
   }
-  if (chdir("/") != 0) {
-    perror("chdir");
+  close(jailfd);
+  /* The audit walks the jail from its own root: no name in it leads outside. */
+  nftw("/", audit, 16, FTW_PHYS | FTW_MOUNT);
+  /* Landlock needs no_new_privs; its rule names the jail by the descriptor. */
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || landlock_jail(tree) != 0) {
+    perror("landlock");
     return 1;
   }
+  close(tree);
   /* Groups first, then the gid, then the uid: once the uid is not 0, nothing else can be changed. */
   if (setgroups(0, NULL) != 0 || setgid(SERVICE_ID) != 0 || setuid(SERVICE_ID) != 0) {
     perror("dropping privileges");
