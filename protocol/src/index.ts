@@ -13,3 +13,4 @@ export * from './door.js';
 export * from './display-name.js';
 export * from './attack-messages.js';
 export * from './round-messages.js';
+export * from './wire-schema.js';

@@ -28,18 +28,19 @@ export const Pos05Rule = z.enum([
   'device-in-jail',
   'setuid-in-jail',
   'hardlink-in-jail',
-]);
+]).describe('a rule of a sound jail the POS05-C checker holds a program to');
 export type Pos05Rule = z.infer<typeof Pos05Rule>;
 
-export const Pos05Finding = z.object({
-  rule: Pos05Rule,
-  /** The rule in a few words, e.g. "chroot() not followed by chdir(\"/\")". */
-  title: z.string().max(120),
-  /** What the program did, in its own values, and what to do instead. */
-  explanation: z.string().max(600),
-  /** The step of the check's trace that shows it (null when no single step does). */
-  step: z.number().int().min(0).nullable(),
-  /** The lesson that teaches the fix (null when the course has no such lesson). */
-  lesson: z.object({ id: z.string(), title: z.string() }).nullable(),
-});
+export const Pos05Finding = z
+  .object({
+    rule: Pos05Rule,
+    title: z.string().max(120).describe('the rule in a few words, e.g. "chroot() not followed by chdir("/")"'),
+    explanation: z.string().max(600).describe('what the program did, in its own values, and what to do instead'),
+    step: z.number().int().min(0).nullable().describe('the step of the check\'s trace that shows it (null when no single step does)'),
+    lesson: z
+      .object({ id: z.string().describe('the lesson\'s id'), title: z.string().describe('the lesson\'s title') })
+      .nullable()
+      .describe('the lesson that teaches the fix (null when the course has no such lesson)'),
+  })
+  .describe('one rule of a sound jail the program broke, judged from the check\'s trace');
 export type Pos05Finding = z.infer<typeof Pos05Finding>;
