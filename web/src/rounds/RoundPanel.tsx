@@ -84,8 +84,11 @@ export function RoundPanel({ part, myName }: { part: MemberRound; myName: string
     run(rounds.fire(round.id, aim, { title: draftRef.current.title, source: draftRef.current.source }).then((r) => `Fired at ${r.target}'s jail: the result comes below.`));
   };
   return (
-    <section className="round-panel" aria-labelledby="round-panel-title" data-testid="round-panel">
-      <h2 id="round-panel-title">Break-it round</h2>
+    // Open to start with (the round is what the room is doing); the student can fold it to work on their jail.
+    <details className="round-panel" data-testid="round-panel" open>
+      <summary>
+        <h2 id="round-panel-title">Break-it round{over ? ' (over)' : ''}</h2>
+      </summary>
       <Scoreboard round={round} />
       {!over && (
         <>
@@ -143,6 +146,6 @@ export function RoundPanel({ part, myName }: { part: MemberRound; myName: string
           {part.received.length === 0 ? <p>None yet.</p> : <ul>{part.received.map((s) => <Shot key={s.id} shot={s} side="received" />)}</ul>}
         </div>
       </div>
-    </section>
+    </details>
   );
 }
