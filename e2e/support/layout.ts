@@ -91,7 +91,7 @@ export async function pageScroll(page: Page): Promise<{ x: number; y: number }> 
  */
 export async function recordReachedRows(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { reachedRows: Array<{ index: number; verdict: string; inView: boolean }> };
+    const w = window as unknown as { reachedRows: Array<{ index: number; verdict: string; inView: boolean; runOver: boolean }> };
     w.reachedRows = [];
     const list = document.querySelector<HTMLElement>('[data-testid="check-list"]')!;
     new MutationObserver((records) => {
@@ -101,14 +101,16 @@ export async function recordReachedRows(page: Page): Promise<void> {
         if (r.oldValue !== 'queued' || verdict === 'queued' || verdict === 'pending') continue;
         const box = list.getBoundingClientRect();
         const at = row.getBoundingClientRect();
-        w.reachedRows.push({ index: Number(row.dataset.index), verdict, inView: at.top >= box.top - 1 && at.bottom <= box.bottom + 1 });
+        // A row that arrives with the run's end is not followed: a finished run shows its first escaped row instead.
+        const outcome = document.querySelector('[data-testid="run-summary"]')?.getAttribute('data-outcome') ?? 'none';
+        w.reachedRows.push({ index: Number(row.dataset.index), verdict, inView: at.top >= box.top - 1 && at.bottom <= box.bottom + 1, runOver: !/^(none|running)$/.test(outcome) });
       }
     }).observe(list, { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-verdict'] });
   });
 }
 
-export async function recordedReachedRows(page: Page): Promise<Array<{ index: number; verdict: string; inView: boolean }>> {
-  return page.evaluate(() => (window as unknown as { reachedRows: Array<{ index: number; verdict: string; inView: boolean }> }).reachedRows);
+export async function recordedReachedRows(page: Page): Promise<Array<{ index: number; verdict: string; inView: boolean; runOver: boolean }>> {
+  return page.evaluate(() => (window as unknown as { reachedRows: Array<{ index: number; verdict: string; inView: boolean; runOver: boolean }> }).reachedRows);
 }
 
 /**
