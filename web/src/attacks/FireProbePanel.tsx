@@ -4,6 +4,7 @@ import { useConnection } from '../app/connection.js';
 import { Link } from '../app/Link.js';
 import { PROBE_EDITOR_PATH } from '../app/router.js';
 import { loadDraft } from '../probes/probe-draft.js';
+import { WorkshopLessonSelect } from '../workshop/WorkshopLessonSelect.js';
 import { attackProgress } from './attack-words.js';
 import './attacks.css';
 
@@ -61,16 +62,7 @@ export function FireProbePanel({ dashboard }: { dashboard: Dashboard }) {
         <h2 id="fire-probe-title">Fire a probe at the room</h2>
       </summary>
       <form onSubmit={fire}>
-        <label>
-          Lesson{' '}
-          <select value={lessonId} onChange={(e) => setLessonId(e.target.value)} data-testid="fire-lesson">
-            {w.lessons.map((l, i) => (
-              <option key={l.id} value={l.id}>
-                {i + 1}. {l.title}
-              </option>
-            ))}
-          </select>
-        </label>
+        <WorkshopLessonSelect lessons={w.lessons} value={lessonId} onChange={setLessonId} testId="fire-lesson" />
         <label>
           Probe{' '}
           <select value={probe} onChange={(e) => setProbe(e.target.value)} data-testid="fire-probe-choice" required>

@@ -3,7 +3,7 @@ import { type RefObject, useCallback, useReducer, useRef } from 'react';
 import type { RunHandle, RunSink } from '../api/run-streams.js';
 import { useConnection } from '../app/connection.js';
 import { initialRunState, runReducer, type RunState } from '../run/run-state.js';
-import { RunTranscript } from '../terminal/run-transcript.js';
+import { useRunTranscript } from '../terminal/use-run-transcript.js';
 import type { TerminalView } from '../terminal/terminal-view.js';
 
 /**
@@ -16,13 +16,7 @@ export function useProbeTry(terminalRef: RefObject<TerminalView | null>): { stat
   const { runs, acks } = useConnection();
   const [state, dispatch] = useReducer(runReducer, [], initialRunState);
   const handleRef = useRef<RunHandle | null>(null);
-  const transcriptRef = useRef<{ view: TerminalView; transcript: RunTranscript } | null>(null);
-  const transcript = useCallback((): RunTranscript | null => {
-    const view = terminalRef.current;
-    if (!view) return null;
-    if (transcriptRef.current?.view !== view) transcriptRef.current = { view, transcript: new RunTranscript(view, acks) };
-    return transcriptRef.current.transcript;
-  }, [terminalRef, acks]);
+  const transcript = useRunTranscript(terminalRef);
 
   const start = useCallback(
     (lessonId: string, program: string, probe: ExtraProbe) => {

@@ -1,17 +1,10 @@
 import type { Dashboard } from '@jaillab/protocol';
 import { type FormEvent, useState } from 'react';
 import { useConnection } from '../app/connection.js';
+import { download } from '../ui/download.js';
+import { WorkshopLessonSelect } from '../workshop/WorkshopLessonSelect.js';
 import { Scoreboard } from './Scoreboard.js';
 import './rounds.css';
-
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** The dashboard's break-it round: open one (lesson, time, budget), then its live scoreboard, end, reveal, export. */
 export function RoundControls({ dashboard }: { dashboard: Dashboard }) {
@@ -39,16 +32,7 @@ export function RoundControls({ dashboard }: { dashboard: Dashboard }) {
       </summary>
       {!open && w.endedAt === null && (
         <form onSubmit={start} className="round-open-form">
-          <label>
-            Lesson{' '}
-            <select value={lessonId} onChange={(e) => setLessonId(e.target.value)} data-testid="round-lesson">
-              {w.lessons.map((l, i) => (
-                <option key={l.id} value={l.id}>
-                  {i + 1}. {l.title}
-                </option>
-              ))}
-            </select>
-          </label>
+          <WorkshopLessonSelect lessons={w.lessons} value={lessonId} onChange={setLessonId} testId="round-lesson" />
           <label>
             Minutes <input type="number" min={1} max={180} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} data-testid="round-minutes" />
           </label>

@@ -3,7 +3,7 @@ import { type RefObject, useCallback, useEffect, useReducer, useRef } from 'reac
 import type { RunHandle, RunOptions, RunSink } from '../api/run-streams.js';
 import { useConnection } from '../app/connection.js';
 import { loadLastRunId, saveLastRunId } from '../lesson/last-run.js';
-import { RunTranscript } from '../terminal/run-transcript.js';
+import { useRunTranscript } from '../terminal/use-run-transcript.js';
 import type { TerminalView } from '../terminal/terminal-view.js';
 import { initialRunState, runReducer, type RunState } from './run-state.js';
 
@@ -30,15 +30,7 @@ export function useLessonRun(lesson: LessonView, terminalRef: RefObject<Terminal
   const startedHere = useRef(false);
   const [state, dispatch] = useReducer(runReducer, lesson.checks, initialRunState);
   const handleRef = useRef<RunHandle | null>(null);
-  const transcriptRef = useRef<{ view: TerminalView; transcript: RunTranscript } | null>(null);
-
-  /** The transcript for the terminal now on screen (null before it mounts). */
-  const transcript = useCallback((): RunTranscript | null => {
-    const view = terminalRef.current;
-    if (!view) return null;
-    if (transcriptRef.current?.view !== view) transcriptRef.current = { view, transcript: new RunTranscript(view, acks) };
-    return transcriptRef.current.transcript;
-  }, [terminalRef, acks]);
+  const transcript = useRunTranscript(terminalRef);
 
   const sinkFor = useCallback(
     (watching: boolean): RunSink => ({

@@ -5,6 +5,7 @@ import { Link } from '../app/Link.js';
 import { AttackPanel } from '../attacks/AttackPanel.js';
 import { FireProbePanel } from '../attacks/FireProbePanel.js';
 import { RoundControls } from '../rounds/RoundControls.js';
+import { download } from '../ui/download.js';
 import { DropInPanel } from './DropInPanel.js';
 import { capacityWords } from './capacity-words.js';
 import { JoinPanel } from './JoinPanel.js';
@@ -13,16 +14,6 @@ import { RunnersList } from './RunnersList.js';
 import type { RoomSort } from './room-sort.js';
 import { LockIcon } from '../ui/icons.js';
 import './workshop.css';
-
-/** Saves text as a file the browser downloads (the export). */
-function download(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * /workshops/<id>: the room, live. How to join (code, link, QR), the lessons
