@@ -1,34 +1,12 @@
-import type { ErrorCode } from '@jaillab/protocol';
-import { ProbeKeepError } from '../authoring/probe-authoring.js';
-import { ProbeCompileError } from '../compile/probe-binaries.js';
-import { WorkshopError } from '../workshops/workshop-service.js';
+import { attempt } from './answer-refusal.js';
 import type { Handlers, SessionContext } from './session-context.js';
 
 type InstructorOnly = 'probe-keep' | 'lesson-check' | 'attack-fire' | 'attack-show-source';
 /** Also for a student of an open break-it round: they write probes in the same editor. */
 type ProbeWriters = 'probe-library-get' | 'probe-compile';
 
-/** The error reply for what an authoring or attack action refused; anything else is the server's fault. */
-function refusal(e: unknown): { code: ErrorCode; message: string } {
-  if (e instanceof WorkshopError) return { code: e.code as ErrorCode, message: e.message };
-  if (e instanceof ProbeKeepError) return { code: e.code, message: e.message };
-  if (e instanceof ProbeCompileError) return { code: 'probe-compile-error', message: e.message };
-  return { code: 'internal', message: 'the server could not do that' };
-}
-
-/** Runs an action, answering its refusal (or the server's fault, logged) on the socket. */
-function attempt<T extends { requestId: string }>(msg: T, ctx: SessionContext, handle: (msg: T, ctx: SessionContext) => Promise<void> | void): void {
-  Promise.resolve()
-    .then(() => handle(msg, ctx))
-    .catch((e: unknown) => {
-      const r = refusal(e);
-      if (r.code === 'internal') ctx.deps.log(`attack handler ${(msg as { type?: string }).type}: ${(e as Error).stack ?? e}`);
-      ctx.error(r.code, r.message, msg.requestId);
-    });
-}
-
 /** An instructor's action: the socket must have said hello with the instructor token; async work answers when done. */
-function instructor<T extends { requestId: string }>(handle: (msg: T, ctx: SessionContext) => Promise<void> | void): (msg: T, ctx: SessionContext) => void {
+function instructor<T extends { requestId: string; type: string }>(handle: (msg: T, ctx: SessionContext) => Promise<void> | void): (msg: T, ctx: SessionContext) => void {
   return (msg, ctx) => {
     if (!ctx.instructor) return ctx.error('forbidden', 'the probe editor and room attacks are for instructors', msg.requestId);
     attempt(msg, ctx, handle);

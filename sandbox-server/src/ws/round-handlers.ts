@@ -1,21 +1,11 @@
-import type { ErrorCode } from '@jaillab/protocol';
-import { ProbeCompileError } from '../compile/probe-binaries.js';
-import { RoundError } from '../rounds/break-it-rounds.js';
-import { WorkshopError } from '../workshops/workshop-service.js';
+import { attempt } from './answer-refusal.js';
 import type { Handlers, SessionContext } from './session-context.js';
 
-/** A round action's refusal as the error reply; anything else is the server's fault (logged). */
+/** A round action: the instructor's need the token; a student's are checked by the round itself (membership). */
 function answer<T extends { requestId: string; type: string }>(who: 'instructor' | 'student', handle: (msg: T, ctx: SessionContext) => Promise<void> | void): (msg: T, ctx: SessionContext) => void {
   return (msg, ctx) => {
     if (who === 'instructor' && !ctx.instructor) return ctx.error('forbidden', 'rounds are opened and ended with the instructor token', msg.requestId);
-    Promise.resolve()
-      .then(() => handle(msg, ctx))
-      .catch((e: unknown) => {
-        if (e instanceof RoundError || e instanceof WorkshopError) return ctx.error(e.code as ErrorCode, e.message, msg.requestId);
-        if (e instanceof ProbeCompileError) return ctx.error('probe-compile-error', e.message, msg.requestId);
-        ctx.deps.log(`round handler ${msg.type}: ${(e as Error).stack ?? e}`);
-        ctx.error('internal', 'the server could not do that', msg.requestId);
-      });
+    attempt(msg, ctx, handle);
   };
 }
 
